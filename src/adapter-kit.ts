@@ -1,0 +1,140 @@
+/**
+ * The public kit every tracker adapter imports (and the only thing it imports from magtrack).
+ * An adapter is a factory returning a plain object; reads are required, writes optional.
+ * "Not found" is a value (null / empty), not an exception; real failures throw typed errors.
+ */
+export { MagtrackError } from "./core/errors.js";
+export type { ErrorKind } from "./core/errors.js";
+
+export type RunStatus = "running" | "finished" | "failed" | "crashed" | "killed" | "scheduled" | "unknown";
+
+export interface RunRef {
+  /** Stable tracker id (MLflow run_id, W&B run name/id, local folder name). Always a string. */
+  readonly id: string;
+  /** Human-readable name where the tracker has one. */
+  readonly displayName?: string;
+  /** Container: MLflow experiment id, W&B entity/project, local root. */
+  readonly container?: string;
+  readonly status: RunStatus;
+  /** Milliseconds since epoch, when known. */
+  readonly startTime?: number;
+  readonly updatedTime?: number;
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Adapter-private data (e.g. artifact root URI); the pipeline never reads it. */
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+export interface RunFilter {
+  /** Only these run ids (or display names). */
+  readonly runs?: readonly string[];
+  /** Only runs started/updated at or after / before these instants (ms since epoch). */
+  readonly since?: number;
+  readonly until?: number;
+  readonly statuses?: readonly RunStatus[];
+  /** Tag equality filters. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Page size hint for paginated listing. */
+  readonly pageSize?: number;
+}
+
+export type ActivationFormat = "npy" | "npz" | "safetensors";
+
+export interface ActivationRef {
+  readonly run: RunRef;
+  readonly layer: string;
+  readonly step: number;
+  /** Path of the file inside the run (artifact path / relative file path). */
+  readonly path: string;
+  readonly format: ActivationFormat;
+  /** For .npz / .safetensors files holding one array per layer: the array's name. */
+  readonly arrayName?: string;
+  readonly size?: number;
+  /** Content digest where the tracker gives one (md5, sha256, mtime+size …), for change detection. */
+  readonly digest?: string;
+  /** Adapter-private data (download URL, artifact id …). */
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+/** The evaluation interval [0, T] fixed for one (run, layer) at its reference step. */
+export interface LayerReference {
+  readonly layer: string;
+  readonly T: number;
+  /** Step whose t_conv defined T, or null when the user pinned T (--t-max). */
+  readonly step: number | null;
+  /** How T was chosen: "t_conv(q=0.95)@step", "pinned" … */
+  readonly source: string;
+}
+
+/** The result for one (run, layer, step). Metric names are a contract documented in the README. */
+export interface StepResult {
+  readonly layer: string;
+  readonly step: number;
+  /** Scalar metrics without the "magnitude/<layer>/" prefix: area, t_conv, dim, diff_ref, … */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** The magnitude function on the layer's grid (absent when read back from a tracker that keeps only scalars). */
+  readonly curve?: { readonly t: readonly number[]; readonly magnitude: readonly number[] };
+}
+
+/** What the tracker already holds for a run, read back each time (the tracker is the source of truth). */
+export interface RunState {
+  readonly references: Readonly<Record<string, LayerReference>>;
+  /** Every (layer, step) already fully written, with whatever of its result could be read back. */
+  readonly written: readonly StepResult[];
+  /** Settings magtrack stored on the run earlier (key → value), if any. */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+export interface ChartFile {
+  /** Path relative to the run's magnitude output (e.g. "magnitude/<layer>/curves.svg"). */
+  readonly path: string;
+  readonly contentType: string;
+  readonly body: string | Uint8Array;
+}
+
+export interface ResultBatch {
+  /** References fixed in this sync (new layers only; existing ones are never changed). */
+  readonly newReferences: readonly LayerReference[];
+  /** New results to append; the pipeline never includes a (layer, step) already in RunState.written. */
+  readonly results: readonly StepResult[];
+  /** Every result of the run (old + new), for charts and tables that are re-rendered whole. */
+  readonly allResults: readonly StepResult[];
+  /** All references of the run (old + new). */
+  readonly references: Readonly<Record<string, LayerReference>>;
+  /** Rendered charts and reports (replace previous versions of the same path). */
+  readonly charts: readonly ChartFile[];
+  /** Computation settings (stored once per run as tags/config). */
+  readonly settings: Readonly<Record<string, string>>;
+}
+
+export interface TrackerAdapter {
+  readonly name: string;
+  listRuns(filter: RunFilter, signal?: AbortSignal): AsyncIterable<RunRef>;
+  listActivations(run: RunRef, signal?: AbortSignal): AsyncIterable<ActivationRef>;
+  readActivation(ref: ActivationRef, signal?: AbortSignal): Promise<Uint8Array>;
+  readState(run: RunRef, signal?: AbortSignal): Promise<RunState>;
+  /**
+   * Append results. Must be idempotent: writing a result already stored is a no-op, never a duplicate.
+   * Adapters that cannot write leave this undefined (the pipeline then runs as --dry-run).
+   */
+  writeResults?(run: RunRef, batch: ResultBatch, signal?: AbortSignal): Promise<WriteReport>;
+  /** Runs that must not be written now (e.g. still running on W&B) say why; null = writable. */
+  deferReason?(run: RunRef): string | null;
+  close?(): Promise<void>;
+}
+
+export interface WriteReport {
+  readonly metricsWritten: number;
+  readonly filesWritten: number;
+  readonly skippedExisting: number;
+}
+
+/** Metric key written to trackers: magnitude/<layer>/<name>. */
+export function metricKey(layer: string, name: string): string {
+  return `magnitude/${layer}/${name}`;
+}
+
+/** Default activation file pattern (relative to the run's artifact root). */
+export const DEFAULT_ACTIVATION_PATTERN = "activations/{layer}/step_{step}.{ext}";
+
+export { compilePattern } from "./pattern.js";
+export type { PathMatcher, PatternMatch } from "./pattern.js";

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+console.error("magtrack: CLI under construction");
+process.exit(2);

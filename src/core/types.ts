@@ -1,0 +1,66 @@
+/** A point cloud: n points in R^d, row-major (point i, coordinate j at data[i*d + j]). */
+export interface PointCloud {
+  readonly data: Float64Array;
+  readonly n: number;
+  readonly d: number;
+}
+
+export type DistanceMetric = "euclidean" | "cosine" | "angular";
+
+/**
+ * How one magnitude value was obtained. Every value the core returns carries one of these, so a
+ * reader can tell an exact factorisation from an iterative or approximate answer.
+ * - cholesky:     Z = LLᵀ succeeded; value exact up to rounding.
+ * - ldlt:         Cholesky failed (Z not numerically positive definite); symmetric-indefinite or
+ *                 eigen-based solve used instead; value exact up to rounding and conditioning.
+ * - cg:           conjugate gradient; `errorBound` bounds |Mag − value|.
+ * - closed-form:  t = 0 (Mag = 1 by convention) or n = 1.
+ */
+export type SolverKind = "closed-form" | "cholesky" | "ldlt" | "eigen" | "cg" | "cg-preconditioned" | "mixed-f32";
+
+export interface SolveInfo {
+  readonly solver: SolverKind;
+  /** Upper bound on |Mag − value| where the method gives one (iterative methods); 0 for closed forms. */
+  readonly errorBound?: number;
+  /** Iterations for iterative solvers. */
+  readonly iterations?: number;
+}
+
+export type GridKind = "linear" | "log";
+
+export interface ProfileOptions {
+  readonly metric?: DistanceMetric; // default "euclidean"
+  readonly q?: number; // convergence fraction for t_conv, default 0.95, must be in (0, 1]
+  readonly nScales?: number; // grid size including t = 0, default 30
+  readonly grid?: GridKind; // default "linear": linspace(0, T, nScales); "log": [0] + geomspace(T/nScales, T, nScales-1)
+  /** Fix the end of the evaluation interval. Default: T = t_conv(q) of this cloud. */
+  readonly tMax?: number;
+  /** Relative tolerance for the t_conv root search in log t (default 1e-10). */
+  readonly tConvRtol?: number;
+  /** "exact" (dense factorisations only) or "fast" (approximate scale selection / iterative where cheaper). */
+  readonly mode?: "exact" | "fast";
+}
+
+export interface MagnitudeProfile {
+  readonly n: number; // rows given
+  readonly nDistinct: number; // rows after removing exact duplicates
+  readonly duplicatesRemoved: number;
+  readonly d: number;
+  readonly metric: DistanceMetric;
+  readonly q: number;
+  /** t where Mag = q·nDistinct; null when nDistinct = 1 (Mag ≡ 1) or not bracketed. */
+  readonly tConv: number | null;
+  readonly tConvInfo?: SolveInfo;
+  /** End of the evaluation interval actually used. */
+  readonly T: number;
+  readonly grid: GridKind;
+  readonly scales: Float64Array; // length nScales, scales[0] = 0
+  readonly magnitude: Float64Array; // Mag(t X) at each scale; magnitude[0] = 1
+  readonly solveInfo: readonly SolveInfo[]; // per scale
+  readonly magArea: number; // trapezoid ∫_0^T Mag dt
+  readonly magAreaScaled: number; // magArea / T
+  /** Slopes Δlog Mag / Δlog t between consecutive positive scales, at geometric midpoints. */
+  readonly dimensionProfile: { readonly scales: Float64Array; readonly values: Float64Array };
+  readonly magnitudeDimension: number; // max of the dimension profile (NaN when undefined)
+  readonly timingsMs: Readonly<Record<string, number>>;
+}
