@@ -10,7 +10,11 @@ export interface PatternMatch {
 
 export type PathMatcher = (path: string) => PatternMatch | null;
 
-const EXT_TO_FORMAT: Record<string, ActivationFormat> = { npy: "npy", npz: "npz", safetensors: "safetensors" };
+const EXT_TO_FORMAT: Record<string, ActivationFormat> = {
+  npy: "npy",
+  npz: "npz",
+  safetensors: "safetensors",
+};
 
 /**
  * Compile an activation pattern such as "activations/{layer}/step_{step}.{ext}" into a matcher.
@@ -19,7 +23,11 @@ const EXT_TO_FORMAT: Record<string, ActivationFormat> = { npy: "npy", npz: "npz"
  */
 export function compilePattern(pattern: string): PathMatcher {
   if (!pattern.includes("{step}")) {
-    throw new MagtrackError("usage", "PATTERN_NO_STEP", `activation pattern "${pattern}" must contain {step}`);
+    throw new MagtrackError(
+      "usage",
+      "PATTERN_NO_STEP",
+      `activation pattern "${pattern}" must contain {step}`,
+    );
   }
   const names: string[] = [];
   let source = "^";

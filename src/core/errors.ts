@@ -27,14 +27,22 @@ export class MagtrackError extends Error {
 
 /** Bad points or options handed to the core: NaN/Inf, 0 rows, d = 0, ragged rows, q ∉ (0, 1], t < 0 … */
 export class InputError extends MagtrackError {
-  constructor(code: string, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+  constructor(
+    code: string,
+    message: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
     super("input", code, message, options);
   }
 }
 
 /** A numerical procedure could not produce a value it can vouch for (e.g. t_conv not bracketed). */
 export class NumericalError extends MagtrackError {
-  constructor(code: string, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+  constructor(
+    code: string,
+    message: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
     super("numerical", code, message, options);
   }
 }

@@ -16,7 +16,14 @@ export type DistanceMetric = "euclidean" | "cosine" | "angular";
  * - cg:           conjugate gradient; `errorBound` bounds |Mag − value|.
  * - closed-form:  t = 0 (Mag = 1 by convention) or n = 1.
  */
-export type SolverKind = "closed-form" | "cholesky" | "ldlt" | "eigen" | "cg" | "cg-preconditioned" | "mixed-f32";
+export type SolverKind =
+  | "closed-form"
+  | "cholesky"
+  | "ldlt"
+  | "eigen"
+  | "cg"
+  | "cg-preconditioned"
+  | "mixed-f32";
 
 export interface SolveInfo {
   readonly solver: SolverKind;
