@@ -46,6 +46,8 @@ export interface ProfileOptions {
   readonly tConvRtol?: number;
   /** "exact" (dense factorisations only) or "fast" (approximate scale selection / iterative where cheaper). */
   readonly mode?: "exact" | "fast";
+  /** Also return the weighting vector at every scale (default false; n floats per scale). */
+  readonly weights?: boolean;
 }
 
 export interface MagnitudeProfile {
@@ -69,5 +71,13 @@ export interface MagnitudeProfile {
   /** Slopes Δlog Mag / Δlog t between consecutive positive scales, at geometric midpoints. */
   readonly dimensionProfile: { readonly scales: Float64Array; readonly values: Float64Array };
   readonly magnitudeDimension: number; // max of the dimension profile (NaN when undefined)
+  /** PMag(tX) = Σ max(w_i, 0) at each scale. */
+  readonly positiveMagnitude?: Float64Array;
+  /** Weights per scale over the distinct points (only with options.weights). */
+  readonly weights?: readonly Float64Array[];
+  /** keptIndices[k] = input row of distinct point k (first occurrence). */
+  readonly keptIndices?: Int32Array;
+  /** Why tConv is null when a pinned tMax let the profile go ahead without it. */
+  readonly tConvError?: string;
   readonly timingsMs: Readonly<Record<string, number>>;
 }

@@ -1,0 +1,31 @@
+import type { MagnitudeAtScale } from "./solve.js";
+import type { TConvResult } from "./tconv.js";
+import type { SolveInfo } from "./types.js";
+
+/** Everything a solving strategy needs about one (de-duplicated) cloud: its distance matrix. */
+export interface DistanceContext {
+  /** n×n row-major distance matrix of the distinct points. */
+  readonly D: Float64Array;
+  readonly n: number;
+  /** Off-diagonal distance statistics (seed scales for the t_conv bracket). */
+  readonly stats: { readonly min: number; readonly median: number; readonly max: number };
+}
+
+/**
+ * The seam between computeProfile and a solving strategy. "exact" (src/core/exact-engine.ts) does one
+ * dense factorisation per scale; a "fast" engine (src/core/fast/) may use bounds, CG and warm starts,
+ * as long as every value carries an honest SolveInfo.
+ */
+export interface MagnitudeEngine {
+  readonly mode: string;
+  /** Magnitude (and weights when asked) at one scale t > 0. */
+  evaluate(ctx: DistanceContext, t: number, options: { weights: boolean }): MagnitudeAtScale;
+  /** Magnitude at all scales of a grid (ascending, may start at 0); lets an engine warm-start. */
+  evaluateScales(
+    ctx: DistanceContext,
+    scales: Float64Array,
+    options: { weights: boolean },
+  ): MagnitudeAtScale[];
+  /** t_conv(q) to relative tolerance rtol; throws NumericalError when not bracketed. */
+  tConv(ctx: DistanceContext, q: number, rtol: number): TConvResult & { readonly info: SolveInfo };
+}

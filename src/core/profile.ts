@@ -1,0 +1,191 @@
+import { magArea, magAreaScaled } from "./area.js";
+import { dedupRows } from "./dedup.js";
+import { offDiagonalStats, pairwiseDistances } from "./distances.js";
+import type { DistanceContext } from "./engine.js";
+import { engineFor } from "./engines.js";
+import { InputError, NumericalError } from "./errors.js";
+import { dimensionProfile, magnitudeDimension } from "./dimension.js";
+import { makeGrid } from "./grid.js";
+import type { MagnitudeAtScale } from "./solve.js";
+import type { DistanceMetric, MagnitudeProfile, PointCloud, ProfileOptions, SolveInfo } from "./types.js";
+import { validatePointCloud, validateQ, validateScale } from "./validate.js";
+
+const now = (): number => globalThis.performance.now();
+
+interface Prepared {
+  readonly ctx: DistanceContext;
+  readonly metric: DistanceMetric;
+  readonly keptIndices: Int32Array;
+  readonly duplicatesRemoved: number;
+  readonly timingsMs: Record<string, number>;
+}
+
+/** Validate, drop exact duplicate rows, compute the distance matrix once. */
+function prepare(points: PointCloud, metric: DistanceMetric | undefined): Prepared {
+  const timingsMs: Record<string, number> = {};
+  let t0 = now();
+  validatePointCloud(points);
+  const dd = dedupRows(points);
+  timingsMs.dedup = now() - t0;
+  t0 = now();
+  const m = metric ?? "euclidean";
+  const D = pairwiseDistances(dd.points, m);
+  const stats = offDiagonalStats(D, dd.points.n);
+  timingsMs.distances = now() - t0;
+  return {
+    ctx: { D, n: dd.points.n, stats },
+    metric: m,
+    keptIndices: dd.keptIndices,
+    duplicatesRemoved: dd.duplicatesRemoved,
+    timingsMs,
+  };
+}
+
+function checkOptions(options: ProfileOptions): void {
+  validateQ(options.q ?? 0.95);
+  if (options.tMax !== undefined) {
+    validateScale(options.tMax, "tMax");
+    if (options.tMax === 0)
+      throw new InputError("tmax-zero", "tMax = 0: the evaluation interval [0, T] needs T > 0");
+  }
+  const rtol = options.tConvRtol ?? 1e-10;
+  if (!(rtol > 0 && rtol < 1)) throw new InputError("rtol-invalid", `tConvRtol = ${rtol} must lie in (0, 1)`);
+  if (options.mode !== undefined && options.mode !== "exact" && options.mode !== "fast") {
+    throw new InputError("mode-unknown", `mode "${String(options.mode)}": use "exact" or "fast"`);
+  }
+}
+
+/**
+ * The magnitude profile of a point cloud: de-duplicate, distances once, t_conv(q) (always, even when
+ * tMax pins T), grid on [0, T] with T = tMax ?? t_conv, magnitude and PMag at every scale with the
+ * solver recorded, MagArea (raw and /T), dimension profile and its maximum, and timings.
+ * With one distinct point Mag ≡ 1, tConv is null and T = tMax ?? 1.
+ */
+export function computeProfile(points: PointCloud, options: ProfileOptions = {}): MagnitudeProfile {
+  checkOptions(options);
+  const started = now();
+  const q = options.q ?? 0.95;
+  const nScales = options.nScales ?? 30;
+  const gridKind = options.grid ?? "linear";
+  const engine = engineFor(options.mode);
+  const prep = prepare(points, options.metric);
+  const { ctx, timingsMs } = prep;
+
+  let tConv: number | null = null;
+  let tConvInfo: SolveInfo | undefined;
+  let tConvError: string | undefined;
+  let t0 = now();
+  if (ctx.n > 1) {
+    try {
+      const r = engine.tConv(ctx, q, options.tConvRtol ?? 1e-10);
+      tConv = r.tConv;
+      tConvInfo = r.info;
+    } catch (err) {
+      if (!(err instanceof NumericalError) || options.tMax === undefined) throw err;
+      tConvError = err.message;
+    }
+  }
+  timingsMs.tConv = now() - t0;
+
+  const T = options.tMax ?? tConv ?? 1;
+  if (!(T > 0 && Number.isFinite(T))) {
+    throw new NumericalError("interval-degenerate", `evaluation interval end T = ${T}; pass tMax`);
+  }
+  const scales = makeGrid(gridKind, T, nScales);
+  t0 = now();
+  const wantWeights = options.weights ?? false;
+  const results: MagnitudeAtScale[] = engine.evaluateScales(ctx, scales, { weights: wantWeights });
+  timingsMs.grid = now() - t0;
+
+  const magnitude = Float64Array.from(results, (r) => r.magnitude);
+  const positiveMagnitude = Float64Array.from(results, (r) => r.positiveMagnitude);
+  const dim = dimensionProfile(scales, magnitude);
+  timingsMs.total = now() - started;
+
+  const profile: MagnitudeProfile = {
+    n: points.n,
+    nDistinct: ctx.n,
+    duplicatesRemoved: prep.duplicatesRemoved,
+    d: points.d,
+    metric: prep.metric,
+    q,
+    tConv,
+    ...(tConvInfo ? { tConvInfo } : {}),
+    ...(tConvError ? { tConvError } : {}),
+    T,
+    grid: gridKind,
+    scales,
+    magnitude,
+    positiveMagnitude,
+    solveInfo: results.map((r) => r.info),
+    magArea: magArea(scales, magnitude),
+    magAreaScaled: magAreaScaled(scales, magnitude),
+    dimensionProfile: dim,
+    magnitudeDimension: magnitudeDimension(dim.values),
+    keptIndices: prep.keptIndices,
+    ...(wantWeights ? { weights: results.map((r) => r.weights ?? new Float64Array(0)) } : {}),
+    timingsMs,
+  };
+  return profile;
+}
+
+export interface MagnitudeOptions {
+  readonly metric?: DistanceMetric;
+  readonly mode?: "exact" | "fast";
+  readonly weights?: boolean;
+}
+
+/** Mag(tX), PMag and (optionally) weights over the distinct points at one scale t ≥ 0. */
+export function magnitudeAt(
+  points: PointCloud,
+  t: number,
+  options: MagnitudeOptions = {},
+): MagnitudeAtScale & { keptIndices: Int32Array } {
+  validateScale(t);
+  const prep = prepare(points, options.metric);
+  const r = engineFor(options.mode).evaluate(prep.ctx, t, { weights: options.weights ?? false });
+  return { ...r, keptIndices: prep.keptIndices };
+}
+
+/** The magnitude function at given scales (each finite, ≥ 0; any order). */
+export function magnitudeFunction(
+  points: PointCloud,
+  scales: ArrayLike<number>,
+  options: MagnitudeOptions = {},
+): {
+  scales: Float64Array;
+  magnitude: Float64Array;
+  positiveMagnitude: Float64Array;
+  solveInfo: SolveInfo[];
+  weights?: Float64Array[];
+  keptIndices: Int32Array;
+} {
+  const ts = Float64Array.from(scales);
+  for (let i = 0; i < ts.length; i++) validateScale(ts[i], `scales[${i}]`);
+  const prep = prepare(points, options.metric);
+  const wantWeights = options.weights ?? false;
+  const results = engineFor(options.mode).evaluateScales(prep.ctx, ts, { weights: wantWeights });
+  return {
+    scales: ts,
+    magnitude: Float64Array.from(results, (r) => r.magnitude),
+    positiveMagnitude: Float64Array.from(results, (r) => r.positiveMagnitude),
+    solveInfo: results.map((r) => r.info),
+    ...(wantWeights ? { weights: results.map((r) => r.weights ?? new Float64Array(0)) } : {}),
+    keptIndices: prep.keptIndices,
+  };
+}
+
+/** t_conv(q) of a cloud (distinct points), to relative tolerance rtol (default 1e-10). */
+export function tConvOf(
+  points: PointCloud,
+  q = 0.95,
+  options: { metric?: DistanceMetric; mode?: "exact" | "fast"; rtol?: number } = {},
+): { tConv: number; info: SolveInfo; bracket: readonly [number, number] } {
+  validateQ(q);
+  const prep = prepare(points, options.metric);
+  if (prep.ctx.n === 1) {
+    throw new NumericalError("t-conv-single-point", "t_conv: a single distinct point has Mag ≡ 1; no t_conv");
+  }
+  const r = engineFor(options.mode).tConv(prep.ctx, q, options.rtol ?? 1e-10);
+  return { tConv: r.tConv, info: r.info, bracket: r.bracket };
+}
