@@ -172,7 +172,7 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
       let visited = 0;
       const walk = async (rel: string, depth: number): Promise<void> => {
         if (depth > MAX_WALK_DEPTH) return;
-        let entries;
+        let entries: import("node:fs").Dirent[];
         try {
           entries = await readdir(join(base, rel), { withFileTypes: true });
         } catch (error) {

@@ -1,0 +1,168 @@
+/** `magtrack compute <files...>`: magnitude profiles of activation files, no tracker involved. */
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { basename, extname, join, resolve } from "node:path";
+import type { ActivationFormat } from "../../adapter-kit.js";
+import { renderCurvesSvg } from "../../charts/index.js";
+import { MagtrackError } from "../../core/errors.js";
+import { computeProfile } from "../../core/profile.js";
+import type { MagnitudeProfile, PointCloud } from "../../core/types.js";
+import { parseActivation } from "../../io/activation.js";
+import { chooseProbeRows, selectRows } from "../../sync/probe-rows.js";
+import { EXIT_OK, EXIT_RUNS_FAILED } from "../exit-codes.js";
+import type { CliContext } from "../io.js";
+import { type ComputeArgs, settingsFromArgs } from "../options.js";
+
+export type ComputeCommandArgs = ComputeArgs & {
+  files: string[];
+  json: boolean;
+  svg?: string;
+  maxFileBytes: number;
+};
+
+const FORMATS: Record<string, ActivationFormat> = {
+  ".npy": "npy",
+  ".npz": "npz",
+  ".safetensors": "safetensors",
+};
+
+function formatOf(path: string): ActivationFormat {
+  const format = FORMATS[extname(path).toLowerCase()];
+  if (format === undefined) {
+    throw new MagtrackError("format", "UNKNOWN_EXTENSION", `${path}: expected .npy, .npz or .safetensors`);
+  }
+  return format;
+}
+
+function profileJson(file: string, array: string | null, p: MagnitudeProfile) {
+  return {
+    file,
+    array,
+    n: p.n,
+    n_distinct: p.nDistinct,
+    duplicates_removed: p.duplicatesRemoved,
+    d: p.d,
+    metric: p.metric,
+    q: p.q,
+    t_conv: p.tConv,
+    T: p.T,
+    grid: p.grid,
+    scales: Array.from(p.scales),
+    magnitude: Array.from(p.magnitude),
+    solvers: p.solveInfo.map((s) => s.solver),
+    mag_area: p.magArea,
+    mag_area_scaled: p.magAreaScaled,
+    magnitude_dimension: p.magnitudeDimension,
+    dimension_profile: {
+      scales: Array.from(p.dimensionProfile.scales),
+      values: Array.from(p.dimensionProfile.values),
+    },
+    timings_ms: p.timingsMs,
+  };
+}
+
+const fmt = (x: number | null) => (x === null || !Number.isFinite(x) ? String(x) : x.toPrecision(6));
+
+export async function runCompute(args: ComputeCommandArgs, ctx: CliContext): Promise<number> {
+  const settings = settingsFromArgs(args);
+  let failures = 0;
+  const rows: string[][] = [];
+  for (const file of args.files) {
+    const path = resolve(ctx.cwd, file);
+    try {
+      const format = formatOf(path);
+      const size = (await stat(path)).size;
+      if (size > args.maxFileBytes) {
+        throw new MagtrackError(
+          "format",
+          "TOO_LARGE",
+          `${file}: ${size} bytes exceeds --max-file-bytes ${args.maxFileBytes}`,
+        );
+      }
+      const parsed = parseActivation(new Uint8Array(await readFile(path)), {
+        source: file,
+        format,
+        maxBytes: args.maxFileBytes,
+      });
+      const clouds: [string | null, PointCloud][] =
+        parsed instanceof Map ? [...parsed.entries()] : [[null, parsed]];
+      for (const [array, full] of clouds) {
+        const cloud = selectRows(
+          full,
+          chooseProbeRows(full.n, settings.maxPoints, `${basename(file)}\u0000${array ?? ""}`),
+        );
+        const profile = computeProfile(cloud, {
+          metric: settings.metric,
+          q: settings.q,
+          nScales: settings.nScales,
+          grid: settings.grid,
+          mode: settings.mode,
+          ...(settings.tMax === undefined ? {} : { tMax: settings.tMax }),
+        });
+        const label = array === null ? file : `${file}:${array}`;
+        if (args.json) ctx.stdout(JSON.stringify(profileJson(file, array, profile)) + "\n");
+        else {
+          rows.push([
+            label,
+            String(profile.n),
+            String(profile.nDistinct),
+            fmt(profile.tConv),
+            fmt(profile.T),
+            fmt(profile.magAreaScaled),
+            fmt(profile.magnitudeDimension),
+            fmt(profile.magnitude[profile.magnitude.length - 1]!),
+            [...new Set(profile.solveInfo.map((s) => s.solver))].join("+"),
+          ]);
+        }
+        if (args.svg !== undefined) {
+          const dir = resolve(ctx.cwd, args.svg);
+          await mkdir(dir, { recursive: true });
+          const layer = array ?? basename(file, extname(file));
+          const svg = renderCurvesSvg(
+            layer,
+            [
+              {
+                layer,
+                step: 0,
+                metrics: { n_points: profile.nDistinct },
+                curve: { t: Array.from(profile.scales), magnitude: Array.from(profile.magnitude) },
+              },
+            ],
+            {
+              layer,
+              T: profile.T,
+              step: 0,
+              source: settings.tMax === undefined ? `t_conv(q=${settings.q})` : "pinned",
+            },
+          );
+          const out = join(
+            dir,
+            `${basename(file, extname(file))}${array === null ? "" : `.${encodeURIComponent(array)}`}.svg`,
+          );
+          await writeFile(out, svg);
+          if (!args.json) ctx.stderr(`wrote ${out}\n`);
+        }
+      }
+    } catch (error) {
+      failures++;
+      const message =
+        error instanceof MagtrackError
+          ? `${error.message} [${error.code}]`
+          : `unexpected error: ${(error as Error)?.stack ?? String(error)}`;
+      if (args.json) ctx.stdout(JSON.stringify({ file, error: message }) + "\n");
+      else ctx.stderr(`✗ ${file}: ${message}\n`);
+    }
+  }
+  if (!args.json && rows.length > 0) {
+    const header = ["file", "n", "distinct", "t_conv", "T", "area/T", "dim", "Mag(T)", "solver"];
+    const table = [header, ...rows];
+    const widths = header.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
+    for (const r of table)
+      ctx.stdout(
+        r
+          .map((cell, c) => cell.padEnd(widths[c]!))
+          .join("  ")
+          .trimEnd() + "\n",
+      );
+  }
+  return failures > 0 ? EXIT_RUNS_FAILED : EXIT_OK;
+}

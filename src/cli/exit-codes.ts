@@ -1,0 +1,29 @@
+import { MagtrackError } from "../core/errors.js";
+
+/** Exit codes are a contract: 0 ok, 1 some runs failed, 2 usage / config / auth. */
+export const EXIT_OK = 0;
+export const EXIT_RUNS_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export function exitCodeForError(error: unknown): number {
+  if (error instanceof MagtrackError) {
+    return error.kind === "usage" || error.kind === "config" || error.kind === "auth"
+      ? EXIT_USAGE
+      : EXIT_RUNS_FAILED;
+  }
+  return EXIT_RUNS_FAILED;
+}
+
+/** Known errors print one clear line (and a hint); unknown errors keep their stack. */
+export function describeError(error: unknown): string {
+  if (error instanceof MagtrackError) {
+    const hint =
+      error.kind === "auth"
+        ? "\n  hint: check the tracker credentials (env vars) and that they can read and write this project"
+        : error.kind === "usage"
+          ? "\n  hint: run with --help for the options and examples"
+          : "";
+    return `magtrack: ${error.message} [${error.code}]${hint}`;
+  }
+  return `magtrack: unexpected error\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+}

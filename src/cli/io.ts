@@ -1,0 +1,11 @@
+/** What a command needs from its environment, passed explicitly so commands run in-process in tests. */
+export interface CliContext {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** True when stderr is a terminal: progress bars allowed. */
+  readonly isTTY: boolean;
+  /** Aborts on SIGTERM / SIGINT / deadline. */
+  readonly signal: AbortSignal;
+}

@@ -1,0 +1,59 @@
+/** Events the pipeline emits; the CLI renders them as a progress bar (TTY) or NDJSON (--json). */
+export type SyncEvent =
+  | { type: "run-start"; run: string; files: number; todo: number; alreadyDone: number }
+  | {
+      type: "step-done";
+      run: string;
+      layer: string;
+      step: number;
+      ms: number;
+      metrics: Record<string, number>;
+    }
+  | {
+      type: "file-failed";
+      run: string;
+      path: string;
+      layer: string;
+      step: number;
+      code: string;
+      message: string;
+    }
+  | { type: "plan-problem"; run: string; layer: string; path?: string; message: string }
+  | {
+      type: "run-written";
+      run: string;
+      metricsWritten: number;
+      filesWritten: number;
+      skippedExisting: number;
+    }
+  | { type: "run-unchanged"; run: string; alreadyDone: number }
+  | { type: "run-deferred"; run: string; reason: string }
+  | { type: "run-failed"; run: string; code: string; message: string }
+  | {
+      type: "run-planned";
+      run: string;
+      reads: { path: string; layer: string; step: number; purpose: string }[];
+    }
+  | { type: "stopped"; reason: string };
+
+export type EventSink = (event: SyncEvent) => void;
+
+export interface RunOutcome {
+  readonly run: string;
+  readonly status: "ok" | "unchanged" | "deferred" | "failed" | "partial" | "planned";
+  readonly stepsComputed: number;
+  readonly stepsWritten: number;
+  readonly failures: number;
+}
+
+export interface SyncSummary {
+  readonly runs: number;
+  readonly ok: number;
+  readonly unchanged: number;
+  readonly deferred: number;
+  readonly failed: number;
+  readonly stepsWritten: number;
+  readonly fileFailures: number;
+  readonly stoppedEarly: string | null;
+  readonly outcomes: readonly RunOutcome[];
+}

@@ -1,0 +1,48 @@
+/** Render a run's charts from all its results (old + new): per layer curves and trends, one HTML report. */
+import type { ChartFile, LayerReference, RunRef, StepResult } from "../adapter-kit.js";
+import { renderCurvesSvg, renderRunReportHtml, renderTrendsSvg } from "../charts/index.js";
+
+export function renderRunCharts(
+  run: RunRef,
+  references: Readonly<Record<string, LayerReference>>,
+  allResults: readonly StepResult[],
+  settings: Readonly<Record<string, string>>,
+): ChartFile[] {
+  const byLayer = new Map<string, StepResult[]>();
+  for (const r of allResults) {
+    const list = byLayer.get(r.layer) ?? [];
+    list.push(r);
+    byLayer.set(r.layer, list);
+  }
+  const charts: ChartFile[] = [];
+  const layers: { layer: string; reference: LayerReference; results: StepResult[] }[] = [];
+  for (const layer of [...byLayer.keys()].sort()) {
+    const reference = references[layer];
+    if (reference === undefined) continue;
+    const results = byLayer.get(layer)!.sort((a, b) => a.step - b.step);
+    layers.push({ layer, reference, results });
+    const safe = encodeURIComponent(layer);
+    if (results.some((r) => r.curve !== undefined)) {
+      charts.push({
+        path: `magnitude/${safe}/curves.svg`,
+        contentType: "image/svg+xml",
+        body: renderCurvesSvg(layer, results, reference),
+      });
+    }
+    charts.push({
+      path: `magnitude/${safe}/trends.svg`,
+      contentType: "image/svg+xml",
+      body: renderTrendsSvg(layer, results),
+    });
+  }
+  charts.push({
+    path: "magnitude/report.html",
+    contentType: "text/html; charset=utf-8",
+    body: renderRunReportHtml(
+      { id: run.id, ...(run.displayName ? { displayName: run.displayName } : {}) },
+      layers,
+      settings,
+    ),
+  });
+  return charts;
+}

@@ -1,0 +1,85 @@
+/**
+ * Sync many runs, one after another. One failing run never stops the others; an abort (deadline,
+ * SIGTERM) stops cleanly at a run boundary — the run in progress finishes its write or writes nothing.
+ */
+import type { RunFilter, TrackerAdapter } from "../adapter-kit.js";
+import type { EventSink, RunOutcome, SyncSummary } from "./events.js";
+import type { StepFilter } from "./plan.js";
+import { errorCode, syncRun } from "./run-one.js";
+import type { ComputeSettings } from "./settings.js";
+
+export interface SyncOptions {
+  readonly adapter: TrackerAdapter;
+  readonly runFilter: RunFilter;
+  readonly stepFilter?: StepFilter;
+  readonly settings: ComputeSettings;
+  readonly settingsRecord: Readonly<Record<string, string>>;
+  readonly dryRun?: boolean;
+  readonly maxFileBytes?: number;
+  readonly emit?: EventSink;
+  /** Stop starting new runs once this signal aborts (deadline, SIGTERM). */
+  readonly stopSignal?: AbortSignal;
+  /** Hard abort of work in progress. */
+  readonly signal?: AbortSignal;
+  /** Runs to skip (e.g. another shard's); decided before any request for the run is made. */
+  readonly acceptRun?: (runId: string) => boolean;
+}
+
+export function summarize(outcomes: readonly RunOutcome[], stoppedEarly: string | null): SyncSummary {
+  const count = (s: RunOutcome["status"]) => outcomes.filter((o) => o.status === s).length;
+  return {
+    runs: outcomes.length,
+    ok: count("ok") + count("planned"),
+    unchanged: count("unchanged"),
+    deferred: count("deferred"),
+    failed: count("failed") + count("partial"),
+    stepsWritten: outcomes.reduce((s, o) => s + o.stepsWritten, 0),
+    fileFailures: outcomes.reduce((s, o) => s + o.failures, 0),
+    stoppedEarly,
+    outcomes,
+  };
+}
+
+export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
+  const { adapter } = options;
+  const emit = options.emit ?? (() => {});
+  const dryRun = options.dryRun === true || adapter.writeResults === undefined;
+  const outcomes: RunOutcome[] = [];
+  let stoppedEarly: string | null = null;
+  for await (const run of adapter.listRuns(options.runFilter, options.signal)) {
+    if (options.stopSignal?.aborted) {
+      stoppedEarly = String(options.stopSignal.reason ?? "stopped");
+      emit({ type: "stopped", reason: stoppedEarly });
+      break;
+    }
+    if (options.acceptRun && !options.acceptRun(run.id)) continue;
+    const deferred = dryRun ? null : (adapter.deferReason?.(run) ?? null);
+    if (deferred !== null) {
+      emit({ type: "run-deferred", run: run.id, reason: deferred });
+      outcomes.push({ run: run.id, status: "deferred", stepsComputed: 0, stepsWritten: 0, failures: 0 });
+      continue;
+    }
+    try {
+      outcomes.push(
+        await syncRun(adapter, run, {
+          settings: options.settings,
+          settingsRecord: options.settingsRecord,
+          filter: options.stepFilter ?? {},
+          dryRun,
+          maxFileBytes: options.maxFileBytes ?? 2 ** 31,
+          emit,
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
+      );
+    } catch (error) {
+      if (options.signal?.aborted) {
+        stoppedEarly = String(options.signal.reason ?? "aborted");
+        emit({ type: "stopped", reason: stoppedEarly });
+        break;
+      }
+      emit({ type: "run-failed", run: run.id, ...errorCode(error) });
+      outcomes.push({ run: run.id, status: "failed", stepsComputed: 0, stepsWritten: 0, failures: 1 });
+    }
+  }
+  return summarize(outcomes, stoppedEarly);
+}

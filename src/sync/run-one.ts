@@ -1,0 +1,241 @@
+/**
+ * Sync one run: read state → list activations → plan → read/parse/compute each planned file →
+ * render → write once. A failing file is reported and skipped; the others are still done.
+ */
+import type {
+  ActivationRef,
+  LayerReference,
+  RunRef,
+  RunState,
+  StepResult,
+  TrackerAdapter,
+} from "../adapter-kit.js";
+import { MagtrackError } from "../core/errors.js";
+import type { PointCloud } from "../core/types.js";
+import { parseActivation } from "../io/activation.js";
+import type { EventSink, RunOutcome } from "./events.js";
+import { doneKey, planRun, type StepFilter } from "./plan.js";
+import { renderRunCharts } from "./render.js";
+import type { ComputeSettings } from "./settings.js";
+import { computeStep, diffToReference } from "./step-result.js";
+
+export interface RunOptions {
+  readonly settings: ComputeSettings;
+  /** Flat settings record stored with the results. */
+  readonly settingsRecord: Readonly<Record<string, string>>;
+  readonly filter: StepFilter;
+  readonly dryRun: boolean;
+  readonly maxFileBytes: number;
+  readonly emit: EventSink;
+  readonly signal?: AbortSignal;
+}
+
+export function errorCode(error: unknown): { code: string; message: string } {
+  if (error instanceof MagtrackError) return { code: error.code, message: error.message };
+  if (error instanceof Error && error.name === "AbortError")
+    return { code: "ABORTED", message: error.message };
+  return { code: "INTERNAL", message: error instanceof Error ? error.message : String(error) };
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of items) out.push(x);
+  return out;
+}
+
+function cloudsOf(parsed: PointCloud | Map<string, PointCloud>, ref: ActivationRef): [string, PointCloud][] {
+  if (parsed instanceof Map) {
+    if (ref.layer !== "" && ref.arrayName === undefined) {
+      const only = [...parsed.values()];
+      if (only.length === 1) return [[ref.layer, only[0]!]];
+      throw new MagtrackError(
+        "format",
+        "AMBIGUOUS_ARRAY",
+        `${ref.path}: holds ${only.length} arrays; expected one`,
+      );
+    }
+    return [...parsed.entries()].map(([name, cloud]) => [ref.layer === "" ? name : ref.layer, cloud]);
+  }
+  return [[ref.layer, parsed]];
+}
+
+export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOptions): Promise<RunOutcome> {
+  const { settings, emit, signal } = opts;
+  const state: RunState = await adapter.readState(run, signal);
+  const activations = await collect(adapter.listActivations(run, signal));
+  const plan = planRun(activations, state, settings, opts.filter);
+  for (const p of plan.problems) emit({ type: "plan-problem", run: run.id, ...p });
+  const todoCount = plan.reads.filter((r) => r.purpose === "todo").length;
+  emit({
+    type: "run-start",
+    run: run.id,
+    files: activations.length,
+    todo: todoCount,
+    alreadyDone: plan.alreadyDone,
+  });
+
+  if (opts.dryRun) {
+    emit({
+      type: "run-planned",
+      run: run.id,
+      reads: plan.reads.map((r) => ({
+        path: r.ref.path,
+        layer: r.ref.layer,
+        step: r.ref.step,
+        purpose: r.purpose,
+      })),
+    });
+    return { run: run.id, status: "planned", stepsComputed: 0, stepsWritten: 0, failures: 0 };
+  }
+  if (todoCount === 0) {
+    emit({ type: "run-unchanged", run: run.id, alreadyDone: plan.alreadyDone });
+    return { run: run.id, status: "unchanged", stepsComputed: 0, stepsWritten: 0, failures: 0 };
+  }
+
+  const references: Record<string, LayerReference> = { ...state.references };
+  const newReferences: LayerReference[] = [];
+  const done = new Set(state.written.map((r) => doneKey(r.layer, r.step)));
+  /** Reference curves for diff_ref, by layer: from stored results when they kept the curve. */
+  const referenceCurves = new Map<string, readonly number[]>();
+  for (const r of state.written) {
+    if (r.curve && references[r.layer]?.step === r.step) referenceCurves.set(r.layer, r.curve.magnitude);
+  }
+  const results: StepResult[] = [];
+  let failures = 0;
+
+  const readClouds = async (ref: ActivationRef) => {
+    const bytes = await adapter.readActivation(ref, signal);
+    const parsed = parseActivation(bytes, {
+      source: `${run.id}/${ref.path}`,
+      format: ref.format,
+      maxBytes: opts.maxFileBytes,
+      ...(ref.arrayName === undefined ? {} : { arrayName: ref.arrayName }),
+    });
+    return cloudsOf(parsed, ref);
+  };
+
+  /** The reference step's curve on the layer's grid: stored, computed this sync, or recomputed now. */
+  const referenceCurve = async (
+    layer: string,
+    ref: LayerReference,
+  ): Promise<readonly number[] | undefined> => {
+    const known = referenceCurves.get(layer);
+    if (known !== undefined || ref.step === null) return known;
+    const file = activations.find((a) => a.step === ref.step && (a.layer === layer || a.layer === ""));
+    if (file === undefined) return undefined;
+    for (const [name, cloud] of await readClouds(file)) {
+      if (name !== layer) continue;
+      const { result } = computeStep(cloud, { run: run.id, layer, step: ref.step }, settings, ref.T);
+      referenceCurves.set(layer, result.curve!.magnitude);
+    }
+    return referenceCurves.get(layer);
+  };
+
+  for (const read of plan.reads) {
+    signal?.throwIfAborted();
+    const { ref } = read;
+    let clouds: [string, PointCloud][];
+    try {
+      clouds = await readClouds(ref);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      failures++;
+      emit({
+        type: "file-failed",
+        run: run.id,
+        path: ref.path,
+        layer: ref.layer,
+        step: ref.step,
+        ...errorCode(error),
+      });
+      continue;
+    }
+    for (const [layer, cloud] of clouds) {
+      if (opts.filter.layers && !opts.filter.layers.includes(layer)) continue;
+      if (done.has(doneKey(layer, ref.step))) continue;
+      const started = performance.now();
+      try {
+        let reference = references[layer];
+        let isReferenceStep = false;
+        if (reference === undefined) {
+          if (settings.referenceStep !== undefined && settings.referenceStep !== ref.step) {
+            throw new MagtrackError(
+              "input",
+              "NO_REFERENCE",
+              `layer "${layer}": reference step ${settings.referenceStep} has not been computed`,
+            );
+          }
+          isReferenceStep = true;
+        }
+        const T = reference?.T ?? settings.tMax;
+        const { profile, result } = computeStep(cloud, { run: run.id, layer, step: ref.step }, settings, T);
+        if (isReferenceStep) {
+          const fixedT = settings.tMax ?? profile.tConv;
+          if (fixedT === null || !Number.isFinite(fixedT) || fixedT <= 0) {
+            throw new MagtrackError(
+              "numerical",
+              "NO_REFERENCE_SCALE",
+              `${run.id}/${ref.path} layer "${layer}": t_conv is undefined (${profile.nDistinct} distinct rows); cannot fix the layer's scale`,
+            );
+          }
+          reference = {
+            layer,
+            T: fixedT,
+            step: ref.step,
+            source:
+              settings.tMax !== undefined
+                ? "pinned (--t-max)"
+                : `t_conv(q=${settings.q}) at step ${ref.step}`,
+          };
+          references[layer] = reference;
+          newReferences.push(reference);
+          referenceCurves.set(layer, result.curve!.magnitude);
+        }
+        const refCurve = await referenceCurve(layer, reference!);
+        const diff =
+          refCurve === undefined
+            ? Number.NaN
+            : diffToReference(result.curve!.t, result.curve!.magnitude, refCurve);
+        const full: StepResult = { ...result, metrics: { ...result.metrics, diff_ref: diff } };
+        done.add(doneKey(layer, ref.step));
+        if (read.purpose === "todo") results.push(full);
+        else referenceCurves.set(layer, result.curve!.magnitude);
+        emit({
+          type: "step-done",
+          run: run.id,
+          layer,
+          step: ref.step,
+          ms: Math.round(performance.now() - started),
+          metrics: full.metrics as Record<string, number>,
+        });
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        failures++;
+        emit({
+          type: "file-failed",
+          run: run.id,
+          path: ref.path,
+          layer,
+          step: ref.step,
+          ...errorCode(error),
+        });
+      }
+    }
+  }
+
+  let stepsWritten = 0;
+  if (results.length > 0) {
+    signal?.throwIfAborted();
+    const allResults = [...state.written, ...results];
+    const charts = renderRunCharts(run, references, allResults, opts.settingsRecord);
+    const report = await adapter.writeResults!(
+      run,
+      { newReferences, results, allResults, references, charts, settings: opts.settingsRecord },
+      signal,
+    );
+    stepsWritten = results.length;
+    emit({ type: "run-written", run: run.id, ...report });
+  }
+  const status = failures === 0 ? "ok" : results.length > 0 ? "partial" : "failed";
+  return { run: run.id, status, stepsComputed: results.length, stepsWritten, failures };
+}

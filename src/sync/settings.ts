@@ -1,0 +1,43 @@
+import type { DistanceMetric, GridKind } from "../core/types.js";
+
+/** What the pipeline computes and how; every field is a CLI flag / MAGTRACK_* env / config-file key. */
+export interface ComputeSettings {
+  /** Convergence fraction for t_conv (Mag = q·n). */
+  readonly q: number;
+  /** Grid size on [0, T], including t = 0. */
+  readonly nScales: number;
+  readonly grid: GridKind;
+  readonly metric: DistanceMetric;
+  /** Clouds with more rows are subsampled to this many rows, the same rows at every step. */
+  readonly maxPoints: number;
+  /** Pin T for every layer instead of t_conv of the reference step. */
+  readonly tMax?: number;
+  /** Use this step's t_conv as T (default: the earliest available step). */
+  readonly referenceStep?: number;
+  readonly mode: "exact" | "fast";
+}
+
+export const DEFAULT_SETTINGS: ComputeSettings = {
+  q: 0.95,
+  nScales: 30,
+  grid: "linear",
+  metric: "euclidean",
+  maxPoints: 1000,
+  mode: "exact",
+};
+
+/** Settings as flat string key/values, stored once per run (tags, config) so results can be interpreted. */
+export function settingsRecord(s: ComputeSettings, version: string): Record<string, string> {
+  const out: Record<string, string> = {
+    "magtrack.version": version,
+    "magtrack.q": String(s.q),
+    "magtrack.n_scales": String(s.nScales),
+    "magtrack.grid": s.grid,
+    "magtrack.metric": s.metric,
+    "magtrack.max_points": String(s.maxPoints),
+    "magtrack.mode": s.mode,
+  };
+  if (s.tMax !== undefined) out["magtrack.t_max"] = String(s.tMax);
+  if (s.referenceStep !== undefined) out["magtrack.reference_step"] = String(s.referenceStep);
+  return out;
+}
