@@ -1,0 +1,233 @@
+/**
+ * One self-contained HTML page per run: a section per layer (curves chart, trends chart, metrics
+ * table), the computation settings, what each metric means with the papers, and a footer. Inline
+ * CSS and SVG only; a Content-Security-Policy forbids every network load, no scripts at all; no
+ * timestamps, so identical inputs give byte-identical pages.
+ */
+import type { LayerReference, StepResult } from "../adapter-kit.js";
+import { renderCurvesSvg } from "./curves.js";
+import { formatValue } from "./format.js";
+import { TREND_METRICS } from "./metric-info.js";
+import { element, textNode } from "./svg.js";
+import { renderTrendsSvg } from "./trends.js";
+
+export interface ReportRun {
+  readonly id: string;
+  readonly displayName?: string;
+}
+
+export interface ReportLayer {
+  readonly layer: string;
+  readonly reference: LayerReference;
+  readonly results: readonly StepResult[];
+}
+
+export interface RunReportOptions {
+  /** magtrack version for the footer (no version is printed when absent). */
+  readonly version?: string;
+  /** Convergence fraction q for the curves' dashed line (default 0.95). */
+  readonly q?: number;
+  /** t_conv panels on a log axis. */
+  readonly logTConv?: boolean;
+}
+
+const PAPERS = [
+  {
+    cite: "Andreeva, Limbeck, Rieck, Sarkar. Metric Space Magnitude and Generalisation in Neural Networks. TAG-ML 2023, PMLR 221.",
+    arxiv: "2305.05611",
+  },
+  {
+    cite: "Limbeck, Andreeva, Sarkar, Rieck. Metric Space Magnitude for Evaluating the Diversity of Latent Representations. NeurIPS 2024.",
+    arxiv: "2311.16054",
+  },
+] as const;
+
+const CSS = `
+body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0; color: #222; background: #fafafa; }
+main { max-width: 980px; margin: 0 auto; padding: 16px 24px 40px; }
+h1 { font-size: 1.5em; margin: 0.6em 0 0.2em; }
+h2 { font-size: 1.2em; margin: 1.6em 0 0.4em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #eee; padding: 0 0.25em; border-radius: 3px; word-break: break-all; }
+figure { margin: 0.6em 0; background: #fff; border: 1px solid #e3e3e3; overflow-x: auto; }
+svg { display: block; max-width: 100%; height: auto; }
+table { border-collapse: collapse; font-size: 0.9em; margin: 0.6em 0; background: #fff; }
+th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.table-wrap { max-height: 480px; overflow: auto; }
+.muted { color: #666; }
+nav ul { padding-left: 1.2em; }
+dt { font-weight: bold; margin-top: 0.6em; }
+footer { margin-top: 2.5em; color: #777; font-size: 0.85em; }
+`;
+
+/** Metric columns: the four documented ones first, then every other key, sorted by code unit. */
+function metricColumns(results: readonly StepResult[]): string[] {
+  const main = TREND_METRICS.map((m) => m.key);
+  const extra = new Set<string>();
+  for (const r of results) for (const key of Object.keys(r.metrics)) if (!main.includes(key)) extra.add(key);
+  return [...main, ...[...extra].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))];
+}
+
+function metricsTable(results: readonly StepResult[]): string {
+  const columns = metricColumns(results);
+  const header = element("tr", {}, [
+    element("th", {}, "step"),
+    ...columns.map((c) => element("th", {}, textNode(c))),
+  ]);
+  const rows = [...results]
+    .sort((a, b) => a.step - b.step)
+    .map((r) =>
+      element("tr", {}, [
+        element("td", { class: "num" }, textNode(formatValue(r.step))),
+        ...columns.map((c) => {
+          const v = r.metrics[c];
+          return element("td", { class: "num" }, v === undefined ? "—" : textNode(formatValue(v, 5)));
+        }),
+      ]),
+    );
+  return element(
+    "div",
+    { class: "table-wrap" },
+    element("table", {}, [element("thead", {}, header), element("tbody", {}, rows.join("\n"))]),
+  );
+}
+
+function layerSection(entry: ReportLayer, index: number, opts: RunReportOptions): string {
+  const { layer, reference, results } = entry;
+  const prefix = `l${index}`;
+  const referenceText =
+    `Reference scale T = ${formatValue(reference.T, 6)}, ${reference.source}` +
+    (reference.step === null ? " (pinned)." : `, fixed at step ${formatValue(reference.step)}.`);
+  const curves = renderCurvesSvg(layer, results, reference, {
+    inline: true,
+    idPrefix: `${prefix}-curves`,
+    ...(opts.q === undefined ? {} : { q: opts.q }),
+  });
+  const trends = renderTrendsSvg(layer, results, { inline: true, logTConv: opts.logTConv === true });
+  return element("section", { id: `layer-${index}` }, [
+    "\n",
+    element("h2", {}, ["Layer ", element("code", {}, textNode(layer))]),
+    "\n",
+    element("p", { class: "muted" }, textNode(`${referenceText} ${results.length} step(s).`)),
+    "\n",
+    element("figure", {}, curves),
+    "\n",
+    element("figure", {}, trends),
+    "\n",
+    metricsTable(results),
+    "\n",
+  ]);
+}
+
+function settingsSection(settings: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(settings).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const body =
+    keys.length === 0
+      ? element("p", { class: "muted" }, "No settings recorded.")
+      : element(
+          "table",
+          {},
+          element(
+            "tbody",
+            {},
+            keys
+              .map((k) =>
+                element("tr", {}, [
+                  element("th", {}, element("code", {}, textNode(k))),
+                  element("td", {}, textNode(settings[k] ?? "")),
+                ]),
+              )
+              .join("\n"),
+          ),
+        );
+  return element("section", { id: "settings" }, [
+    element("h2", {}, "Computation settings"),
+    "\n",
+    body,
+    "\n",
+  ]);
+}
+
+function metricsSection(): string {
+  const items = [
+    element("dt", {}, "Magnitude function (first chart of each layer)"),
+    element(
+      "dd",
+      {},
+      textNode(
+        "Mag(tX) = Σᵢ wᵢ, where the weights solve Z_t w = 1 with Z_t[i,j] = exp(−t·d(xᵢ, xⱼ)) over the probe " +
+          "activations X. It grows from 1 at t = 0 towards the number of distinct points n: the effective number " +
+          "of distinct points seen at scale t. One line per training step, over the layer's fixed interval [0, T]; " +
+          "the dashed line marks q·n.",
+      ),
+    ),
+    ...TREND_METRICS.flatMap((m) => [
+      element("dt", {}, [
+        element("code", {}, textNode(`magnitude/<layer>/${m.key}`)),
+        textNode(` — ${m.label}`),
+      ]),
+      element("dd", {}, textNode(m.explanation)),
+    ]),
+  ];
+  const papers = PAPERS.map((p) =>
+    element("li", {}, [
+      textNode(`${p.cite} `),
+      element("a", { href: `https://arxiv.org/abs/${p.arxiv}` }, textNode(`arXiv:${p.arxiv}`)),
+    ]),
+  );
+  return element("section", { id: "metrics" }, [
+    element("h2", {}, "What the metrics mean"),
+    "\n",
+    element("dl", {}, items.join("\n")),
+    "\n",
+    element("p", {}, "Papers:"),
+    element("ul", {}, papers.join("\n")),
+    "\n",
+  ]);
+}
+
+export function renderRunReportHtml(
+  run: ReportRun,
+  layers: readonly ReportLayer[],
+  settings: Readonly<Record<string, string>>,
+  opts: RunReportOptions = {},
+): string {
+  const name = run.displayName !== undefined && run.displayName !== "" ? run.displayName : run.id;
+  const toc = layers.map((l, i) =>
+    element("li", {}, element("a", { href: `#layer-${i}` }, element("code", {}, textNode(l.layer)))),
+  );
+  const head = [
+    element("meta", { charset: "utf-8" }),
+    element("meta", {
+      "http-equiv": "Content-Security-Policy",
+      content: "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    }),
+    element("meta", { name: "viewport", content: "width=device-width, initial-scale=1" }),
+    element("meta", { name: "generator", content: "magtrack" }),
+    element("title", {}, textNode(`magtrack · ${name}`)),
+    element("style", {}, CSS),
+  ].join("\n");
+  const main = element("main", {}, [
+    "\n",
+    element("h1", {}, textNode(`Metric space magnitude · ${name}`)),
+    "\n",
+    element("p", { class: "muted" }, ["Run id ", element("code", {}, textNode(run.id))]),
+    "\n",
+    layers.length === 0
+      ? element("p", {}, "No layers have results yet.")
+      : element("nav", {}, [element("p", {}, "Layers:"), element("ul", {}, toc.join("\n"))]),
+    "\n",
+    ...layers.map((l, i) => `${layerSection(l, i, opts)}\n`),
+    settingsSection(settings),
+    "\n",
+    metricsSection(),
+    "\n",
+    element(
+      "footer",
+      {},
+      textNode(`Generated by magtrack${opts.version === undefined ? "" : ` ${opts.version}`}.`),
+    ),
+    "\n",
+  ]);
+  return `<!DOCTYPE html>\n<html lang="en">\n<head>\n${head}\n</head>\n<body>\n${main}\n</body>\n</html>\n`;
+}
