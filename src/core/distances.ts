@@ -8,7 +8,8 @@ import type { DistanceMetric, PointCloud } from "./types.js";
  *   loses all digits for near-duplicate points); O(n²d) but accurate to a few ulps for any distance.
  * - cosine:    1 − cos∠(x, y) = ‖x̂ − ŷ‖² / 2 with x̂ = x/‖x‖ (same value, no cancellation near 0).
  *              Not a metric (no triangle inequality); Z_t may be indefinite → solver fallback.
- * - angular:   ∠(x, y)/π = 2·asin(‖x̂ − ŷ‖/2)/π ∈ [0, 1], a true metric on the sphere.
+ * - angular:   ∠(x, y)/π = 2·atan2(‖x̂ − ŷ‖, ‖x̂ + ŷ‖)/π ∈ [0, 1], a true metric on the sphere
+ *              (the atan2 form is accurate for both nearly parallel and nearly opposite vectors).
  * Zero vectors have no direction: cosine/angular reject them with InputError.
  */
 export function pairwiseDistances(pc: PointCloud, metric: DistanceMetric = "euclidean"): Float64Array {
@@ -16,16 +17,13 @@ export function pairwiseDistances(pc: PointCloud, metric: DistanceMetric = "eucl
   switch (metric) {
     case "euclidean":
       return euclideanKernel(n, d, pc.data);
-    case "cosine":
-    case "angular": {
-      const unit = normalisedRows(pc);
-      const D = euclideanKernel(n, d, unit);
-      for (let k = 0; k < D.length; k++) {
-        const c = D[k];
-        D[k] = metric === "cosine" ? (c * c) / 2 : (2 * Math.asin(Math.min(1, c / 2))) / Math.PI;
-      }
+    case "cosine": {
+      const D = euclideanKernel(n, d, normalisedRows(pc));
+      for (let k = 0; k < D.length; k++) D[k] = (D[k] * D[k]) / 2;
       return D;
     }
+    case "angular":
+      return angularKernel(n, d, normalisedRows(pc));
     default:
       throw new InputError("metric-unknown", `metric "${String(metric)}": use euclidean, cosine or angular`);
   }
@@ -44,6 +42,27 @@ export function euclideanKernel(n: number, d: number, x: Float64Array): Float64A
         s += diff * diff;
       }
       const v = Math.sqrt(s);
+      D[i * n + j] = v;
+      D[j * n + i] = v;
+    }
+  }
+  return D;
+}
+
+/** Unchecked kernel on unit rows u: D[i,j] = 2·atan2(‖u_i − u_j‖, ‖u_i + u_j‖)/π. */
+export function angularKernel(n: number, d: number, u: Float64Array): Float64Array {
+  const D = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      let sd = 0;
+      let ss = 0;
+      for (let k = 0; k < d; k++) {
+        const a = u[i * d + k];
+        const b = u[j * d + k];
+        sd += (a - b) * (a - b);
+        ss += (a + b) * (a + b);
+      }
+      const v = (2 * Math.atan2(Math.sqrt(sd), Math.sqrt(ss))) / Math.PI;
       D[i * n + j] = v;
       D[j * n + i] = v;
     }
