@@ -144,12 +144,13 @@ export async function runCompute(args: ComputeCommandArgs, ctx: CliContext): Pro
       }
     } catch (error) {
       failures++;
+      // Typed errors already name the file; anything else gets the file and its stack.
       const message =
         error instanceof MagtrackError
           ? `${error.message} [${error.code}]`
-          : `unexpected error: ${(error as Error)?.stack ?? String(error)}`;
+          : `${file}: unexpected error: ${(error as Error)?.stack ?? String(error)}`;
       if (args.json) ctx.stdout(JSON.stringify({ file, error: message }) + "\n");
-      else ctx.stderr(`✗ ${file}: ${message}\n`);
+      else ctx.stderr(`✗ ${message}\n`);
     }
   }
   if (!args.json && rows.length > 0) {
