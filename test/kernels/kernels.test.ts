@@ -1,0 +1,224 @@
+import { describe, expect, it } from "vitest";
+import { KernelArena } from "../../src/kernels/arena.js";
+import { createKernels, wasmModule, wasmProblem } from "../../src/kernels/loader.js";
+import { createTsKernels } from "../../src/kernels/ts-kernels.js";
+import type { DenseKernels } from "../../src/kernels/types.js";
+
+/** The golden generator (MATH.md): x ← (1103515245·x + 12345) mod 2^31, u = x / 2^31. */
+function lcg(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (1103515245 * x + 12345) % 2147483648;
+    return x / 2147483648;
+  };
+}
+
+function cloud(n: number, d: number, seed: number, scale = 1): Float64Array {
+  const u = lcg(seed);
+  return Float64Array.from({ length: n * d }, () => scale * u());
+}
+
+function directDistance(X: Float64Array, d: number, i: number, j: number): number {
+  let s = 0;
+  for (let c = 0; c < d; c++) s += (X[i * d + c] - X[j * d + c]) ** 2;
+  return Math.sqrt(s);
+}
+
+/** Magnitude via the kernels: distances → exp → Cholesky → two triangular solves → Σw. */
+function magnitudeVia(k: DenseKernels, X: Float64Array, n: number, d: number, t: number) {
+  const a = new KernelArena(k);
+  const p = {
+    X: a.reserve64(n * d),
+    norms: a.reserve64(n),
+    D: a.reserve64(n * n),
+    Z: a.reserve64(n * n),
+    L: a.reserve64(n * n),
+    w: a.reserve64(n),
+    y: a.reserve64(n),
+  };
+  a.commit();
+  a.f64(p.X, n * d).set(X);
+  k.rowSquaredNorms(p.X, n, d, p.norms);
+  k.distancesLower(p.X, p.X, n, d, p.norms, p.D, 1e-2);
+  k.expNegLower(p.D, p.Z, n, t, 1e-20);
+  k.copyLower64(p.Z, p.L, n);
+  const status = k.cholesky64(p.L, n, 64);
+  a.f64(p.w, n).fill(1);
+  k.solveLower64(p.L, n, p.w);
+  k.solveLowerT64(p.L, n, p.w);
+  k.symvLower64(p.Z, n, p.w, p.y);
+  const w = a.f64(p.w, n);
+  const y = a.f64(p.y, n);
+  let residual = 0;
+  for (let i = 0; i < n; i++) residual = Math.max(residual, Math.abs(1 - y[i]));
+  return { status, mag: w.reduce((s, v) => s + v, 0), residual, D: a.f64(p.D, n * n).slice() };
+}
+
+const kinds: Array<() => DenseKernels> = [() => createTsKernels()];
+if (wasmModule() !== null) kinds.unshift(() => createKernels("wasm"));
+else
+  console.warn(
+    `kernels test: WebAssembly kernels unavailable (${wasmProblem()}); testing the TS fallback only`,
+  );
+
+describe("kernel build", () => {
+  it("the WebAssembly module was built by `npm run build` and loads", () => {
+    expect(wasmProblem()).toBe("");
+    expect(createKernels("wasm").kind).toBe("wasm");
+  });
+});
+
+describe.each(kinds.map((make) => [make().kind, make] as const))("%s kernels", (_kind, make) => {
+  it("distances match the direct formula, including near-duplicates recomputed without cancellation", () => {
+    const n = 37;
+    const d = 9;
+    const X = cloud(n, d, 11, 1000); // far from the origin: the Gram trick alone would cancel
+    for (let c = 0; c < d; c++) X[5 * d + c] = X[3 * d + c] + 1e-9 * (c + 1); // near-duplicate pair
+    const k = make();
+    const { D } = magnitudeVia(k, X, n, d, 0.001);
+    for (let i = 0; i < n; i++) {
+      expect(D[i * n + i]).toBe(0);
+      for (let j = 0; j < i; j++) {
+        const ref = directDistance(X, d, i, j);
+        expect(Math.abs(D[i * n + j] - ref) / ref).toBeLessThan(1e-7);
+      }
+    }
+    // the near-duplicate pair (≈ 1e-9·√285 apart) is recomputed from differences: full accuracy
+    const near = directDistance(X, d, 5, 3);
+    expect(near).toBeGreaterThan(1e-9);
+    expect(Math.abs(D[5 * n + 3] - near) / near).toBeLessThan(1e-14);
+  });
+
+  it("two points: Mag = 2 / (1 + e^(−td))", () => {
+    const X = Float64Array.from([0, 0, 3, 4]);
+    const { mag, status } = magnitudeVia(make(), X, 2, 2, 0.7);
+    expect(status).toBe(0);
+    expect(Math.abs(mag - 2 / (1 + Math.exp(-0.7 * 5)))).toBeLessThan(1e-14);
+  });
+
+  it("points on a line: Mag = 1 + Σ tanh(t·gap/2)", () => {
+    const n = 150;
+    const u = lcg(5);
+    const xs = Float64Array.from({ length: n }, () => 10 * u()).sort();
+    const t = 3.1;
+    let ref = 1;
+    for (let i = 1; i < n; i++) ref += Math.tanh((t * (xs[i] - xs[i - 1])) / 2);
+    const { mag, status, residual } = magnitudeVia(make(), xs, n, 1, t);
+    expect(status).toBe(0);
+    expect(residual).toBeLessThan(1e-9);
+    expect(Math.abs(mag - ref) / ref).toBeLessThan(1e-9);
+  });
+
+  it("equispaced circle (homogeneous): Mag = n / Σ_j e^(−t·d(x_1, x_j)) at n = 203 (odd sizes hit every tail)", () => {
+    const n = 203;
+    const X = new Float64Array(2 * n);
+    for (let k = 0; k < n; k++) {
+      X[2 * k] = Math.cos((2 * Math.PI * k) / n);
+      X[2 * k + 1] = Math.sin((2 * Math.PI * k) / n);
+    }
+    for (const t of [2, 15, 80]) {
+      const { mag, status } = magnitudeVia(make(), X, n, 2, t);
+      let row = 0;
+      for (let j = 0; j < n; j++) row += Math.exp(-t * directDistance(X, 2, 0, j));
+      expect(status).toBe(0);
+      expect(Math.abs(mag - n / row) / (n / row)).toBeLessThan(1e-9);
+    }
+  });
+
+  it("Cholesky reports the failing pivot of a matrix that is not positive definite", () => {
+    const k = make();
+    const a = new KernelArena(k);
+    const n = 6;
+    const p = a.reserve64(n * n);
+    const q = a.reserve32(n * n);
+    a.commit();
+    const A = a.f64(p, n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) A[i * n + j] = i === j ? 1 : 0;
+    A[4 * n + 4] = -1; // pivot 4 negative
+    k.lowerToF32(p, q, n);
+    expect(k.cholesky64(p, n, 4)).toBe(5);
+    expect(k.cholesky32(q, n, 4)).toBe(5);
+  });
+
+  it("f32 Cholesky and f32 solves agree with f64 to single precision; quadDZ is wᵀ(D∘Z)w", () => {
+    const n = 131;
+    const d = 7;
+    const k = make();
+    const a = new KernelArena(k);
+    const p = {
+      X: a.reserve64(n * d),
+      nr: a.reserve64(n),
+      D: a.reserve64(n * n),
+      Z: a.reserve64(n * n),
+      Z1: a.reserve64(n * n),
+      F: a.reserve32(n * n),
+      b: a.reserve32(n),
+      y: a.reserve32(n),
+      w: a.reserve64(n),
+    };
+    a.commit();
+    const X = cloud(n, d, 9);
+    a.f64(p.X, n * d).set(X);
+    k.rowSquaredNorms(p.X, n, d, p.nr);
+    k.distancesLower(p.X, p.X, n, d, p.nr, p.D, 1e-2);
+    const sum = k.expNegLower(p.D, p.Z, n, 4, 1e-20);
+    // Hadamard recurrence: exp(−2D)∘exp(−2D) = exp(−4D)
+    k.expNegLower(p.D, p.Z1, n, 2, 1e-20);
+    const sumH = k.hadamardLower(p.Z1, p.Z1, n, 1e-20);
+    expect(Math.abs(sumH - sum) / sum).toBeLessThan(1e-13);
+    k.lowerToF32(p.Z, p.F, n);
+    expect(k.cholesky32(p.F, n, 16)).toBe(0);
+    const b = a.f32(p.b, n);
+    b.fill(1);
+    k.solveLower32(p.F, n, p.b);
+    k.solveLowerT32(p.F, n, p.b);
+    const mag32 = a.f32(p.b, n).reduce((s, v) => s + v, 0);
+    const ref = magnitudeVia(createTsKernels(), X, n, d, 4).mag;
+    expect(Math.abs(mag32 - ref) / ref).toBeLessThan(1e-4);
+    // f32 mat-vec against f64 with the same vector
+    k.lowerToF32(p.Z, p.F, n);
+    a.f32(p.b, n).fill(0.5);
+    k.symvLower32(p.F, n, p.b, p.y);
+    const D = a.f64(p.D, n * n);
+    const Zv = a.f64(p.Z, n * n);
+    let row0 = 0;
+    for (let j = 0; j < n; j++) row0 += 0.5 * (j === 0 ? 1 : Zv[j * n]);
+    expect(Math.abs(a.f32(p.y, n)[0] - row0) / row0).toBeLessThan(1e-6);
+    // quadDZ with w = 1: Σ_ij D_ij e^(−4 D_ij)
+    a.f64(p.w, n).fill(1);
+    let qd = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) qd += 2 * D[i * n + j] * Zv[i * n + j];
+    expect(Math.abs(k.quadDZ(p.D, p.Z, n, p.w) - qd) / qd).toBeLessThan(1e-13);
+  });
+
+  it("entries below the flush threshold become exactly zero (no subnormals)", () => {
+    const k = make();
+    const a = new KernelArena(k);
+    const n = 5;
+    const pD = a.reserve64(n * n);
+    const pZ = a.reserve64(n * n);
+    a.commit();
+    const D = a.f64(pD, n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) D[i * n + j] = 10 * (i - j);
+    k.expNegLower(pD, pZ, n, 5, 1e-20); // exp(−50) ≈ 2e-22 is flushed, exp(−100) too
+    const Z = a.f64(pZ, n * n);
+    expect(Z[n]).toBe(0);
+    k.expNegLower(pD, pZ, n, 0.6, 1e-20); // exp(−6) and exp(−24) ≈ 3.8e-11 kept
+    expect(Z[n]).toBeCloseTo(Math.exp(-6), 15);
+    expect(Z[4 * n]).toBeGreaterThan(0);
+    k.hadamardLower(pZ, pZ, n, 1e-20);
+    expect(Z[n]).toBeCloseTo(Math.exp(-12), 15);
+    expect(Z[4 * n]).toBe(0); // exp(−48) ≈ 1.4e-21 < 1e-20
+  });
+});
+
+describe("wasm and TypeScript kernels agree", () => {
+  it.skipIf(wasmModule() === null)("magnitude of an LCG cloud (n = 300, d = 10) to 1e-12 relative", () => {
+    const X = cloud(300, 10, 2);
+    for (const t of [0.5, 2, 10]) {
+      const w = magnitudeVia(createKernels("wasm"), X, 300, 10, t);
+      const s = magnitudeVia(createTsKernels(), X, 300, 10, t);
+      expect(Math.abs(w.mag - s.mag) / s.mag).toBeLessThan(1e-12);
+    }
+  });
+});
