@@ -44,12 +44,15 @@ function drawable(result: StepResult): DrawnCurve | null {
   return { step: result.step, t, magnitude };
 }
 
-/** Distinct point counts n in the results (metric n_distinct, else n), ascending. */
+/**
+ * Distinct point counts n in the results (metric n_distinct, else n), ascending; n = 1 is left
+ * out (Mag ≡ 1 = n, so a q·n line would say nothing).
+ */
 function pointCounts(results: readonly StepResult[]): number[] {
   const counts = new Set<number>();
   for (const r of results) {
     const n = r.metrics["n_distinct"] ?? r.metrics["n"];
-    if (n !== undefined && Number.isFinite(n) && n > 0) counts.add(n);
+    if (n !== undefined && Number.isFinite(n) && n > 1) counts.add(n);
   }
   return [...counts].sort((a, b) => a - b);
 }

@@ -57,7 +57,8 @@ export function linearAxis(min: number, max: number, options: LinearAxisOptions 
   const [lo0, hi0] = widen(min, max);
   const span = hi0 - lo0;
   if (!Number.isFinite(span) || span <= 0) return { lo: lo0, hi: hi0, ticks: [lo0, hi0], step: 0 };
-  let step = niceNumber(niceNumber(span, false) / (target - 1), true);
+  // Heckbert first rounds the span up as well; rounding only the step gives denser, still nice ticks.
+  let step = niceNumber(span / (target - 1), true);
   if (options.integer) step = Math.max(1, step);
   const loose = options.mode !== "tight";
   const first = loose ? Math.floor(lo0 / step + 1e-9) : Math.ceil(lo0 / step - 1e-9);
