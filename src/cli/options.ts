@@ -67,7 +67,34 @@ export function withTrackerOptions<T>(y: Argv<T>) {
     })
     .option("reference-step", { type: "number", describe: "use this step's t_conv as each new layer's T" })
     .option("dry-run", { type: "boolean", default: false, describe: "print the plan, write nothing" })
-    .option("json", { type: "boolean", default: false, describe: "NDJSON events on stdout (for cron logs)" });
+    .option("json", { type: "boolean", default: false, describe: "NDJSON events on stdout (for cron logs)" })
+    .option("shard", {
+      type: "string",
+      describe:
+        "i/N: only runs whose stable hash falls in shard i (default: JOB_COMPLETION_INDEX/MAGTRACK_SHARD_COUNT)",
+    })
+    .option("max-duration", {
+      type: "string",
+      describe:
+        "stop cleanly (at a file boundary, after writing what is done) after this long: 600, 90s, 10m, 2h",
+    })
+    .option("lock", {
+      type: "boolean",
+      default: true,
+      describe: "take a lock file so overlapping syncs of the same store on this machine do not both run",
+    })
+    .option("lock-file", {
+      type: "string",
+      describe: "where the lock file goes (default: per store, in the temp dir)",
+    });
+}
+
+/** "600" (seconds), "90s", "10m", "2h" → milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw usage(`--max-duration "${text}": expected a number of seconds or 90s / 10m / 2h`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
+  return Number(m[1]) * unit;
 }
 
 export interface ComputeArgs {

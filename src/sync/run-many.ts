@@ -69,6 +69,7 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
           maxFileBytes: options.maxFileBytes ?? 2 ** 31,
           emit,
           ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
         }),
       );
     } catch (error) {
@@ -80,6 +81,11 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
       emit({ type: "run-failed", run: run.id, ...errorCode(error) });
       outcomes.push({ run: run.id, status: "failed", stepsComputed: 0, stepsWritten: 0, failures: 1 });
     }
+  }
+  if (stoppedEarly === null && options.stopSignal?.aborted) {
+    // The deadline or SIGTERM came during the last run: it wrote what it had computed.
+    stoppedEarly = String(options.stopSignal.reason ?? "stopped");
+    emit({ type: "stopped", reason: stoppedEarly });
   }
   return summarize(outcomes, stoppedEarly);
 }

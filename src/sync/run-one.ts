@@ -27,7 +27,10 @@ export interface RunOptions {
   readonly dryRun: boolean;
   readonly maxFileBytes: number;
   readonly emit: EventSink;
+  /** Hard abort: work in progress is dropped (nothing partial is written). */
   readonly signal?: AbortSignal;
+  /** Soft stop (deadline, SIGTERM): no new file is started; what is computed so far is written. */
+  readonly stopSignal?: AbortSignal;
 }
 
 export function errorCode(error: unknown): { code: string; message: string } {
@@ -133,6 +136,7 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
 
   for (const read of plan.reads) {
     signal?.throwIfAborted();
+    if (opts.stopSignal?.aborted) break;
     const { ref } = read;
     let clouds: [string, PointCloud][];
     try {

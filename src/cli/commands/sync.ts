@@ -1,10 +1,21 @@
 /** `magtrack sync` (what cron calls) and `magtrack backfill` (the same pipeline with filters). */
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { acquireLock } from "../../sync/lock.js";
 import { syncRuns } from "../../sync/run-many.js";
 import { settingsRecord } from "../../sync/settings.js";
+import { inShard, shardFromEnv } from "../../sync/shard.js";
 import { VERSION } from "../../version.js";
 import { EXIT_OK, EXIT_RUNS_FAILED } from "../exit-codes.js";
 import type { CliContext } from "../io.js";
-import { type ComputeArgs, runFilterFromArgs, settingsFromArgs, stepFilterFromArgs } from "../options.js";
+import {
+  type ComputeArgs,
+  parseDuration,
+  runFilterFromArgs,
+  settingsFromArgs,
+  stepFilterFromArgs,
+} from "../options.js";
 import { createReporter } from "../reporter.js";
 import { createTrackerAdapter, type TrackerArgs } from "../tracker.js";
 
@@ -19,7 +30,27 @@ export type SyncArgs = ComputeArgs &
     stepMax?: number;
     dryRun: boolean;
     json: boolean;
+    shard?: string;
+    maxDuration?: string;
+    lock: boolean;
+    lockFile?: string;
   };
+
+/** One lock per store: the local root, or the tracker address + experiment/project. */
+function defaultLockFile(a: SyncArgs, ctx: CliContext): string {
+  const where =
+    a.tracker === "local"
+      ? resolve(ctx.cwd, a.root ?? "")
+      : [
+          a.tracker,
+          ctx.env.MLFLOW_TRACKING_URI ?? ctx.env.WANDB_BASE_URL ?? "",
+          a.experiment,
+          a.entity,
+          a.project,
+        ].join("|");
+  const id = createHash("sha256").update(where).digest("hex").slice(0, 16);
+  return join(tmpdir(), `magtrack-${a.tracker}-${id}.lock`);
+}
 
 export async function runSync(
   command: "sync" | "backfill",
@@ -29,8 +60,26 @@ export async function runSync(
   const settings = settingsFromArgs(args);
   const runFilter = runFilterFromArgs(args);
   const stepFilter = stepFilterFromArgs(args);
+  const shard = shardFromEnv(args.shard, ctx.env);
+  const deadline = args.maxDuration === undefined ? null : parseDuration(args.maxDuration);
   const adapter = await createTrackerAdapter(args, ctx);
   const reporter = createReporter(ctx, args.json);
+
+  const lockPath = args.lockFile ?? defaultLockFile(args, ctx);
+  const lock = args.lock && !args.dryRun ? await acquireLock(lockPath) : null;
+  if (lock && !lock.acquired) {
+    const who = lock.holder
+      ? `pid ${lock.holder.pid} on ${lock.holder.host} since ${new Date(lock.holder.started).toISOString()}`
+      : "another process";
+    const message = `another magtrack sync of this store is running (${who}); nothing to do (lock ${lockPath})`;
+    if (args.json) ctx.stdout(JSON.stringify({ type: "skipped", command, reason: message }) + "\n");
+    else ctx.stderr(`magtrack ${command}: ${message}\n`);
+    return EXIT_OK;
+  }
+  const stopSignal =
+    deadline === null
+      ? ctx.signal
+      : AbortSignal.any([ctx.signal, timeoutSignal(deadline, `--max-duration ${args.maxDuration} reached`)]);
   try {
     const summary = await syncRuns({
       adapter,
@@ -41,11 +90,20 @@ export async function runSync(
       dryRun: args.dryRun,
       maxFileBytes: args.maxFileBytes,
       emit: reporter.emit,
-      stopSignal: ctx.signal,
+      stopSignal,
+      acceptRun: (id) => inShard(id, shard),
     });
     reporter.finish(summary, command);
     return summary.failed > 0 ? EXIT_RUNS_FAILED : EXIT_OK;
   } finally {
+    if (lock?.acquired) await lock.release();
     await adapter.close?.();
   }
+}
+
+/** Like AbortSignal.timeout, with a readable reason and without keeping the process alive. */
+function timeoutSignal(ms: number, reason: string): AbortSignal {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(reason), ms).unref();
+  return controller.signal;
 }
