@@ -1,6 +1,7 @@
 /** Render a run's charts from all its results (old + new): per layer curves and trends, one HTML report. */
 import type { ChartFile, LayerReference, RunRef, StepResult } from "../adapter-kit.js";
 import { renderCurvesSvg, renderRunReportHtml, renderTrendsSvg } from "../charts/index.js";
+import { VERSION } from "../version.js";
 
 export function renderRunCharts(
   run: RunRef,
@@ -14,6 +15,7 @@ export function renderRunCharts(
     list.push(r);
     byLayer.set(r.layer, list);
   }
+  const q = Number(settings["magtrack.q"] ?? 0.95);
   const charts: ChartFile[] = [];
   const layers: { layer: string; reference: LayerReference; results: StepResult[] }[] = [];
   for (const layer of [...byLayer.keys()].sort()) {
@@ -26,7 +28,7 @@ export function renderRunCharts(
       charts.push({
         path: `magnitude/${safe}/curves.svg`,
         contentType: "image/svg+xml",
-        body: renderCurvesSvg(layer, results, reference),
+        body: renderCurvesSvg(layer, results, reference, { q }),
       });
     }
     charts.push({
@@ -42,6 +44,7 @@ export function renderRunCharts(
       { id: run.id, ...(run.displayName ? { displayName: run.displayName } : {}) },
       layers,
       settings,
+      { version: VERSION, q },
     ),
   });
   return charts;
