@@ -138,3 +138,21 @@ export const DEFAULT_ACTIVATION_PATTERN = "activations/{layer}/step_{step}.{ext}
 
 export { compilePattern } from "./pattern.js";
 export type { PathMatcher, PatternMatch } from "./pattern.js";
+
+// HTTP transport shared by the tracker adapters (retries, timeouts, byte caps, redaction).
+export { createHttpClient } from "./io/http.js";
+export type {
+  HttpAuth,
+  HttpClient,
+  HttpClientOptions,
+  HttpMethod,
+  HttpRequest,
+  HttpResponse,
+  QueryValue,
+  RetryInfo,
+} from "./io/http.js";
+export { DEFAULT_RETRY, parseRetryAfter } from "./io/http-retry.js";
+export type { RetryOptions } from "./io/http-retry.js";
+export { isTrackerError, TrackerError } from "./io/http-errors.js";
+export { parseJsonLenient } from "./io/http-body.js";
+export { REDACTED, redactHeaders, redactText, redactUrl, urlForError } from "./io/redact.js";
