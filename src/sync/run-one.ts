@@ -14,7 +14,7 @@ import { MagtrackError } from "../core/errors.js";
 import type { PointCloud } from "../core/types.js";
 import { parseActivation } from "../io/activation.js";
 import type { EventSink, RunOutcome } from "./events.js";
-import { doneKey, planRun, type StepFilter } from "./plan.js";
+import { doneKey, type PlannedRead, planRun, type StepFilter } from "./plan.js";
 import { renderRunCharts } from "./render.js";
 import type { ComputeSettings } from "./settings.js";
 import { computeStep, diffToReference } from "./step-result.js";
@@ -134,6 +134,74 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
     return referenceCurves.get(layer);
   };
 
+  /** Clouds seen before their layer has a reference, because t_conv was undefined (one distinct row). */
+  const waitingForReference = new Map<string, { read: PlannedRead; cloud: PointCloud }[]>();
+
+  /** Compute one (layer, step); the first computable step of a layer without a reference fixes T. */
+  const computeCloud = async (layer: string, cloud: PointCloud, read: PlannedRead): Promise<void> => {
+    const { ref } = read;
+    const started = performance.now();
+    let reference = references[layer];
+    const fixesReference = reference === undefined;
+    if (fixesReference && settings.referenceStep !== undefined && settings.referenceStep !== ref.step) {
+      throw new MagtrackError(
+        "input",
+        "NO_REFERENCE",
+        `layer "${layer}": reference step ${settings.referenceStep} has not been computed`,
+      );
+    }
+    const key = { run: run.id, layer, step: ref.step };
+    const { profile, result } = computeStep(cloud, key, settings, reference?.T ?? settings.tMax);
+    if (fixesReference) {
+      const fixedT = settings.tMax ?? profile.tConv;
+      if (fixedT === null || !Number.isFinite(fixedT) || fixedT <= 0) {
+        if (settings.referenceStep !== undefined) {
+          throw new MagtrackError(
+            "numerical",
+            "NO_REFERENCE_SCALE",
+            `${run.id}/${ref.path} layer "${layer}": t_conv is undefined (${profile.nDistinct} distinct rows); --reference-step ${settings.referenceStep} cannot fix the layer's scale`,
+          );
+        }
+        const waiting = waitingForReference.get(layer) ?? [];
+        waiting.push({ read, cloud });
+        waitingForReference.set(layer, waiting);
+        return;
+      }
+      reference = {
+        layer,
+        T: fixedT,
+        step: ref.step,
+        source:
+          settings.tMax !== undefined ? "pinned (--t-max)" : `t_conv(q=${settings.q}) at step ${ref.step}`,
+      };
+      references[layer] = reference;
+      newReferences.push(reference);
+      referenceCurves.set(layer, result.curve!.magnitude);
+    }
+    const refCurve = await referenceCurve(layer, reference!);
+    const diff =
+      refCurve === undefined
+        ? Number.NaN
+        : diffToReference(result.curve!.t, result.curve!.magnitude, refCurve);
+    const full: StepResult = { ...result, metrics: { ...result.metrics, diff_ref: diff } };
+    done.add(doneKey(layer, ref.step));
+    if (read.purpose === "todo") results.push(full);
+    emit({
+      type: "step-done",
+      run: run.id,
+      layer,
+      step: ref.step,
+      ms: Math.round(performance.now() - started),
+      metrics: full.metrics as Record<string, number>,
+    });
+    if (fixesReference) {
+      // Steps that waited for this layer's T (degenerate clouds before it) are computed on its grid now.
+      const waiting = waitingForReference.get(layer) ?? [];
+      waitingForReference.delete(layer);
+      for (const w of waiting) await computeCloud(layer, w.cloud, w.read);
+    }
+  };
+
   for (const read of plan.reads) {
     signal?.throwIfAborted();
     if (opts.stopSignal?.aborted) break;
@@ -157,61 +225,8 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
     for (const [layer, cloud] of clouds) {
       if (opts.filter.layers && !opts.filter.layers.includes(layer)) continue;
       if (done.has(doneKey(layer, ref.step))) continue;
-      const started = performance.now();
       try {
-        let reference = references[layer];
-        let isReferenceStep = false;
-        if (reference === undefined) {
-          if (settings.referenceStep !== undefined && settings.referenceStep !== ref.step) {
-            throw new MagtrackError(
-              "input",
-              "NO_REFERENCE",
-              `layer "${layer}": reference step ${settings.referenceStep} has not been computed`,
-            );
-          }
-          isReferenceStep = true;
-        }
-        const T = reference?.T ?? settings.tMax;
-        const { profile, result } = computeStep(cloud, { run: run.id, layer, step: ref.step }, settings, T);
-        if (isReferenceStep) {
-          const fixedT = settings.tMax ?? profile.tConv;
-          if (fixedT === null || !Number.isFinite(fixedT) || fixedT <= 0) {
-            throw new MagtrackError(
-              "numerical",
-              "NO_REFERENCE_SCALE",
-              `${run.id}/${ref.path} layer "${layer}": t_conv is undefined (${profile.nDistinct} distinct rows); cannot fix the layer's scale`,
-            );
-          }
-          reference = {
-            layer,
-            T: fixedT,
-            step: ref.step,
-            source:
-              settings.tMax !== undefined
-                ? "pinned (--t-max)"
-                : `t_conv(q=${settings.q}) at step ${ref.step}`,
-          };
-          references[layer] = reference;
-          newReferences.push(reference);
-          referenceCurves.set(layer, result.curve!.magnitude);
-        }
-        const refCurve = await referenceCurve(layer, reference!);
-        const diff =
-          refCurve === undefined
-            ? Number.NaN
-            : diffToReference(result.curve!.t, result.curve!.magnitude, refCurve);
-        const full: StepResult = { ...result, metrics: { ...result.metrics, diff_ref: diff } };
-        done.add(doneKey(layer, ref.step));
-        if (read.purpose === "todo") results.push(full);
-        else referenceCurves.set(layer, result.curve!.magnitude);
-        emit({
-          type: "step-done",
-          run: run.id,
-          layer,
-          step: ref.step,
-          ms: Math.round(performance.now() - started),
-          metrics: full.metrics as Record<string, number>,
-        });
+        await computeCloud(layer, cloud, read);
       } catch (error) {
         if (signal?.aborted) throw error;
         failures++;
@@ -225,6 +240,16 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
         });
       }
     }
+  }
+  for (const [layer, waiting] of waitingForReference) {
+    emit({
+      type: "plan-problem",
+      run: run.id,
+      layer,
+      message:
+        `layer "${layer}": step(s) ${waiting.map((w) => w.read.ref.step).join(", ")} have one distinct row, so ` +
+        "t_conv is undefined there; the layer's T is fixed by its first step that has one (or pin --t-max)",
+    });
   }
 
   let stepsWritten = 0;

@@ -145,6 +145,19 @@ describe("magtrack sync over a local store", () => {
     expect(lines[1]!.metrics.diff_ref).toBe(0);
   });
 
+  it("a first step with one distinct row waits for the layer's first step with a t_conv", async () => {
+    const root = await store({ runs: { a: { layers: { fc1: [1] } } } });
+    await writeStep(root, "a", "fc1", 0, new Float64Array(40 * 4).fill(0.5), 40, 4); // e.g. a dead ReLU layer
+    expect((await cli(["sync", "--root", root])).code).toBe(0);
+    const refs = JSON.parse(await readFile(join(root, "a", "magnitude", "references.json"), "utf8"));
+    expect(refs.fc1.step).toBe(1);
+    const lines = await readResultLines(root, "a");
+    const step0 = lines.find((l) => l.step === 0)!;
+    expect(step0.metrics.n_distinct).toBe(1);
+    expect(step0.curve!.magnitude.every((m) => m === 1)).toBe(true); // Mag of one point is 1 at every t
+    expect(step0.curve!.t.at(-1)).toBe(refs.fc1.T);
+  });
+
   it("defers running runs and says so", async () => {
     const root = await store({ runs: { live: { layers: { fc1: [0] }, status: "running" } } });
     const out = await cli(["sync", "--root", root, "--json"]);
