@@ -156,3 +156,6 @@ export type { RetryOptions } from "./io/http-retry.js";
 export { isTrackerError, TrackerError } from "./io/http-errors.js";
 export { parseJsonLenient } from "./io/http-body.js";
 export { REDACTED, redactHeaders, redactText, redactUrl, urlForError } from "./io/redact.js";
+
+// Atomic file writes (temp file + rename) for adapters that keep files.
+export { writeFileAtomic } from "./io/atomic-write.js";

@@ -20,8 +20,9 @@ import {
   type StepResult,
   type TrackerAdapter,
   type WriteReport,
+  writeFileAtomic,
 } from "../../src/adapter-kit.js";
-import { writeFileAtomic } from "./atomic-write.js";
+
 import {
   decodeResultLines,
   encodeCsv,

@@ -13,8 +13,8 @@ import { cli } from "../helpers/cli.js";
 import { makeStore, readResultLines, type StoredLine } from "../helpers/store.js";
 
 const crash = vi.hoisted(() => ({ after: Number.POSITIVE_INFINITY, writes: 0 }));
-vi.mock("../../adapters/local/atomic-write.js", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../../adapters/local/atomic-write.js")>();
+vi.mock("../../src/io/atomic-write.js", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../src/io/atomic-write.js")>();
   return {
     writeFileAtomic: async (path: string, data: string | Uint8Array) => {
       if (crash.writes++ >= crash.after) throw new Error(`simulated crash before write #${crash.writes}`);
