@@ -1,0 +1,155 @@
+import { smallestRitzValue } from "./lanczos.js";
+import { FLUSH_BELOW, type FastWorkspace } from "./workspace.js";
+
+const U = Number.EPSILON / 2;
+
+export interface CgOutcome {
+  readonly converged: boolean;
+  /** false when pᵀZp ≤ 0 was met: Z is not positive definite (numerically). */
+  readonly positiveDefinite: boolean;
+  readonly iterations: number;
+  /** Corrected estimate 1ᵀx + xᵀr = 2·1ᵀx − xᵀZx (≤ Mag for positive definite Z). */
+  readonly magnitude: number;
+  readonly positiveMagnitude: number;
+  /** Bound on |Mag − magnitude|; rigorous when boundKind is "rigorous". */
+  readonly errorBound: number;
+  /** Bound on |PMag − positiveMagnitude| ≤ Σ|w_i − x_i| ≤ √n·‖r‖/λ_min (linear in the residual). */
+  readonly positiveErrorBound: number;
+  readonly boundKind: "rigorous" | "estimate";
+}
+
+/**
+ * Conjugate gradient on Z w = 1 for the matrix in ws.Z, starting from ws.x (warm start).
+ *
+ * Error bound. With r = 1 − Zx and Mag = 1ᵀZ⁻¹1:
+ *   Mag = 1ᵀx + xᵀr + rᵀZ⁻¹r,   0 ≤ rᵀZ⁻¹r ≤ ‖r‖² / λ_min(Z).
+ * So the corrected value m = 1ᵀx + xᵀr is a lower bound and |Mag − m| ≤ ‖r‖²/λ_min: quadratic in the
+ * residual. λ_min is bounded below by Gershgorin, λ_min ≥ 1 − max_i Σ_{j≠i} Z_ij (rigorous, useful
+ * near t_conv where Z ≈ I); where that bound is not positive we use the smallest Ritz value of the
+ * CG tridiagonal (an estimate: it approaches λ_min from above) and say so. Rounding in forming r and
+ * the sums, and the entries flushed to 0, are added to the bound.
+ * Stops when the bound is below relTol·m, or after maxIter iterations (converged = false).
+ */
+export function conjugateGradient(
+  ws: FastWorkspace,
+  opts: { readonly maxIter: number; readonly relTol: number; readonly gershgorinLower: number },
+): CgOutcome {
+  const { k, n, x, r, p, q } = ws;
+  const gamma = (n + 2) * U;
+  // r = 1 − Z x
+  k.symvLower64(ws.pZ, n, ws.pX, ws.pQ);
+  let rr = 0;
+  for (let i = 0; i < n; i++) {
+    const v = 1 - q[i];
+    r[i] = v;
+    p[i] = v;
+    rr += v * v;
+  }
+  const alphas: number[] = [];
+  const betas: number[] = [];
+  const rigorous = opts.gershgorinLower > 0;
+  let lambda = rigorous ? opts.gershgorinLower : Number.NaN;
+  let iterations = 0;
+  let converged = false;
+  let positiveDefinite = true;
+  let ritzAt = 0;
+  const small = (): boolean => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x[i];
+    const target = opts.relTol * Math.max(1, Math.abs(s));
+    if (!rigorous) {
+      // refresh the Ritz estimate when the test could pass (it only shrinks as CG runs)
+      if (iterations >= 3 && iterations !== ritzAt) {
+        lambda = smallestRitzValue(alphas, betas);
+        ritzAt = iterations;
+      }
+      if (!(lambda > 0)) return false;
+    }
+    return rr / lambda <= target;
+  };
+  if (rr === 0 || (rigorous && small())) converged = true;
+  while (!converged && iterations < opts.maxIter) {
+    k.symvLower64(ws.pZ, n, ws.pP, ws.pQ);
+    let pq = 0;
+    for (let i = 0; i < n; i++) pq += p[i] * q[i];
+    if (!(pq > 0)) {
+      positiveDefinite = false;
+      break;
+    }
+    const alpha = rr / pq;
+    let rrNew = 0;
+    for (let i = 0; i < n; i++) {
+      x[i] += alpha * p[i];
+      const v = r[i] - alpha * q[i];
+      r[i] = v;
+      rrNew += v * v;
+    }
+    const beta = rrNew / rr;
+    alphas.push(alpha);
+    betas.push(beta);
+    rr = rrNew;
+    iterations++;
+    if (small()) {
+      converged = true;
+      break;
+    }
+    for (let i = 0; i < n; i++) p[i] = r[i] + beta * p[i];
+  }
+  // true residual and the corrected value
+  k.symvLower64(ws.pZ, n, ws.pX, ws.pQ);
+  let sum = 0;
+  let comp = 0;
+  let xr = 0;
+  let absSum = 0;
+  let xx = 0;
+  let pos = 0;
+  let trueRR = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[i];
+    const ri = 1 - q[i];
+    r[i] = ri;
+    trueRR += ri * ri;
+    xr += xi * ri;
+    absSum += Math.abs(xi);
+    xx += xi * xi;
+    if (xi > 0) pos += xi;
+    const t = sum + xi; // Neumaier
+    comp += Math.abs(sum) >= Math.abs(xi) ? sum - t + xi : xi - t + sum;
+    sum = t;
+  }
+  const magnitude = sum + comp + xr;
+  if (!rigorous && alphas.length > 0) lambda = smallestRitzValue(alphas, betas);
+  let rowMax = 0;
+  for (let i = 0; i < n; i++) rowMax = Math.max(rowMax, ws.rowSums[i]);
+  // rounding: |δr_i| ≤ γ (Z|x|)_i, so |xᵀδr| ≤ γ·|x|ᵀZ|x| ≤ γ·rowMax·‖x‖²; ‖δr‖ ≤ γ·rowMax·‖x‖_2·√n
+  const deltaR = gamma * rowMax * Math.sqrt(xx * n);
+  const residualNorm = Math.sqrt(trueRR) + deltaR;
+  const quad = lambda > 0 ? (residualNorm * residualNorm) / lambda : Number.POSITIVE_INFINITY;
+  const rounding = gamma * rowMax * xx + gamma * absSum + FLUSH_BELOW * absSum * absSum;
+  const errorBound = quad + rounding;
+  const positiveErrorBound = lambda > 0 ? (Math.sqrt(n) * residualNorm) / lambda : Number.POSITIVE_INFINITY;
+  const ok =
+    converged && positiveDefinite && errorBound <= 10 * opts.relTol * Math.max(1, Math.abs(magnitude));
+  return {
+    converged: ok,
+    positiveDefinite,
+    iterations,
+    magnitude,
+    positiveMagnitude: pos,
+    errorBound,
+    positiveErrorBound,
+    boundKind: rigorous ? "rigorous" : "estimate",
+  };
+}
+
+/**
+ * Gershgorin lower bound on λ_min(Z) for the matrix in ws.Z (unit diagonal):
+ * λ_min ≥ 1 − max_i Σ_{j≠i} Z_ij, less the rounding of the row sums. Fills ws.rowSums.
+ */
+export function gershgorinLower(ws: FastWorkspace): number {
+  const { k, n } = ws;
+  k.symvLower64(ws.pZ, n, ws.pOnes, ws.pRow);
+  let maxRow = 0;
+  for (let i = 0; i < n; i++) maxRow = Math.max(maxRow, ws.rowSums[i]);
+  return 1 - (maxRow - 1) - (n + 2) * U * maxRow;
+}

@@ -1,0 +1,122 @@
+import type { DistanceContext, MagnitudeEngine } from "../engine.js";
+import { bracketStart, exactEngine } from "../exact-engine.js";
+import type { MagnitudeAtScale } from "../solve.js";
+import type { DistanceMetric, PointCloud } from "../types.js";
+import { iterationBudget, rowSumGuess, type ScaleSolution, solveLoadedScale } from "./scale-solve.js";
+import { fastTConv } from "./tconv-fast.js";
+import { FastWorkspace } from "./workspace.js";
+
+/**
+ * One kernel workspace per distance matrix (freed with it). fastDistances registers the workspace
+ * that already holds D, so the profile does not copy it into kernel memory a second time.
+ */
+const workspaces = new WeakMap<Float64Array, FastWorkspace>();
+
+function workspaceFor(ctx: DistanceContext): FastWorkspace {
+  let ws = workspaces.get(ctx.D);
+  if (ws === undefined) {
+    ws = new FastWorkspace(ctx.n);
+    ws.loadDistances(ctx.D);
+    workspaces.set(ctx.D, ws);
+  }
+  return ws;
+}
+
+/** Euclidean distances in wasm SIMD; null for other metrics (the core computes those). */
+export function fastDistances(points: PointCloud, metric: DistanceMetric): Float64Array | null {
+  if (metric !== "euclidean" || points.n < 2) return null;
+  const ws = new FastWorkspace(points.n, points.d);
+  const D = ws.computeDistances(points.data);
+  workspaces.set(D, ws);
+  return D;
+}
+
+/** scales = linspace(0, T, m) up to rounding: then Z at step k is Z_1 ∘ … ∘ Z_1 (no exp). */
+function linearStep(scales: Float64Array): number | null {
+  if (scales.length < 3 || scales[0] !== 0) return null;
+  const h = scales[1];
+  if (!(h > 0)) return null;
+  for (let k = 2; k < scales.length; k++) {
+    if (Math.abs(scales[k] - k * h) > 8 * Number.EPSILON * scales[k]) return null;
+  }
+  return h;
+}
+
+function exactAt(ctx: DistanceContext, t: number): ScaleSolution {
+  const r = exactEngine.evaluate(ctx, t, { weights: false });
+  return { magnitude: r.magnitude, positiveMagnitude: r.positiveMagnitude, info: r.info };
+}
+
+function toResult(ws: FastWorkspace, sol: ScaleSolution, weights: boolean): MagnitudeAtScale {
+  return weights
+    ? {
+        magnitude: sol.magnitude,
+        positiveMagnitude: sol.positiveMagnitude,
+        info: sol.info,
+        weights: ws.x.slice(),
+      }
+    : { magnitude: sol.magnitude, positiveMagnitude: sol.positiveMagnitude, info: sol.info };
+}
+
+/**
+ * The "fast" engine: WebAssembly SIMD kernels (TypeScript fallback), approximated t_conv
+ * (Cauchy–Schwarz bracket + Newton with CG probes), CG with warm starts where it is cheaper than a
+ * factorisation and dense Cholesky elsewhere, linear grids by the Hadamard recurrence. Every value
+ * carries its solver and, for CG, an error bound (rigorous or marked as an estimate). Where Z is not
+ * numerically positive definite it defers to the exact engine (eigen fallback).
+ */
+export const fastEngine: MagnitudeEngine & {
+  distances(points: PointCloud, metric: DistanceMetric): Float64Array | null;
+} = {
+  mode: "fast",
+  distances: fastDistances,
+  evaluate(ctx, t, options) {
+    // weights: CG's bound is on the magnitude (quadratic in the residual), not on each weight
+    if (t === 0 || ctx.n === 1 || options.weights) return exactEngine.evaluate(ctx, t, options);
+    const ws = workspaceFor(ctx);
+    ws.loadScale(t);
+    rowSumGuess(ws);
+    const sol = solveLoadedScale(ws, iterationBudget(ctx.n));
+    return sol === null ? exactEngine.evaluate(ctx, t, options) : toResult(ws, sol, options.weights);
+  },
+  evaluateScales(ctx, scales, options) {
+    if (ctx.n === 1 || options.weights) return exactEngine.evaluateScales(ctx, scales, options);
+    const ws = workspaceFor(ctx);
+    const h = linearStep(scales);
+    if (h !== null) ws.loadStep(h);
+    const budget = iterationBudget(ctx.n);
+    let previousNeededFactorisation = true;
+    let haveWarmStart = false;
+    const out: MagnitudeAtScale[] = [];
+    for (let k = 0; k < scales.length; k++) {
+      const t = scales[k];
+      if (t === 0) {
+        out.push(exactEngine.evaluate(ctx, 0, options));
+        continue;
+      }
+      if (h !== null) {
+        if (k === 1) ws.loadFromStep(t);
+        else ws.advance(t);
+      } else {
+        ws.loadScale(t);
+      }
+      if (!haveWarmStart) rowSumGuess(ws);
+      // after a scale that needed a factorisation, try CG with a quarter of the budget only
+      const sol = solveLoadedScale(ws, previousNeededFactorisation ? Math.floor(budget / 4) : budget);
+      if (sol === null) {
+        out.push(exactEngine.evaluate(ctx, t, options));
+        haveWarmStart = false;
+        previousNeededFactorisation = true;
+        continue;
+      }
+      previousNeededFactorisation = sol.info.solver !== "cg";
+      haveWarmStart = true;
+      out.push(toResult(ws, sol, options.weights));
+    }
+    return out;
+  },
+  tConv(ctx, q, rtol) {
+    const ws = workspaceFor(ctx);
+    return fastTConv(ws, q, bracketStart(ctx), rtol, (t) => exactAt(ctx, t));
+  },
+};

@@ -1,0 +1,140 @@
+import { KernelArena } from "../../kernels/arena.js";
+import { createKernels } from "../../kernels/loader.js";
+import type { DenseKernels } from "../../kernels/types.js";
+
+/** Entries of Z below this are set to 0: they would drive the arithmetic into subnormals (10–15× slower). */
+export const FLUSH_BELOW = 1e-20;
+
+/**
+ * Gram-trick distances D² = ‖a‖² + ‖b‖² − 2a·b lose about log10((‖a‖² + ‖b‖²)/D²) digits; below this
+ * ratio the pair is recomputed as Σ(a − b)² (costs a few pairs for ordinary clouds, keeps ~13 digits).
+ */
+export const RECOMPUTE_BELOW = 1e-2;
+
+/**
+ * One cloud's matrices in kernel memory: D (lower triangle), the current similarity matrix Z, Z at the
+ * first grid step (for the linear-grid recurrence), a factor buffer (f64 Cholesky) and the vectors CG
+ * needs. Allocated once per distance context and reused by every probe and scale.
+ */
+export class FastWorkspace {
+  readonly k: DenseKernels;
+  readonly n: number;
+  readonly pD: number;
+  readonly pZ: number;
+  readonly pZ1: number;
+  readonly pL: number;
+  readonly pX: number; // iterate / weights
+  readonly pR: number; // residual
+  readonly pP: number; // search direction
+  readonly pQ: number; // Z·p
+  readonly pOnes: number;
+  readonly pRow: number; // row sums of Z
+  readonly x: Float64Array;
+  readonly r: Float64Array;
+  readonly p: Float64Array;
+  readonly q: Float64Array;
+  readonly rowSums: Float64Array;
+  /** Scale currently held in Z (NaN when none). */
+  zScale = Number.NaN;
+  /** Σ_{j<i} Z_ij of the matrix in Z. */
+  zLowerSum = 0;
+
+  private readonly arena: KernelArena;
+  private readonly d: number;
+  private readonly pPoints: number;
+  private readonly pCentred: number;
+  private readonly pNorms: number;
+
+  /** n points; d > 0 reserves room for the coordinates too (for computeDistances). */
+  constructor(n: number, d = 0, prefer?: "wasm" | "ts") {
+    this.k = createKernels(prefer);
+    this.n = n;
+    this.d = d;
+    const a = new KernelArena(this.k);
+    this.arena = a;
+    this.pD = a.reserve64(n * n);
+    this.pZ = a.reserve64(n * n);
+    this.pZ1 = a.reserve64(n * n);
+    this.pL = a.reserve64(n * n);
+    this.pX = a.reserve64(n);
+    this.pR = a.reserve64(n);
+    this.pP = a.reserve64(n);
+    this.pQ = a.reserve64(n);
+    this.pOnes = a.reserve64(n);
+    this.pRow = a.reserve64(n);
+    this.pPoints = a.reserve64(n * d);
+    this.pCentred = a.reserve64(n * d);
+    this.pNorms = a.reserve64(n);
+    a.commit();
+    this.x = a.f64(this.pX, n);
+    this.r = a.f64(this.pR, n);
+    this.p = a.f64(this.pP, n);
+    this.q = a.f64(this.pQ, n);
+    this.rowSums = a.f64(this.pRow, n);
+    a.f64(this.pOnes, n).fill(1);
+  }
+
+  /** Load a full n×n distance matrix (only its lower triangle is used). */
+  loadDistances(D: Float64Array): void {
+    this.arena.f64(this.pD, this.n * this.n).set(D);
+  }
+
+  /**
+   * Euclidean distances of the n×d rows in wasm (Gram trick on centred rows, cancelling pairs
+   * recomputed from the original rows), returned as a full symmetric n×n matrix.
+   */
+  computeDistances(points: Float64Array): Float64Array {
+    const { n, d } = this;
+    this.arena.f64(this.pPoints, n * d).set(points);
+    const centred = this.arena.f64(this.pCentred, n * d);
+    const mean = new Float64Array(d);
+    for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) mean[c] += points[i * d + c];
+    for (let c = 0; c < d; c++) mean[c] /= n;
+    for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) centred[i * d + c] = points[i * d + c] - mean[c];
+    this.k.rowSquaredNorms(this.pCentred, n, d, this.pNorms);
+    this.k.distancesLower(this.pCentred, this.pPoints, n, d, this.pNorms, this.pD, RECOMPUTE_BELOW);
+    const lower = this.arena.f64(this.pD, n * n);
+    const full = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) {
+        const v = lower[i * n + j];
+        full[i * n + j] = v;
+        full[j * n + i] = v;
+      }
+    }
+    return full;
+  }
+
+  /** Z = exp(−tD) (lower triangle, flushed). */
+  loadScale(t: number): void {
+    this.zLowerSum = this.k.expNegLower(this.pD, this.pZ, this.n, t, FLUSH_BELOW);
+    this.zScale = t;
+  }
+
+  /** Z1 = exp(−hD): the step of a linear grid. */
+  loadStep(h: number): void {
+    this.k.expNegLower(this.pD, this.pZ1, this.n, h, FLUSH_BELOW);
+  }
+
+  /** Z ← Z ∘ Z1: from exp(−khD) to exp(−(k+1)hD) without exp. */
+  advance(t: number): void {
+    this.zLowerSum = this.k.hadamardLower(this.pZ, this.pZ1, this.n, FLUSH_BELOW);
+    this.zScale = t;
+  }
+
+  /** Z at the step scale itself: copy Z1 into Z. */
+  loadFromStep(t: number): void {
+    this.k.copyLower64(this.pZ1, this.pZ, this.n);
+    let s = 0;
+    // Σ_{j<i} Z_ij via row sums: (Z·1 summed − n)/2
+    this.k.symvLower64(this.pZ, this.n, this.pOnes, this.pRow);
+    for (let i = 0; i < this.n; i++) s += this.rowSums[i];
+    this.zLowerSum = (s - this.n) / 2;
+    this.zScale = t;
+  }
+
+  /** Cauchy–Schwarz: Mag ≥ n² / Σ_ij Z_ij (positive definite Z), from the matrix in Z. */
+  cauchySchwarzLower(): number {
+    return (this.n * this.n) / (this.n + 2 * this.zLowerSum);
+  }
+}

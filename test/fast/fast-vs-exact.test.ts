@@ -1,0 +1,53 @@
+/**
+ * The fast engine against the exact engine and magnipy's golden values on every golden cloud
+ * (test/fixtures/golden, copied from /work/shared/golden — see that folder's README).
+ * A fast value must lie within 1e-9 relative of the exact one, or within the bound it states.
+ */
+import { describe, expect, it } from "vitest";
+import { computeProfile, magnitudeFunction, tConvOf } from "../../src/core/index.js";
+import type { SolveInfo } from "../../src/core/types.js";
+import { cloud, GOLDEN_NAMES, loadPoints, loadResult } from "../core/golden-data.js";
+
+function withinBound(fast: number, exact: number, info: SolveInfo): boolean {
+  const err = Math.abs(fast - exact);
+  return err <= 1e-9 * Math.abs(exact) || (info.errorBound !== undefined && err <= info.errorBound);
+}
+
+describe.each(GOLDEN_NAMES)("fast engine on golden %s", (name) => {
+  const P = loadPoints(name);
+  const R = loadResult(name);
+  const pc = cloud(P.points_f64);
+
+  it("full profile: t_conv, every grid value, area and dimension agree with the exact mode", () => {
+    const fast = computeProfile(pc, { mode: "fast" });
+    const exact = computeProfile(pc, { mode: "exact" });
+    expect(fast.nDistinct).toBe(R.magnipy_default.n_after_dedup);
+    expect(Math.abs(fast.tConv! - exact.tConv!) / exact.tConv!).toBeLessThan(1e-9);
+    // the exact engine at the fast profile's own grid
+    const ref = magnitudeFunction(pc, fast.scales, { mode: "exact" });
+    for (let k = 0; k < fast.scales.length; k++) {
+      expect(withinBound(fast.magnitude[k], ref.magnitude[k], fast.solveInfo[k])).toBe(true);
+    }
+    expect(Math.abs(fast.magAreaScaled - exact.magAreaScaled) / exact.magAreaScaled).toBeLessThan(1e-9);
+    expect(Math.abs(fast.magnitudeDimension - exact.magnitudeDimension)).toBeLessThan(1e-7);
+    // every value says how it was computed; CG values carry a finite bound
+    for (const info of fast.solveInfo) {
+      expect(["closed-form", "cg", "cholesky", "eigen"]).toContain(info.solver);
+      if (info.solver === "cg") expect(Number.isFinite(info.errorBound)).toBe(true);
+    }
+    // near t_conv Z ≈ I, so the top of the grid is solved by CG, not by factorisations
+    expect(fast.solveInfo[fast.solveInfo.length - 1].solver).toBe("cg");
+  });
+
+  it("magnipy's magnitude at the 14 fixed scales, and t_conv against the precise root", () => {
+    const mf = magnitudeFunction(pc, R.fixed_ts, { mode: "fast" });
+    R.magnitude_fixed_ts.forEach((ref: number, k: number) => {
+      expect(withinBound(mf.magnitude[k], ref, mf.solveInfo[k])).toBe(true);
+    });
+    for (const q of ["0.5", "0.8", "0.9", "0.95", "0.99"]) {
+      const precise: number = R.t_conv_by_q[q].t_conv_precise_brentq;
+      const t = tConvOf(pc, Number(q), { mode: "fast" }).tConv;
+      expect(Math.abs(t - precise) / precise).toBeLessThan(1e-10);
+    }
+  });
+});
