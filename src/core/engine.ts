@@ -1,6 +1,6 @@
 import type { MagnitudeAtScale } from "./solve.js";
 import type { TConvResult } from "./tconv.js";
-import type { SolveInfo } from "./types.js";
+import type { DistanceMetric, PointCloud, SolveInfo } from "./types.js";
 
 /** Everything a solving strategy needs about one (de-duplicated) cloud: its distance matrix. */
 export interface DistanceContext {
@@ -26,6 +26,11 @@ export interface MagnitudeEngine {
     scales: Float64Array,
     options: { weights: boolean },
   ): MagnitudeAtScale[];
+  /**
+   * Optional: the distance matrix of the distinct points (full n×n), or null to let the core compute
+   * it. The fast engine computes Euclidean distances in WebAssembly SIMD here.
+   */
+  distances?(points: PointCloud, metric: DistanceMetric): Float64Array | null;
   /** t_conv(q) to relative tolerance rtol; throws NumericalError when not bracketed. */
   tConv(ctx: DistanceContext, q: number, rtol: number): TConvResult & { readonly info: SolveInfo };
 }

@@ -1,11 +1,12 @@
 import type { MagnitudeEngine } from "./engine.js";
 import { exactEngine } from "./exact-engine.js";
+import { fastEngine } from "./fast/engine.js";
 
 /**
- * Engines by ProfileOptions.mode. Until a "fast" engine is registered here, "fast" resolves to the
- * exact engine (values stay exact; SolveInfo says how each was computed).
+ * Engines by ProfileOptions.mode: "exact" (dense factorisation per scale) and "fast"
+ * (src/core/fast: wasm kernels, approximated t_conv, CG where cheaper, error bounds per value).
  */
-const engines: Record<string, MagnitudeEngine> = { exact: exactEngine };
+const engines: Record<string, MagnitudeEngine> = { exact: exactEngine, fast: fastEngine };
 
 export const DEFAULT_MODE = "exact";
 

@@ -1,7 +1,7 @@
 import { magArea, magAreaScaled } from "./area.js";
 import { dedupRows } from "./dedup.js";
 import { offDiagonalStats, pairwiseDistances } from "./distances.js";
-import type { DistanceContext } from "./engine.js";
+import type { DistanceContext, MagnitudeEngine } from "./engine.js";
 import { engineFor } from "./engines.js";
 import { InputError, NumericalError } from "./errors.js";
 import { dimensionProfile, magnitudeDimension } from "./dimension.js";
@@ -21,7 +21,11 @@ interface Prepared {
 }
 
 /** Validate, drop exact duplicate rows, compute the distance matrix once. */
-function prepare(points: PointCloud, metric: DistanceMetric | undefined): Prepared {
+function prepare(
+  points: PointCloud,
+  metric: DistanceMetric | undefined,
+  engine: MagnitudeEngine = engineFor(undefined),
+): Prepared {
   const timingsMs: Record<string, number> = {};
   let t0 = now();
   validatePointCloud(points);
@@ -29,7 +33,7 @@ function prepare(points: PointCloud, metric: DistanceMetric | undefined): Prepar
   timingsMs.dedup = now() - t0;
   t0 = now();
   const m = metric ?? "euclidean";
-  const D = pairwiseDistances(dd.points, m);
+  const D = engine.distances?.(dd.points, m) ?? pairwiseDistances(dd.points, m);
   const stats = offDiagonalStats(D, dd.points.n);
   timingsMs.distances = now() - t0;
   return {
@@ -68,7 +72,7 @@ export function computeProfile(points: PointCloud, options: ProfileOptions = {})
   const nScales = options.nScales ?? 30;
   const gridKind = options.grid ?? "linear";
   const engine = engineFor(options.mode);
-  const prep = prepare(points, options.metric);
+  const prep = prepare(points, options.metric, engine);
   const { ctx, timingsMs } = prep;
 
   let tConv: number | null = null;
@@ -142,7 +146,7 @@ export function magnitudeAt(
   options: MagnitudeOptions = {},
 ): MagnitudeAtScale & { keptIndices: Int32Array } {
   validateScale(t);
-  const prep = prepare(points, options.metric);
+  const prep = prepare(points, options.metric, engineFor(options.mode));
   const r = engineFor(options.mode).evaluate(prep.ctx, t, { weights: options.weights ?? false });
   return { ...r, keptIndices: prep.keptIndices };
 }
@@ -162,7 +166,7 @@ export function magnitudeFunction(
 } {
   const ts = Float64Array.from(scales);
   for (let i = 0; i < ts.length; i++) validateScale(ts[i], `scales[${i}]`);
-  const prep = prepare(points, options.metric);
+  const prep = prepare(points, options.metric, engineFor(options.mode));
   const wantWeights = options.weights ?? false;
   const results = engineFor(options.mode).evaluateScales(prep.ctx, ts, { weights: wantWeights });
   return {
@@ -182,7 +186,7 @@ export function tConvOf(
   options: { metric?: DistanceMetric; mode?: "exact" | "fast"; rtol?: number } = {},
 ): { tConv: number; info: SolveInfo; bracket: readonly [number, number] } {
   validateQ(q);
-  const prep = prepare(points, options.metric);
+  const prep = prepare(points, options.metric, engineFor(options.mode));
   if (prep.ctx.n === 1) {
     throw new NumericalError("t-conv-single-point", "t_conv: a single distinct point has Mag ≡ 1; no t_conv");
   }
