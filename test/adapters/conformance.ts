@@ -5,6 +5,10 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunRef, RunStatus, StepResult, TrackerAdapter } from "../../src/adapter-kit.js";
+import { encodeNpy } from "../../src/io/npy-write.js";
+import type { SyncEvent } from "../../src/sync/events.js";
+import { syncRuns } from "../../src/sync/run-many.js";
+import { DEFAULT_SETTINGS, settingsRecord } from "../../src/sync/settings.js";
 
 export interface SeedRun {
   readonly id: string;
@@ -52,6 +56,23 @@ function sampleResult(layer: string, step: number, area: number): StepResult {
     step,
     metrics: { area, t_conv: 3.5 + step, dim: 1.25, diff_ref: step === 0 ? 0 : Number.NaN, n: 50 },
     curve: { t: [0, 1.75, 3.5], magnitude: [1, 10.5, 47.5] },
+  };
+}
+
+/** Two valid steps of one layer: two points at distance 5, then at distance 4. */
+function pipelineFiles(): Record<string, Uint8Array> {
+  return {
+    "activations/fc1/step_0.npy": encodeNpy(Float64Array.from([0, 0, 3, 4]), [2, 2]),
+    "activations/fc1/step_1.npy": encodeNpy(Float64Array.from([0, 0, 0, 4]), [2, 2]),
+  };
+}
+
+function pipelineOptions(adapter: TrackerAdapter) {
+  return {
+    adapter,
+    runFilter: {},
+    settings: { ...DEFAULT_SETTINGS, nScales: 8 },
+    settingsRecord: settingsRecord({ ...DEFAULT_SETTINGS, nScales: 8 }, "test"),
   };
 }
 
@@ -171,6 +192,39 @@ export function runAdapterConformance(name: string, harness: ConformanceHarness)
         [1, 0.25],
       ]);
       expect(state.references.fc1?.T).toBe(2);
+    });
+
+    it("dry-run through the pipeline plans the work and writes nothing", async () => {
+      const t = await setup([{ ...seedRuns(1)[0]!, files: pipelineFiles() }]);
+      const before = await t.snapshot();
+      const events: SyncEvent[] = [];
+      const summary = await syncRuns({
+        ...pipelineOptions(t.adapter),
+        dryRun: true,
+        emit: (e) => events.push(e),
+      });
+      expect(summary.failed).toBe(0);
+      const planned = events.find((e) => e.type === "run-planned");
+      expect(
+        planned?.type === "run-planned" && planned.reads.map((r) => `${r.layer}@${r.step}`).sort(),
+      ).toEqual(["fc1@0", "fc1@1"]);
+      expect(await t.snapshot()).toEqual(before);
+    });
+
+    it("a real sync through the pipeline writes every step once; a second sync writes nothing", async () => {
+      const t = await setup([{ ...seedRuns(1)[0]!, files: pipelineFiles() }]);
+      const first = await syncRuns(pipelineOptions(t.adapter));
+      expect(first).toMatchObject({ failed: 0, stepsWritten: 2 });
+      const [run] = await collect(t.adapter.listRuns({}));
+      const state = await t.adapter.readState(run!);
+      expect(state.written.map((r) => `${r.layer}@${r.step}`).sort()).toEqual(["fc1@0", "fc1@1"]);
+      expect(state.references.fc1?.step).toBe(0);
+      // Two points at distance 5 (step 0): t_conv solves 2/(1+e^(−5t)) = 0.95·2, t = ln(19)/5.
+      expect(state.references.fc1?.T).toBeCloseTo(Math.log(19) / 5, 9);
+      const before = await t.snapshot();
+      const second = await syncRuns(pipelineOptions(t.adapter));
+      expect(second).toMatchObject({ failed: 0, stepsWritten: 0, unchanged: 1 });
+      expect(await t.snapshot()).toEqual(before);
     });
 
     if (harness.deferredStatus !== undefined) {
