@@ -1,0 +1,76 @@
+/**
+ * Building the W&B adapter from the environment and flags, as the W&B client resolves them:
+ * key from WANDB_API_KEY, else ~/.netrc (machine = host of the base URL, password field);
+ * base URL from WANDB_BASE_URL (default https://api.wandb.ai); entity/project from the flags,
+ * else WANDB_ENTITY / WANDB_PROJECT.
+ */
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { MagtrackError, type TrackerAdapter } from "../../src/adapter-kit.js";
+import { createWandbAdapter, DEFAULT_WANDB_BASE_URL, type WandbAdapterOptions } from "./index.js";
+import { netrcPassword } from "./netrc.js";
+
+export interface WandbFlags {
+  readonly entity?: string;
+  readonly project?: string;
+  readonly pattern?: string;
+  readonly maxFileBytes?: number;
+  /** Where ~/.netrc is looked for (tests); default: $NETRC, else the home directory's .netrc. */
+  readonly netrcPath?: string;
+}
+
+export function resolveWandbOptions(
+  env: Readonly<Record<string, string | undefined>>,
+  flags: WandbFlags = {},
+): WandbAdapterOptions {
+  const baseUrl = (env.WANDB_BASE_URL || DEFAULT_WANDB_BASE_URL).replace(/\/+$/, "");
+  let host: string;
+  try {
+    host = new URL(baseUrl).hostname;
+  } catch {
+    throw new MagtrackError("config", "WANDB_BAD_BASE_URL", `WANDB_BASE_URL is not a URL: ${baseUrl}`);
+  }
+  let apiKey = env.WANDB_API_KEY?.trim();
+  if (!apiKey) {
+    const path = flags.netrcPath ?? env.NETRC ?? join(env.HOME ?? homedir(), ".netrc");
+    let text: string | undefined;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      text = undefined;
+    }
+    apiKey = text === undefined ? undefined : netrcPassword(text, host);
+  }
+  if (!apiKey) {
+    throw new MagtrackError(
+      "auth",
+      "WANDB_NO_KEY",
+      `no W&B API key: set WANDB_API_KEY, or add "machine ${host} login user password <key>" to ~/.netrc (wandb login does)`,
+    );
+  }
+  const entity = flags.entity ?? env.WANDB_ENTITY;
+  const project = flags.project ?? env.WANDB_PROJECT;
+  if (!entity || !project) {
+    throw new MagtrackError(
+      "usage",
+      "WANDB_NO_PROJECT",
+      "W&B needs an entity and a project: --entity E --project P (or WANDB_ENTITY / WANDB_PROJECT)",
+    );
+  }
+  return {
+    apiKey,
+    entity,
+    project,
+    baseUrl,
+    ...(flags.pattern ? { pattern: flags.pattern } : {}),
+    ...(flags.maxFileBytes !== undefined ? { maxFileBytes: flags.maxFileBytes } : {}),
+  };
+}
+
+export function wandbAdapterFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  flags: WandbFlags = {},
+): TrackerAdapter {
+  return createWandbAdapter(resolveWandbOptions(env, flags));
+}

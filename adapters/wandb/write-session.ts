@@ -1,0 +1,416 @@
+/**
+ * One resume session into an existing, not-running W&B run — what wandb-core does on
+ * `resume="must"`, limited to appending:
+ *   1. RunResumeStatus: the run must exist (upsert by name would create it); its historyLineCount,
+ *      last `_step`, summary and config are the base of everything below.
+ *   2. Read back magtrack's rows already in the history; only the missing (layer, step) go on.
+ *   3. Config: read → merge (define_metric, chart panels, references, history hint, a "pending"
+ *      marker holding the run's state) → upsertBucket by storage id (never by name).
+ *   4. Curve tables: createRunFiles → PUT to the signed URL (no credentials) → markRunFilesUploaded.
+ *   5. Filestream: history lines at offset = historyLineCount with `_step` continuing, the merged
+ *      summary (every existing key kept), then {"complete": true, "exitcode": …} so the run is
+ *      finished (or failed) again.
+ *   6. Config again without the pending marker, then read everything back and compare.
+ * A crash anywhere leaves a readable run: rows already posted are found by step 2 next time, and
+ * a run left "crashed" by an interrupted session carries the marker that lets the next sync finish
+ * it and restore its state.
+ */
+import {
+  type ChartFile,
+  MagtrackError,
+  type ResultBatch,
+  type RunRef,
+  type StepResult,
+  type WriteReport,
+} from "../../src/adapter-kit.js";
+import { parseUploadHeaders, type WandbApi } from "./api.js";
+import { buildCurveTable, type CurveTable, rowsByStep } from "./curve-table.js";
+import {
+  CREATE_RUN_FILES,
+  MARK_RUN_FILES_UPLOADED,
+  RUN_FILES,
+  RUN_STATE,
+  UPSERT_BUCKET_CONFIG,
+} from "./documents.js";
+import {
+  type ExtendedJson,
+  parseExtended,
+  parseObject,
+  sameJson,
+  stringifyExtended,
+} from "./extended-json.js";
+import { buildHistoryLines } from "./history-rows.js";
+import { readWrittenResults } from "./history-scan.js";
+import { readResumeStatus, type ResumeStatus } from "./resume-status.js";
+import {
+  MAGTRACK_CONFIG_KEY,
+  mergeConfig,
+  readMagtrackConfig,
+  STEP_METRIC,
+  tableKey,
+  wandbBlock,
+} from "./run-config.js";
+
+type JsonObject = Record<string, ExtendedJson>;
+
+export interface SessionContext {
+  readonly api: WandbApi;
+  readonly entity: string;
+  readonly project: string;
+  /** History lines per filestream post. */
+  readonly linesPerPost: number;
+  readonly maxTableBytes: number;
+  readonly now: () => number;
+}
+
+/** Exit codes that return a run to its state when the session completes (filestream semantics). */
+const EXIT_CODE_FOR_STATE: Readonly<Record<string, number>> = { finished: 0, failed: 1 };
+
+export async function readRunState(
+  ctx: SessionContext,
+  run: string,
+  signal?: AbortSignal,
+): Promise<string | null> {
+  const data = await ctx.api.graphql<{ project: { run: { state: string | null } | null } | null }>(
+    RUN_STATE,
+    { entity: ctx.entity, project: ctx.project, name: run },
+    signal,
+  );
+  return data.project?.run ? (data.project.run.state ?? null) : null;
+}
+
+function where(ctx: SessionContext, run: string): string {
+  return `W&B run ${ctx.entity}/${ctx.project}/${run}`;
+}
+
+async function upsertConfig(
+  ctx: SessionContext,
+  run: string,
+  storageId: string,
+  config: JsonObject,
+  signal?: AbortSignal,
+): Promise<void> {
+  const data = await ctx.api.graphql<{
+    upsertBucket: { bucket: { id: string; name: string; config: string | null } | null } | null;
+  }>(UPSERT_BUCKET_CONFIG, { id: storageId, config: stringifyExtended(config) }, signal);
+  const bucket = data.upsertBucket?.bucket;
+  if (!bucket || bucket.name !== run) {
+    throw new MagtrackError(
+      "tracker",
+      "WANDB_UPSERT_WRONG_RUN",
+      `${where(ctx, run)}: upsertBucket answered for ${bucket ? `run ${bucket.name}` : "no run"}`,
+    );
+  }
+  const stored = parseObject(bucket.config, `${where(ctx, run)} config after upsert`);
+  if (!sameJson(stored, config)) {
+    throw new MagtrackError(
+      "tracker",
+      "WANDB_READBACK_MISMATCH",
+      `${where(ctx, run)}: config read back differs from what was written`,
+    );
+  }
+}
+
+/** Run files by name → md5 (base64) and a download URL. */
+async function runFiles(
+  ctx: SessionContext,
+  run: string,
+  names: readonly string[],
+  signal?: AbortSignal,
+): Promise<Map<string, { md5: string | null; directUrl: string | null }>> {
+  const out = new Map<string, { md5: string | null; directUrl: string | null }>();
+  if (names.length === 0) return out;
+  const data = await ctx.api.graphql<{
+    project: {
+      run: {
+        files: { edges: { node: { name: string; md5?: string | null; directUrl?: string | null } }[] } | null;
+      } | null;
+    } | null;
+  }>(
+    RUN_FILES,
+    { entity: ctx.entity, project: ctx.project, name: run, fileNames: [...names], fileLimit: names.length },
+    signal,
+  );
+  for (const e of data.project?.run?.files?.edges ?? []) {
+    out.set(e.node.name, { md5: e.node.md5 ?? null, directUrl: e.node.directUrl ?? null });
+  }
+  return out;
+}
+
+async function uploadRunFiles(
+  ctx: SessionContext,
+  run: string,
+  files: readonly { path: string; bytes: Uint8Array; contentType: string }[],
+  signal?: AbortSignal,
+): Promise<void> {
+  if (files.length === 0) return;
+  const data = await ctx.api.graphql<{
+    createRunFiles: {
+      uploadHeaders: string[] | null;
+      files: { name: string; uploadUrl: string | null }[];
+    } | null;
+  }>(
+    CREATE_RUN_FILES,
+    { entity: ctx.entity, project: ctx.project, run, files: files.map((f) => f.path) },
+    signal,
+  );
+  const created = data.createRunFiles;
+  if (!created)
+    throw new MagtrackError(
+      "tracker",
+      "WANDB_CREATE_FILES",
+      `${where(ctx, run)}: createRunFiles returned nothing`,
+    );
+  const headers = parseUploadHeaders(created.uploadHeaders);
+  for (const f of files) {
+    const url = created.files.find((x) => x.name === f.path)?.uploadUrl;
+    if (!url)
+      throw new MagtrackError(
+        "tracker",
+        "WANDB_NO_UPLOAD_URL",
+        `${where(ctx, run)}: no upload URL for ${f.path}`,
+      );
+    await ctx.api.uploadSigned(url, f.bytes, { "Content-Type": f.contentType, ...headers }, signal);
+  }
+  const marked = await ctx.api.graphql<{ markRunFilesUploaded: { success: boolean | null } | null }>(
+    MARK_RUN_FILES_UPLOADED,
+    { entity: ctx.entity, project: ctx.project, run, files: files.map((f) => f.path) },
+    signal,
+  );
+  if (marked.markRunFilesUploaded?.success !== true) {
+    throw new MagtrackError(
+      "tracker",
+      "WANDB_MARK_UPLOADED",
+      `${where(ctx, run)}: markRunFilesUploaded did not succeed`,
+    );
+  }
+}
+
+const md5Base64 = async (bytes: Uint8Array) =>
+  (await import("node:crypto")).createHash("md5").update(bytes).digest("base64");
+
+/** Latest value of every magtrack metric (by training step) plus the chart table pointers. */
+function mergedSummary(
+  base: JsonObject,
+  results: readonly StepResult[],
+  tables: readonly CurveTable[],
+): JsonObject {
+  const next = structuredClone(base);
+  const latest = new Map<string, StepResult>();
+  let maxStep: number | undefined;
+  for (const r of results) {
+    const prev = latest.get(r.layer);
+    if (!prev || r.step >= prev.step) latest.set(r.layer, r);
+    maxStep = maxStep === undefined ? r.step : Math.max(maxStep, r.step);
+  }
+  for (const r of latest.values()) {
+    for (const [name, value] of Object.entries(r.metrics)) next[`magnitude/${r.layer}/${name}`] = value;
+  }
+  if (maxStep !== undefined) next[STEP_METRIC] = maxStep;
+  for (const t of tables) next[tableKey(t.layer)] = t.pointer;
+  return next;
+}
+
+function chartBytes(chart: ChartFile): Uint8Array {
+  return typeof chart.body === "string" ? new TextEncoder().encode(chart.body) : chart.body;
+}
+
+export async function writeSession(
+  ctx: SessionContext,
+  run: RunRef,
+  batch: ResultBatch,
+  signal?: AbortSignal,
+): Promise<WriteReport> {
+  const name = run.id;
+  const at = where(ctx, name);
+  const status = await readResumeStatus(ctx.api, ctx.entity, ctx.project, name, signal);
+  if (!status) {
+    throw new MagtrackError(
+      "tracker",
+      "WANDB_RUN_MISSING",
+      `${at} does not exist (magtrack never creates runs)`,
+    );
+  }
+  const state = await readRunState(ctx, name, signal);
+  const magtrack = readMagtrackConfig(status.config);
+  const restoreState = state !== null && state in EXIT_CODE_FOR_STATE ? state : magtrack.pending?.state;
+  if (
+    state === "running" ||
+    state === "pending" ||
+    restoreState === undefined ||
+    !(restoreState in EXIT_CODE_FOR_STATE)
+  ) {
+    throw new MagtrackError(
+      "tracker",
+      "WANDB_RUN_NOT_WRITABLE",
+      `${at} is ${state ?? "in an unknown state"}: deferred (magtrack writes only into finished or failed runs)`,
+    );
+  }
+
+  const written = await readWrittenResults(
+    ctx.api,
+    ctx.entity,
+    ctx.project,
+    name,
+    { start: magtrack.historyStart, nextStep: status.nextStep },
+    signal,
+  );
+  const done = new Set(written.map((r) => `${r.layer}\u0000${r.step}`));
+  const fresh = batch.results.filter((r) => !done.has(`${r.layer}\u0000${r.step}`));
+  const skippedExisting = batch.results.length - fresh.length;
+  const newReferences = batch.newReferences.filter((r) => magtrack.references[r.layer] === undefined);
+  if (fresh.length === 0 && newReferences.length === 0 && magtrack.pending === undefined) {
+    return { metricsWritten: 0, filesWritten: 0, skippedExisting };
+  }
+
+  // Chart tables: re-rendered per layer with new rows; curves of earlier steps come from the
+  // previous table when the pipeline only holds their scalars.
+  const freshLayers = [...new Set(fresh.map((r) => r.layer))].sort();
+  const tables: CurveTable[] = [];
+  for (const layer of freshLayers) {
+    const pointer = status.summary[tableKey(layer)];
+    let previous = new Map<number, [number, number, number, string][]>();
+    const oldPath =
+      pointer && typeof pointer === "object" && !Array.isArray(pointer) && typeof pointer.path === "string"
+        ? pointer.path
+        : undefined;
+    if (oldPath) {
+      const url = (await runFiles(ctx, name, [oldPath], signal)).get(oldPath)?.directUrl;
+      if (url) {
+        const bytes = await ctx.api.downloadSigned(url, ctx.maxTableBytes, signal);
+        previous = rowsByStep(parseExtended(new TextDecoder().decode(bytes), `${at} ${oldPath}`));
+      }
+    }
+    const table = buildCurveTable(layer, [...batch.allResults, ...fresh], previous);
+    if (table && table.path !== oldPath) tables.push(table);
+  }
+
+  // 3. Config with the pending marker (opens the session).
+  const sessionConfig = mergeConfig(status.config, {
+    newReferences,
+    settings: batch.settings,
+    layers: [
+      ...new Set([...freshLayers, ...Object.keys(magtrack.references), ...newReferences.map((r) => r.layer)]),
+    ].sort(),
+    historyStart: status.nextStep,
+    pending: { state: restoreState, startedAt: new Date(ctx.now()).toISOString() },
+  });
+  await upsertConfig(ctx, name, status.storageId, sessionConfig, signal);
+
+  // 4. Files: curve tables and the pipeline's charts (unchanged ones are not uploaded again).
+  const chartFiles = batch.charts.map((c) => ({
+    path: c.path,
+    bytes: chartBytes(c),
+    contentType: c.contentType,
+  }));
+  const existing = await runFiles(
+    ctx,
+    name,
+    chartFiles.map((c) => c.path),
+    signal,
+  );
+  const changedCharts: typeof chartFiles = [];
+  for (const c of chartFiles)
+    if (existing.get(c.path)?.md5 !== (await md5Base64(c.bytes))) changedCharts.push(c);
+  const uploads = [
+    ...tables.map((t) => ({ path: t.path, bytes: t.bytes, contentType: "application/json" })),
+    ...changedCharts,
+  ];
+  await uploadRunFiles(ctx, name, uploads, signal);
+
+  // 5. Filestream: history at offset = historyLineCount, merged summary, complete.
+  const { lines } = buildHistoryLines(fresh, status.nextStep, ctx.now() / 1000);
+  const summary = mergedSummary(status.summary, [...written, ...fresh], tables);
+  const summaryLine = stringifyExtended(summary);
+  const posts: string[][] = [];
+  for (let i = 0; i < lines.length; i += ctx.linesPerPost) posts.push(lines.slice(i, i + ctx.linesPerPost));
+  if (posts.length === 0) posts.push([]);
+  for (let p = 0; p < posts.length; p++) {
+    const files: Record<string, { offset: number; content: string[] }> = {};
+    if (posts[p]!.length > 0) {
+      files["wandb-history.jsonl"] = {
+        offset: status.historyLineCount + p * ctx.linesPerPost,
+        content: posts[p]!,
+      };
+    }
+    if (p === posts.length - 1) files["wandb-summary.json"] = { offset: 0, content: [summaryLine] };
+    await ctx.api.fileStream(ctx.entity, ctx.project, name, JSON.stringify({ files }), signal);
+  }
+  await ctx.api.fileStream(
+    ctx.entity,
+    ctx.project,
+    name,
+    JSON.stringify({ complete: true, exitcode: EXIT_CODE_FOR_STATE[restoreState] }),
+    signal,
+  );
+
+  // 6. Close the session: the same config without the marker, then verify everything.
+  const closedConfig = mergeConfig(sessionConfig, {
+    newReferences: [],
+    settings: {},
+    layers: [],
+    pending: null,
+  });
+  await upsertConfig(ctx, name, status.storageId, closedConfig, signal);
+  await verify(ctx, name, status, { lines, summary, config: closedConfig, state: restoreState }, signal);
+
+  const metricsWritten = fresh.reduce((n, r) => n + Object.keys(r.metrics).length, 0);
+  return { metricsWritten, filesWritten: uploads.length, skippedExisting };
+}
+
+/** Read the run back and fail loudly if anything differs from what this session meant to leave. */
+async function verify(
+  ctx: SessionContext,
+  name: string,
+  before: ResumeStatus,
+  expected: { lines: readonly string[]; summary: JsonObject; config: JsonObject; state: string },
+  signal?: AbortSignal,
+): Promise<void> {
+  const at = where(ctx, name);
+  const after = await readResumeStatus(ctx.api, ctx.entity, ctx.project, name, signal);
+  const problems: string[] = [];
+  if (!after) problems.push("the run disappeared");
+  else {
+    const wantCount = before.historyLineCount + expected.lines.length;
+    if (after.historyLineCount !== wantCount) {
+      problems.push(`historyLineCount is ${after.historyLineCount}, expected ${wantCount}`);
+    }
+    // The tail holds the last lines: those of ours it covers must be ours, byte for byte or value for value.
+    const ours = expected.lines.slice(-after.historyTail.length);
+    const tail = after.historyTail.slice(-ours.length);
+    ours.forEach((line, i) => {
+      const got = tail[i];
+      if (got === undefined || !sameJson(parseObject(got, `${at} history`), parseObject(line, "sent line"))) {
+        problems.push(`history line ${wantCount - ours.length + i} differs from the line sent`);
+      }
+    });
+    for (const [k, v] of Object.entries(expected.summary)) {
+      if (!sameJson(after.summary[k], v)) problems.push(`summary key ${k} differs`);
+    }
+    // The merged summary started as a copy of the old one, so the loop above also proves that
+    // every pre-existing key is still there with its value (unless it is one of magtrack's own).
+    for (const k of Object.keys(before.summary))
+      if (!(k in after.summary)) problems.push(`summary key ${k} was lost`);
+    if (!sameJson(after.config, expected.config)) problems.push("config differs from the merged config");
+    for (const [k, v] of Object.entries(before.config)) {
+      if (k === "_wandb" || k === MAGTRACK_CONFIG_KEY) continue;
+      if (!sameJson(after.config[k], v)) problems.push(`config key ${k} changed`);
+    }
+    const oldBlock = wandbBlock(before.config);
+    const newBlock = wandbBlock(after.config);
+    for (const [k, v] of Object.entries(oldBlock)) {
+      if (k === "m" || k === "visualize") continue;
+      if (!sameJson(newBlock[k], v)) problems.push(`config _wandb.${k} changed`);
+    }
+  }
+  const state = await readRunState(ctx, name, signal);
+  if (state !== expected.state) problems.push(`state is ${state}, expected ${expected.state}`);
+  if (problems.length > 0) {
+    throw new MagtrackError(
+      "tracker",
+      "WANDB_READBACK_MISMATCH",
+      `${at}: read-back after writing does not match: ${problems.slice(0, 8).join("; ")}`,
+      { details: { problems } },
+    );
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The part of the W&B GraphQL schema the fake server implements. The real schema is private
+ * (see ../shared/contracts/wandb/SOURCE.txt); this subset follows the field types in the official
+ * operations. Executing documents against it means a selection the fake does not know fails the
+ * way the real server fails: a GraphQL `errors` entry.
+ */
+export const FAKE_WANDB_SDL = /* GraphQL */ `
+scalar JSONString
+scalar Int64
+
+type Query {
+  project(name: String, entityName: String): Project
+  model(name: String, entityName: String): Project
+}
+
+type Mutation {
+  upsertBucket(input: UpsertBucketInput!): UpsertBucketPayload
+  createRunFiles(input: CreateRunFilesInput!): CreateRunFilesPayload
+  markRunFilesUploaded(input: MarkRunFilesUploadedInput!): MarkRunFilesUploadedPayload
+}
+
+type Entity { id: ID! name: String! }
+type PageInfo { endCursor: String hasNextPage: Boolean! }
+
+type Project {
+  id: ID!
+  internalId: ID
+  name: String!
+  entity: Entity
+  runs(filters: JSONString, after: String, first: Int, order: String): RunConnection
+  run(name: String!): Run
+  bucket(name: String!, missingOk: Boolean): Run
+  artifactCollection(name: String!): ArtifactCollection
+}
+
+type RunConnection { edges: [RunEdge!]! pageInfo: PageInfo! }
+type RunEdge { node: Run! cursor: String! }
+
+type Run {
+  id: ID!
+  name: String!
+  displayName: String
+  state: String
+  createdAt: String
+  heartbeatAt: String
+  tags: [String!]
+  config: JSONString
+  summaryMetrics: JSONString
+  historyLineCount: Int
+  historyTail: JSONString
+  wandbConfig(keys: [String!]): JSONString
+  historyKeys: JSONString
+  history(minStep: Int64, maxStep: Int64, samples: Int): [JSONString]
+  files(names: [String], after: String, first: Int, pattern: String): FileConnection
+  outputArtifacts(after: String, first: Int): ArtifactConnection
+  project: Project
+}
+
+type FileConnection { edges: [FileEdge!]! pageInfo: PageInfo! totalCount: Int }
+type FileEdge { node: File! cursor: String }
+type File {
+  id: ID!
+  name: String!
+  displayName: String
+  directUrl: String
+  sizeBytes: Int64
+  md5: String
+  updatedAt: String
+}
+
+type ArtifactConnection { pageInfo: PageInfo! edges: [ArtifactEdge!]! totalCount: Int }
+type ArtifactEdge { node: Artifact! }
+type Artifact {
+  id: ID!
+  versionIndex: Int
+  state: String
+  artifactType: ArtifactType
+  artifactSequence: ArtifactSequence
+}
+type ArtifactType { name: String! }
+type ArtifactSequence { name: String! project: Project }
+type ArtifactCollection { name: String! artifactMembership(aliasName: String!): ArtifactMembership }
+type ArtifactMembership { files(names: [String!], after: String, first: Int): FileConnection }
+
+input UpsertBucketInput {
+  id: String
+  name: String
+  modelName: String
+  entityName: String
+  groupName: String
+  description: String
+  displayName: String
+  notes: String
+  config: JSONString
+  commit: String
+  host: String
+  debug: Boolean
+  jobProgram: String
+  jobRepo: String
+  jobType: String
+  state: String
+  sweep: String
+  tags: [String!]
+  summaryMetrics: JSONString
+}
+type UpsertBucketPayload { bucket: Run inserted: Boolean }
+
+input CreateRunFilesInput { entityName: String! projectName: String! runName: String! files: [String!]! }
+type UploadFile { name: String! uploadUrl: String }
+type CreateRunFilesPayload { runID: ID! uploadHeaders: [String!]! files: [UploadFile!]! }
+
+input MarkRunFilesUploadedInput { entityName: String! projectName: String! runName: String! files: [String!]! }
+type MarkRunFilesUploadedPayload { success: Boolean }
+`;
