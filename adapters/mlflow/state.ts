@@ -1,0 +1,95 @@
+/**
+ * readState: what magtrack already wrote into a run, read from the server each time (a cron job
+ * has no disk): reference tags, settings tag, metric histories of magnitude/<layer>/<name>, and
+ * the curves table artifact when it exists (so charts of earlier steps keep their curves).
+ */
+import { type LayerReference, MagtrackError, type RunState, type StepResult } from "../../src/adapter-kit.js";
+import { joinArtifactPath, proxyRootOf } from "./artifacts.js";
+import type { MlflowClient } from "./client.js";
+import { CURVES_TABLE_PATH, decodeCurvesTable } from "./curves-table.js";
+import { latestByStep, magnitudeKeysOf, readHistories } from "./history.js";
+import { parseMetricKey, sanitizeLayer } from "./keys.js";
+import { decodeReference, decodeSettings, REFERENCE_TAG_PREFIX, SETTINGS_TAG } from "./tags.js";
+import { runIdOf, tagsToRecord, type WireRun } from "./wire.js";
+
+export function referencesOf(run: WireRun): Record<string, LayerReference> {
+  const tags = tagsToRecord(run.data?.tags);
+  const out: Record<string, LayerReference> = {};
+  for (const [key, value] of Object.entries(tags)) {
+    if (!key.startsWith(REFERENCE_TAG_PREFIX)) continue;
+    const ref = decodeReference(key, value, runIdOf(run.info));
+    out[ref.layer] = ref;
+  }
+  return out;
+}
+
+export interface ReadStateOptions {
+  readonly maxTableBytes: number;
+}
+
+export async function readRunState(
+  client: MlflowClient,
+  run: WireRun,
+  options: ReadStateOptions,
+  signal?: AbortSignal,
+): Promise<RunState> {
+  const runId = runIdOf(run.info);
+  const tags = tagsToRecord(run.data?.tags);
+  const references = referencesOf(run);
+  const settings = decodeSettings(tags[SETTINGS_TAG], runId);
+  // Keys carry the sanitised layer; the reference tag remembers the original name.
+  const originalLayer = new Map(Object.values(references).map((r) => [sanitizeLayer(r.layer), r.layer]));
+
+  const histories = await readHistories(client, runId, magnitudeKeysOf(run), signal);
+  const byLayerStep = new Map<string, { layer: string; step: number; metrics: Record<string, number> }>();
+  for (const [key, history] of histories) {
+    const parsed = parseMetricKey(key)!;
+    const layer = originalLayer.get(parsed.layer) ?? parsed.layer;
+    for (const [step, value] of latestByStep(history)) {
+      const id = `${layer}\u0000${step}`;
+      const entry = byLayerStep.get(id) ?? { layer, step, metrics: {} };
+      entry.metrics[parsed.name] = value;
+      byLayerStep.set(id, entry);
+    }
+  }
+
+  const curves = byLayerStep.size > 0 ? await readCurves(client, run, options, signal) : null;
+  const written: StepResult[] = [...byLayerStep.values()]
+    .sort((a, b) => (a.layer < b.layer ? -1 : a.layer > b.layer ? 1 : a.step - b.step))
+    .map((e) => {
+      const curve = curves?.get(e.layer)?.get(e.step);
+      return curve ? { ...e, curve } : e;
+    });
+  return { references, written, ...(settings ? { settings } : {}) };
+}
+
+/** The curves table, when the run has one behind the artifact proxy; null otherwise. */
+async function readCurves(
+  client: MlflowClient,
+  run: WireRun,
+  options: ReadStateOptions,
+  signal?: AbortSignal,
+) {
+  const root = proxyRootOf(run.info.artifact_uri);
+  if (root === null) return null;
+  const runId = runIdOf(run.info);
+  // List first: a missing file behind the proxy is a 500 (retried), not a 404.
+  const listing = await client.listArtifacts(runId, "magnitude", signal);
+  const entry = listing.files.find((f) => f.path === CURVES_TABLE_PATH && !f.is_dir);
+  if (entry === undefined) return null;
+  const bytes = await client.downloadViaProxy(
+    joinArtifactPath(root, CURVES_TABLE_PATH),
+    options.maxTableBytes,
+    signal,
+  );
+  try {
+    return decodeCurvesTable(
+      Buffer.from(bytes).toString("utf8"),
+      `MLflow run ${runId} artifact ${CURVES_TABLE_PATH}`,
+    );
+  } catch (error) {
+    // A table edited by someone else only costs the curves of old steps in the charts.
+    if (error instanceof MagtrackError && error.kind === "format") return null;
+    throw error;
+  }
+}
