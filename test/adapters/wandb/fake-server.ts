@@ -83,7 +83,7 @@ export interface LoggedRequest {
 }
 
 interface Fault {
-  match: (method: string, path: string, operationName?: string) => boolean;
+  match: (method: string, path: string, operationName: string | undefined, body: string) => boolean;
   status: number;
   remaining: number;
   retryAfter?: string;
@@ -102,6 +102,8 @@ export class FakeWandbServer {
   /** Filestream posts that wrote a history line at an offset that already existed. */
   historyOverwrites = 0;
   private readonly faults: Fault[] = [];
+  /** Test hook: runs after every accepted filestream post (e.g. to simulate a server losing data). */
+  afterFileStream: ((run: FakeRun) => void) | undefined;
   private readonly graphqlErrors = new Map<string, string>();
   private readonly signed = new Map<string, { run: FakeRun; name: string } | { bytes: Uint8Array }>();
   private readonly schema: GraphQLSchema = buildSchema(FAKE_WANDB_SDL);
@@ -179,18 +181,23 @@ export class FakeWandbServer {
   failNext(
     status: number,
     count: number,
-    where: { path?: RegExp; operationName?: string; method?: string } = {},
+    where: { path?: RegExp; operationName?: string; method?: string; bodyIncludes?: string } = {},
     retryAfter?: string,
   ): void {
     this.faults.push({
       status,
       remaining: count,
       ...(retryAfter !== undefined ? { retryAfter } : {}),
-      match: (method, path, op) =>
+      match: (method, path, op, body) =>
+        (where.bodyIncludes === undefined || body.includes(where.bodyIncludes)) &&
         (where.method === undefined || where.method === method) &&
         (where.path === undefined || where.path.test(path)) &&
         (where.operationName === undefined || where.operationName === op),
     });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
   }
 
   /** The next request of this GraphQL operation answers 200 with an `errors` entry. */
@@ -247,7 +254,9 @@ export class FakeWandbServer {
       ...(url.pathname.endsWith("/file_stream") ? { body: raw.toString("utf8") } : {}),
     });
 
-    const fault = this.faults.find((f) => f.remaining > 0 && f.match(method, url.pathname, operationName));
+    const fault = this.faults.find(
+      (f) => f.remaining > 0 && f.match(method, url.pathname, operationName, raw.toString("utf8")),
+    );
     if (fault) {
       fault.remaining--;
       const headers: Record<string, string> = { "content-type": "text/html" };
@@ -397,6 +406,7 @@ export class FakeWandbServer {
     }
     run.heartbeatAt = wandbTime(this.tick());
     run.state = body.complete ? (body.exitcode === 0 ? "finished" : "failed") : "running";
+    this.afterFileStream?.(run);
     res.writeHead(200, { "content-type": "application/json" });
     res.end('{"exitcode": null, "limits": {}}');
   }
