@@ -3,6 +3,7 @@ import { bracketStart, exactEngine } from "../exact-engine.js";
 import type { MagnitudeAtScale } from "../solve.js";
 import type { DistanceMetric, PointCloud } from "../types.js";
 import { iterationBudget, rowSumGuess, type ScaleSolution, solveLoadedScale } from "./scale-solve.js";
+import { lowerTriangleStats } from "./select.js";
 import { fastTConv } from "./tconv-fast.js";
 import { FastWorkspace } from "./workspace.js";
 
@@ -22,13 +23,16 @@ function workspaceFor(ctx: DistanceContext): FastWorkspace {
   return ws;
 }
 
-/** Euclidean distances in wasm SIMD; null for other metrics (the core computes those). */
-export function fastDistances(points: PointCloud, metric: DistanceMetric): Float64Array | null {
+/** Euclidean distances in wasm SIMD and their statistics; null for other metrics (the core computes those). */
+export function fastDistances(
+  points: PointCloud,
+  metric: DistanceMetric,
+): { D: Float64Array; stats: DistanceContext["stats"] } | null {
   if (metric !== "euclidean" || points.n < 2) return null;
   const ws = new FastWorkspace(points.n, points.d);
   const D = ws.computeDistances(points.data);
   workspaces.set(D, ws);
-  return D;
+  return { D, stats: lowerTriangleStats(D, points.n) };
 }
 
 /** scales = linspace(0, T, m) up to rounding: then Z at step k is Z_1 ∘ … ∘ Z_1 (no exp). */
@@ -66,7 +70,10 @@ function toResult(ws: FastWorkspace, sol: ScaleSolution, weights: boolean): Magn
  * numerically positive definite it defers to the exact engine (eigen fallback).
  */
 export const fastEngine: MagnitudeEngine & {
-  distances(points: PointCloud, metric: DistanceMetric): Float64Array | null;
+  distances(
+    points: PointCloud,
+    metric: DistanceMetric,
+  ): { D: Float64Array; stats: DistanceContext["stats"] } | null;
 } = {
   mode: "fast",
   distances: fastDistances,

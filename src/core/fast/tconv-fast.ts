@@ -12,6 +12,7 @@ import type { FastWorkspace } from "./workspace.js";
 const MAX_BRACKET_STEPS = 200;
 const MAX_NEWTON = 100;
 const MAX_STEP = 1.5; // in log t per Newton step
+const FIRST_STEP = 0.5;
 
 /**
  * Approximated t_conv(q) without a dense factorisation per probe.
@@ -89,12 +90,17 @@ export function fastTConv(
       throw new NumericalError("t-conv-nan", `t_conv: magnitude is NaN at t = ${Math.exp(s)}`);
     if (g >= 0) sHi = Math.min(sHi, s);
     else sLo = Math.max(sLo, s);
-    let step = cur.slope > 0 ? -g / cur.slope : g >= 0 ? -MAX_STEP : MAX_STEP;
-    step = Math.max(-MAX_STEP, Math.min(MAX_STEP, step));
+    // the first step leaves the Cauchy–Schwarz end, where Mag is flat in s: keep it short
+    const maxStep = it === 0 ? FIRST_STEP : MAX_STEP;
+    let step = cur.slope > 0 ? -g / cur.slope : g >= 0 ? -maxStep : maxStep;
+    step = Math.max(-maxStep, Math.min(maxStep, step));
     let sNew = s + step;
-    if (Number.isFinite(sLo) && Number.isFinite(sHi) && (sNew <= sLo || sNew >= sHi))
+    if (step !== 0 && Number.isFinite(sLo) && Number.isFinite(sHi) && (sNew <= sLo || sNew >= sHi)) {
       sNew = 0.5 * (sLo + sHi);
-    if (Math.abs(sNew - s) < rtol || (Number.isFinite(sLo) && sHi - sLo < rtol)) {
+    }
+    // converged: the step is below rtol, or g is within the probe's own error bound (nothing left to resolve)
+    const resolved = cur.slope > 0 && Math.abs(g) <= (cur.sol.info.errorBound ?? 0);
+    if (Math.abs(sNew - s) < rtol || resolved || (Number.isFinite(sLo) && sHi - sLo < rtol)) {
       const tConv = Math.exp(sNew);
       const bound = (cur.sol.info.errorBound ?? 0) + Math.abs(g + (cur.slope || 0) * (sNew - s));
       const info: FastSolveInfo = {

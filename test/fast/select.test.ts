@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { offDiagonalStats } from "../../src/core/distances.js";
+import { lowerTriangleStats, selectKth } from "../../src/core/fast/select.js";
+
+describe("selection", () => {
+  it("selectKth returns the k-th order statistic (checked against a sort), ties included", () => {
+    let x = 3;
+    const u = () => {
+      x = (1103515245 * x + 12345) % 2147483648;
+      return x / 2147483648;
+    };
+    for (const m of [1, 2, 7, 100, 1001]) {
+      const a = Float64Array.from({ length: m }, () => Math.floor(u() * 20));
+      const sorted = Float64Array.from(a).sort();
+      for (const k of [0, m >> 1, m - 1]) expect(selectKth(Float64Array.from(a), k)).toBe(sorted[k]);
+    }
+  });
+
+  it("lowerTriangleStats equals the core's offDiagonalStats on a symmetric matrix", () => {
+    const n = 41;
+    const D = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < i; j++) D[i * n + j] = D[j * n + i] = Math.abs(Math.sin(i * 7 + j));
+    expect(lowerTriangleStats(D, n)).toEqual(offDiagonalStats(D, n));
+  });
+});
