@@ -27,10 +27,14 @@ export interface MagnitudeEngine {
     options: { weights: boolean },
   ): MagnitudeAtScale[];
   /**
-   * Optional: the distance matrix of the distinct points (full n×n), or null to let the core compute
-   * it. The fast engine computes Euclidean distances in WebAssembly SIMD here.
+   * Optional: the distance matrix of the distinct points (full n×n) and its off-diagonal statistics,
+   * or null to let the core compute them. The fast engine computes Euclidean distances in WebAssembly
+   * SIMD and the median by selection instead of a sort.
    */
-  distances?(points: PointCloud, metric: DistanceMetric): Float64Array | null;
+  distances?(
+    points: PointCloud,
+    metric: DistanceMetric,
+  ): { readonly D: Float64Array; readonly stats: DistanceContext["stats"] } | null;
   /** t_conv(q) to relative tolerance rtol; throws NumericalError when not bracketed. */
   tConv(ctx: DistanceContext, q: number, rtol: number): TConvResult & { readonly info: SolveInfo };
 }

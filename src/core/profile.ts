@@ -33,8 +33,9 @@ function prepare(
   timingsMs.dedup = now() - t0;
   t0 = now();
   const m = metric ?? "euclidean";
-  const D = engine.distances?.(dd.points, m) ?? pairwiseDistances(dd.points, m);
-  const stats = offDiagonalStats(D, dd.points.n);
+  const viaEngine = engine.distances?.(dd.points, m) ?? null;
+  const D = viaEngine?.D ?? pairwiseDistances(dd.points, m);
+  const stats = viaEngine?.stats ?? offDiagonalStats(D, dd.points.n);
   timingsMs.distances = now() - t0;
   return {
     ctx: { D, n: dd.points.n, stats },
