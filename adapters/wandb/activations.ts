@@ -119,7 +119,7 @@ export async function listActivationRefs(
     for await (const f of files) {
       // rank: artifacts above run files (0), newer versions above older ones.
       offer(
-        toRef(run, match, f, { source: "artifact", artifact: `${seq.name}:${alias}` }),
+        toRef(run, match, f, { source: "artifact", ...owner, collection: seq.name, alias }),
         1 + a.versionIndex,
       );
     }
@@ -137,4 +137,47 @@ export async function listActivationRefs(
   return [...byPath.values()]
     .map((v) => v.ref)
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * A fresh signed URL for a listed file: signed URLs expire, and a sync may download long after it
+ * listed. Asks for that one file again (by name) where it was found.
+ */
+export async function refreshDirectUrl(
+  api: WandbApi,
+  entity: string,
+  project: string,
+  ref: ActivationRef,
+  signal?: AbortSignal,
+): Promise<string | null> {
+  const x = ref.extra ?? {};
+  if (x.source === "artifact") {
+    const data = await api.graphql<{
+      project: {
+        artifactCollection: {
+          artifactMembership: { files: { edges: { node: FileNode }[] } | null } | null;
+        } | null;
+      } | null;
+    }>(
+      ARTIFACT_MEMBERSHIP_FILES,
+      {
+        entity: x.entity,
+        project: x.project,
+        collection: x.collection,
+        alias: x.alias,
+        fileNames: [ref.path],
+        perPage: 1,
+      },
+      signal,
+    );
+    const node = data.project?.artifactCollection?.artifactMembership?.files?.edges.find(
+      (e) => e.node.name === ref.path,
+    );
+    return node?.node.directUrl ?? null;
+  }
+  const data = await api.graphql<{
+    project: { run: { files: { edges: { node: FileNode }[] } | null } | null } | null;
+  }>(RUN_FILES, { entity, project, name: ref.run.id, fileNames: [ref.path], fileLimit: 1 }, signal);
+  const node = data.project?.run?.files?.edges.find((e) => e.node.name === ref.path);
+  return node?.node.directUrl ?? null;
 }

@@ -143,11 +143,11 @@ export const RUN_OUTPUT_ARTIFACTS = `query RunOutputArtifacts($entity: String!, 
 }`;
 
 /** Python codegen, tools/graphql_codegen/artifacts/artifact_files.graphql (Artifact.files()). */
-export const ARTIFACT_MEMBERSHIP_FILES = `query ArtifactMembershipFiles($entity: String!, $project: String!, $collection: String!, $alias: String!, $cursor: String, $perPage: Int = 50) {
+export const ARTIFACT_MEMBERSHIP_FILES = `query ArtifactMembershipFiles($entity: String!, $project: String!, $collection: String!, $alias: String!, $fileNames: [String!], $cursor: String, $perPage: Int = 50) {
   project(name: $project, entityName: $entity) {
     artifactCollection(name: $collection) {
       artifactMembership(aliasName: $alias) {
-        files(after: $cursor, first: $perPage) {
+        files(names: $fileNames, after: $cursor, first: $perPage) {
           pageInfo {
             endCursor
             hasNextPage

@@ -19,7 +19,7 @@ import {
   type TrackerAdapter,
   type WriteReport,
 } from "../../src/adapter-kit.js";
-import { listActivationRefs } from "./activations.js";
+import { listActivationRefs, refreshDirectUrl } from "./activations.js";
 import { createWandbApi } from "./api.js";
 import { readWrittenResults } from "./history-scan.js";
 import { readResumeStatus } from "./resume-status.js";
@@ -111,7 +111,17 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
           `${ref.run.id}/${ref.path}: ${ref.size} bytes exceeds the limit of ${maxFileBytes} (raise it with --max-file-bytes)`,
         );
       }
-      const bytes = await api.downloadSigned(url, maxFileBytes, signal);
+      let bytes: Uint8Array;
+      try {
+        bytes = await api.downloadSigned(url, maxFileBytes, signal);
+      } catch (error) {
+        // An expired signature answers 400/401/403: ask W&B for a fresh URL once.
+        const status = (error as { status?: number }).status;
+        if (status !== 400 && status !== 401 && status !== 403) throw error;
+        const fresh = await refreshDirectUrl(api, entity, project, ref, signal);
+        if (!fresh) throw error;
+        bytes = await api.downloadSigned(fresh, maxFileBytes, signal);
+      }
       if (ref.size !== undefined && bytes.byteLength !== ref.size) {
         throw new MagtrackError(
           "tracker",

@@ -196,6 +196,11 @@ export class FakeWandbServer {
     });
   }
 
+  /** Every signed URL handed out so far stops working (as expired signatures do). */
+  expireSignedUrls(): void {
+    this.signed.clear();
+  }
+
   clearFaults(): void {
     this.faults.length = 0;
   }

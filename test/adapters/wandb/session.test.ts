@@ -59,6 +59,22 @@ describe("W&B: reading", () => {
     expect(fake.log.filter((r) => r.path.startsWith("/signed/")).every((r) => !r.authorization)).toBe(true);
   });
 
+  it("an expired signed URL is refreshed once (run files and artifacts alike)", async () => {
+    const ref = await runRef();
+    const acts = [];
+    for await (const a of adapter.listActivations(ref)) acts.push(a);
+    fake.expireSignedUrls();
+    const texts = [];
+    for (const a of acts) texts.push(new TextDecoder().decode(await adapter.readActivation(a)));
+    expect(texts.sort()).toEqual([
+      "fc1-step-0-bytes",
+      "fc1-step-10-bytes-longer",
+      "fc2-v0-step-0",
+      "fc2-v1-step-10-newer",
+    ]);
+    expect(fake.signedWithAuth).toBe(0);
+  });
+
   it("a file whose bytes differ from the listed md5 is refused", async () => {
     const ref = await runRef();
     const acts = [];
@@ -311,7 +327,10 @@ describe("W&B: failures", () => {
     const list = async () => {
       for await (const _ of adapter.listRuns({})) void _;
     };
-    const error = await list().catch((e: unknown) => e as Error & { code: string });
+    const error = (await list().then(
+      () => new Error("no error"),
+      (e: unknown) => e,
+    )) as Error & { code: string };
     expect(error).toMatchObject({ name: "TrackerError", code: "GRAPHQL_ERROR" });
     expect(error.message).toMatch(/Runs failed: permission denied/);
     expect(error.message).not.toContain(TEST_KEY);

@@ -5,7 +5,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveWandbOptions } from "../../../adapters/wandb/from-env.js";
 import { buildHistoryLines, resultsFromRows } from "../../../adapters/wandb/history-rows.js";
-import { parseExtended, sameJson, stringifyExtended } from "../../../adapters/wandb/extended-json.js";
+import {
+  type ExtendedJson,
+  parseExtended,
+  sameJson,
+  stringifyExtended,
+} from "../../../adapters/wandb/extended-json.js";
 import { netrcPassword } from "../../../adapters/wandb/netrc.js";
 import { mergeConfig, mergeMetricDefinitions } from "../../../adapters/wandb/run-config.js";
 import { buildRunsFilter, parseWandbTime } from "../../../adapters/wandb/runs.js";
@@ -95,7 +100,7 @@ describe("define_metric and config merge", () => {
       { "1": "magnitude/step", "6": [3], "7": [] },
       { "2": "magnitude/*", "5": 1, "6": [1, 3], "7": [] },
     ]);
-    const user = [{ "1": "epoch" }, { "1": "magnitude/step", "6": [3] }];
+    const user: ExtendedJson[] = [{ "1": "epoch" }, { "1": "magnitude/step", "6": [3] }];
     expect(mergeMetricDefinitions(user)).toEqual([
       ...user,
       { "2": "magnitude/*", "5": 2, "6": [1, 3], "7": [] },
