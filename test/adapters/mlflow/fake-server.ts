@@ -531,7 +531,8 @@ export class FakeMlflowServer {
     const path = m[3]!;
     if (method === "PUT") {
       run.artifacts.set(path, raw);
-      return json(200, {});
+      json(200, {});
+      return;
     }
     const file = run.artifacts.get(path);
     if (!file) {
