@@ -40,6 +40,8 @@ export interface WandbAdapterOptions {
   readonly maxFileBytes?: number;
   /** History lines per filestream post (W&B limits request sizes; 413 is not retried). */
   readonly linesPerPost?: number;
+  /** Approximate bytes of history per filestream post (default 4 MiB). */
+  readonly bytesPerPost?: number;
   /** Transport settings (timeouts, retry policy; tests inject sleep). */
   readonly http?: Partial<Omit<HttpClientOptions, "baseUrl" | "service" | "auth">>;
   readonly now?: () => number;
@@ -80,6 +82,7 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     entity,
     project,
     linesPerPost: options.linesPerPost ?? 500,
+    bytesPerPost: options.bytesPerPost ?? 4 * 1024 * 1024,
     maxTableBytes: 512 * 1024 * 1024,
     now: options.now ?? Date.now,
   };

@@ -59,6 +59,8 @@ export interface SessionContext {
   readonly project: string;
   /** History lines per filestream post. */
   readonly linesPerPost: number;
+  /** Approximate byte budget of the history lines in one filestream post. */
+  readonly bytesPerPost: number;
   readonly maxTableBytes: number;
   readonly now: () => number;
 }
@@ -188,6 +190,29 @@ async function uploadRunFiles(
 
 const md5Base64 = async (bytes: Uint8Array) =>
   (await import("node:crypto")).createHash("md5").update(bytes).digest("base64");
+
+/**
+ * Split history lines into filestream posts of at most `maxLines` lines and about `maxBytes`
+ * bytes (a single longer line goes alone): W&B answers 413 to oversized requests, and 413 is not
+ * retried. Always at least one (possibly empty) post, which carries the summary.
+ */
+export function chunkLines(lines: readonly string[], maxLines: number, maxBytes: number): string[][] {
+  const posts: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const line of lines) {
+    const size = Buffer.byteLength(line) + 4; // quotes, escapes are already in `line`; comma
+    if (current.length > 0 && (current.length >= maxLines || bytes + size > maxBytes)) {
+      posts.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(line);
+    bytes += size;
+  }
+  if (current.length > 0 || posts.length === 0) posts.push(current);
+  return posts;
+}
 
 /** Latest value of every magtrack metric (by training step) plus the chart table pointers. */
 function mergedSummary(
@@ -322,17 +347,12 @@ export async function writeSession(
   const { lines } = buildHistoryLines(fresh, status.nextStep, ctx.now() / 1000);
   const summary = mergedSummary(status.summary, [...written, ...fresh], tables);
   const summaryLine = stringifyExtended(summary);
-  const posts: string[][] = [];
-  for (let i = 0; i < lines.length; i += ctx.linesPerPost) posts.push(lines.slice(i, i + ctx.linesPerPost));
-  if (posts.length === 0) posts.push([]);
+  const posts = chunkLines(lines, ctx.linesPerPost, ctx.bytesPerPost);
+  let offset = status.historyLineCount;
   for (let p = 0; p < posts.length; p++) {
     const files: Record<string, { offset: number; content: string[] }> = {};
-    if (posts[p]!.length > 0) {
-      files["wandb-history.jsonl"] = {
-        offset: status.historyLineCount + p * ctx.linesPerPost,
-        content: posts[p]!,
-      };
-    }
+    if (posts[p]!.length > 0) files["wandb-history.jsonl"] = { offset, content: posts[p]! };
+    offset += posts[p]!.length;
     if (p === posts.length - 1) files["wandb-summary.json"] = { offset: 0, content: [summaryLine] };
     await ctx.api.fileStream(ctx.entity, ctx.project, name, JSON.stringify({ files }), signal);
   }

@@ -237,6 +237,20 @@ describe("W&B: writing into a finished run", () => {
     expect(fake.signedWithAuth).toBe(0);
   });
 
+  it("splits the history into several filestream posts at consecutive offsets", async () => {
+    const small = adapterFor(fake, { linesPerPost: 2 });
+    let ref: RunRef | undefined;
+    for await (const r of small.listRuns({})) ref = r;
+    const results = [0, 1, 2, 3, 4].map((s) => result("fc1", s, 0.5 + s / 8));
+    await small.writeResults!(ref!, batchOf(results));
+    const posts = fileStreamPosts().map((p) => JSON.parse(p.body!));
+    expect(posts.map((p) => p.files?.["wandb-history.jsonl"]?.offset)).toEqual([5, 7, 9, undefined]);
+    expect(posts.map((p) => p.files?.["wandb-history.jsonl"]?.content.length)).toEqual([2, 2, 1, undefined]);
+    expect(posts.map((p) => "wandb-summary.json" in (p.files ?? {}))).toEqual([false, false, true, false]);
+    expect(run.history.slice(5).map((l) => parseObject(l, "r")._step)).toEqual([5, 6, 7, 8, 9]);
+    expect(fake.historyOverwrites).toBe(0);
+  });
+
   it("defers a running run and refuses to write into it", async () => {
     run.state = "running";
     const ref = await runRef();

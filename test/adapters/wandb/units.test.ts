@@ -13,6 +13,7 @@ import {
 } from "../../../adapters/wandb/extended-json.js";
 import { netrcPassword } from "../../../adapters/wandb/netrc.js";
 import { mergeConfig, mergeMetricDefinitions } from "../../../adapters/wandb/run-config.js";
+import { chunkLines } from "../../../adapters/wandb/write-session.js";
 import { buildRunsFilter, parseWandbTime } from "../../../adapters/wandb/runs.js";
 
 describe("extended JSON", () => {
@@ -91,6 +92,15 @@ describe("history rows", () => {
     expect(back[0]!.step).toBe(4);
     expect(Number.isNaN(back[0]!.metrics.diff_ref)).toBe(true);
     expect(back[0]!.metrics.t_conv).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe("filestream chunks", () => {
+  it("cuts by line count and by bytes, a long line alone, and always yields one post", () => {
+    expect(chunkLines([], 2, 100)).toEqual([[]]);
+    expect(chunkLines(["a", "b", "c"], 2, 100)).toEqual([["a", "b"], ["c"]]);
+    const long = "x".repeat(50);
+    expect(chunkLines(["a", long, "b", "c"], 10, 20)).toEqual([["a"], [long], ["b", "c"]]);
   });
 });
 
