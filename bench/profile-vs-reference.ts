@@ -84,7 +84,11 @@ const env = {
   OPENBLAS_NUM_THREADS: String(threads),
   OMP_NUM_THREADS: String(threads),
 };
-console.log(`load before: ${loadavg().map((x) => x.toFixed(2)).join(" ")}; threads ${threads}`);
+console.log(
+  `load before: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}; threads ${threads}`,
+);
 console.log(
   "case                      | fast s | exact s | ref s  | fast/ref | t_conv rel (vs ref rtol 1e-5) | max |fast−ref| / max(1e-9·ref, bound)",
 );
@@ -112,11 +116,16 @@ for (const c of cases) {
     worst = Math.max(worst, Math.abs(m - r) / allowed);
   });
   const tRel = Math.abs(fast.prof.tConv! - ref.t_conv) / ref.t_conv;
-  const solvers = fast.prof.solveInfo.map((s) => s.solver[0]).join("");
+  const letter: Record<string, string> = { "closed-form": "0", cholesky: "C", cg: "g", eigen: "E" };
+  const solvers = fast.prof.solveInfo.map((s) => letter[s.solver] ?? "?").join("");
   console.log(
     `${c.name.padEnd(25)} | ${fast.median.toFixed(3)} | ${exact ? exact.median.toFixed(3).padStart(7) : "      -"} | ` +
       `${ref.median_s.toFixed(3)} | ${(fast.median / ref.median_s).toFixed(3).padStart(8)} | ${tRel.toExponential(2).padStart(9)}` +
       ` | ${worst.toFixed(3)}  solvers ${solvers}`,
   );
 }
-console.log(`load after: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+console.log(
+  `load after: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`,
+);
