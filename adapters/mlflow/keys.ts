@@ -65,18 +65,22 @@ export function sanitizePathSegment(segment: string): string {
 }
 
 /**
- * A chart path from the pipeline ("magnitude/<layer>/curves.svg") as a safe artifact path: the
- * layer segment is sanitised exactly like metric keys, other segments character by character.
+ * A chart path from the pipeline ("magnitude/<layer>/curves.svg") as a safe artifact path. The
+ * layer part is recognised against the run's layer names (which may themselves contain "/" or
+ * "..") and sanitised exactly like metric keys, so charts sit next to the metrics' names; the
+ * remaining segments are sanitised character by character.
  */
-export function sanitizeArtifactPath(path: string): string {
-  const segments = path.split("/").filter((s) => s !== "");
-  return segments
-    .map((s, i) =>
-      segments[0] === "magnitude" && i === 1 && segments.length > 2
-        ? sanitizeLayer(s)
-        : sanitizePathSegment(s),
-    )
-    .join("/");
+export function sanitizeArtifactPath(path: string, layers: readonly string[] = []): string {
+  const byLength = [...layers].sort((a, b) => b.length - a.length);
+  const layer = byLength.find((l) => path.startsWith(`${METRIC_PREFIX}${l}/`));
+  const clean = (p: string) =>
+    p
+      .split("/")
+      .filter((s) => s !== "")
+      .map(sanitizePathSegment)
+      .join("/");
+  if (layer === undefined) return clean(path);
+  return `${METRIC_PREFIX}${sanitizeLayer(layer)}/${clean(path.slice(METRIC_PREFIX.length + layer.length + 1))}`;
 }
 
 export const METRIC_PREFIX = "magnitude/";

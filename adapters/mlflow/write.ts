@@ -153,8 +153,11 @@ export async function writeRunResults(
         `MLflow run ${runId}: artifact root ${run.info.artifact_uri} is not behind the artifact proxy; charts and the curves table were not uploaded (metrics and tags were written)`,
       );
     } else {
+      const layers = [
+        ...new Set([...Object.keys(batch.references), ...batch.allResults.map((r) => r.layer)]),
+      ];
       for (const chart of batch.charts) {
-        const path = sanitizeArtifactPath(chart.path);
+        const path = sanitizeArtifactPath(chart.path, layers);
         await client.uploadViaProxy(
           joinArtifactPath(root, path),
           chart.body,

@@ -55,6 +55,8 @@ export interface Fault {
   contentType: string;
   headers?: Record<string, string>;
   when: "before" | "after";
+  /** Let this many matching requests through first. */
+  skip?: number;
 }
 
 export interface SeedRunInput {
@@ -207,7 +209,12 @@ export class FakeMlflowServer {
     this.requests.push(record);
 
     const faultIndex = this.faults.findIndex((f) => f.method === req.method && f.path === path);
-    const fault = faultIndex >= 0 ? this.faults.splice(faultIndex, 1)[0] : undefined;
+    let fault: Fault | undefined;
+    if (faultIndex >= 0) {
+      const f = this.faults[faultIndex]!;
+      if ((f.skip ?? 0) > 0) f.skip = (f.skip ?? 0) - 1;
+      else fault = this.faults.splice(faultIndex, 1)[0];
+    }
     const sendFault = (f: Fault) => {
       res.writeHead(f.status, { "Content-Type": f.contentType, ...f.headers });
       res.end(f.body);

@@ -13,7 +13,7 @@ import {
   type ResultBatch,
   type RunRef,
   type StepResult,
-  TrackerError,
+  type TrackerError,
 } from "../../../src/adapter-kit.js";
 import { encodeNpy } from "../../../src/io/npy-write.js";
 
