@@ -45,6 +45,8 @@ export interface WandbAdapterOptions {
   /** Transport settings (timeouts, retry policy; tests inject sleep). */
   readonly http?: Partial<Omit<HttpClientOptions, "baseUrl" | "service" | "auth">>;
   readonly now?: () => number;
+  /** Waits between read-back attempts after writing (default 1, 2, 4, 8 s). */
+  readonly verifyDelaysMs?: readonly number[];
 }
 
 export const DEFAULT_WANDB_BASE_URL = "https://api.wandb.ai";
@@ -85,6 +87,7 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     bytesPerPost: options.bytesPerPost ?? 4 * 1024 * 1024,
     maxTableBytes: 512 * 1024 * 1024,
     now: options.now ?? Date.now,
+    verifyDelaysMs: options.verifyDelaysMs ?? [1000, 2000, 4000, 8000],
   };
 
   return {

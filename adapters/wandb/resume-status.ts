@@ -60,7 +60,8 @@ export async function readResumeStatus(
   const lastLine =
     tail.length > 0 ? parseObject(tail[tail.length - 1] as string, `${where} last history line`) : {};
   if (typeof lastLine._step === "number") lastStep = Math.max(lastStep, lastLine._step);
-  const nextStep = bucket.historyLineCount > 0 || lastStep >= 0 ? Math.floor(lastStep) + 1 : 0;
+  // wandb-core: the last step + 1; 1 when lines exist but carry no _step; 0 for an empty run.
+  const nextStep = lastStep >= 0 ? Math.floor(lastStep) + 1 : bucket.historyLineCount > 0 ? 1 : 0;
   return {
     storageId: bucket.id,
     historyLineCount: bucket.historyLineCount,

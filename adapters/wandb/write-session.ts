@@ -63,6 +63,8 @@ export interface SessionContext {
   readonly bytesPerPost: number;
   readonly maxTableBytes: number;
   readonly now: () => number;
+  /** Waits between read-back attempts (the filestream may apply posts asynchronously). */
+  readonly verifyDelaysMs: readonly number[];
 }
 
 /** Exit codes that return a run to its state when the session completes (filestream semantics). */
@@ -372,20 +374,35 @@ export async function writeSession(
     pending: null,
   });
   await upsertConfig(ctx, name, status.storageId, closedConfig, signal);
-  await verify(ctx, name, status, { lines, summary, config: closedConfig, state: restoreState }, signal);
+  // The filestream may be applied asynchronously: poll the read-back a few times before failing.
+  const expected = { lines, summary, config: closedConfig, state: restoreState };
+  for (let attempt = 0; ; attempt++) {
+    const problems = await verify(ctx, name, status, expected, signal);
+    if (problems.length === 0) break;
+    const delay = ctx.verifyDelaysMs[attempt];
+    if (delay === undefined) {
+      throw new MagtrackError(
+        "tracker",
+        "WANDB_READBACK_MISMATCH",
+        `${at}: read-back after writing does not match: ${problems.slice(0, 8).join("; ")}`,
+        { details: { problems } },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 
   const metricsWritten = fresh.reduce((n, r) => n + Object.keys(r.metrics).length, 0);
   return { metricsWritten, filesWritten: uploads.length, skippedExisting };
 }
 
-/** Read the run back and fail loudly if anything differs from what this session meant to leave. */
+/** Read the run back; every difference from what this session meant to leave, as text. */
 async function verify(
   ctx: SessionContext,
   name: string,
   before: ResumeStatus,
   expected: { lines: readonly string[]; summary: JsonObject; config: JsonObject; state: string },
   signal?: AbortSignal,
-): Promise<void> {
+): Promise<string[]> {
   const at = where(ctx, name);
   const after = await readResumeStatus(ctx.api, ctx.entity, ctx.project, name, signal);
   const problems: string[] = [];
@@ -425,12 +442,5 @@ async function verify(
   }
   const state = await readRunState(ctx, name, signal);
   if (state !== expected.state) problems.push(`state is ${state}, expected ${expected.state}`);
-  if (problems.length > 0) {
-    throw new MagtrackError(
-      "tracker",
-      "WANDB_READBACK_MISMATCH",
-      `${at}: read-back after writing does not match: ${problems.slice(0, 8).join("; ")}`,
-      { details: { problems } },
-    );
-  }
+  return problems;
 }

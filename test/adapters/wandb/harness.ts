@@ -16,6 +16,7 @@ export function adapterFor(fake: FakeWandbServer, extra: Partial<WandbAdapterOpt
     baseUrl: fake.baseUrl,
     http: { sleep: async () => {}, timeoutMs: 10_000 },
     now: () => Date.UTC(2026, 6, 1, 12, 0, 0),
+    verifyDelaysMs: [0, 0],
     ...extra,
   });
 }
