@@ -16,7 +16,6 @@
  * it and restore its state.
  */
 import {
-  type ChartFile,
   MagtrackError,
   type ResultBatch,
   type RunRef,
@@ -190,9 +189,6 @@ async function uploadRunFiles(
   }
 }
 
-const md5Base64 = async (bytes: Uint8Array) =>
-  (await import("node:crypto")).createHash("md5").update(bytes).digest("base64");
-
 /**
  * Split history lines into filestream posts of at most `maxLines` lines and about `maxBytes`
  * bytes (a single longer line goes alone): W&B answers 413 to oversized requests, and 413 is not
@@ -236,10 +232,6 @@ function mergedSummary(
   if (maxStep !== undefined) next[STEP_METRIC] = maxStep;
   for (const t of tables) next[tableKey(t.layer)] = t.pointer;
   return next;
-}
-
-function chartBytes(chart: ChartFile): Uint8Array {
-  return typeof chart.body === "string" ? new TextEncoder().encode(chart.body) : chart.body;
 }
 
 export async function writeSession(
@@ -324,25 +316,10 @@ export async function writeSession(
   });
   await upsertConfig(ctx, name, status.storageId, sessionConfig, signal);
 
-  // 4. Files: curve tables and the pipeline's charts (unchanged ones are not uploaded again).
-  const chartFiles = batch.charts.map((c) => ({
-    path: c.path,
-    bytes: chartBytes(c),
-    contentType: c.contentType,
-  }));
-  const existing = await runFiles(
-    ctx,
-    name,
-    chartFiles.map((c) => c.path),
-    signal,
-  );
-  const changedCharts: typeof chartFiles = [];
-  for (const c of chartFiles)
-    if (existing.get(c.path)?.md5 !== (await md5Base64(c.bytes))) changedCharts.push(c);
-  const uploads = [
-    ...tables.map((t) => ({ path: t.path, bytes: t.bytes, contentType: "application/json" })),
-    ...changedCharts,
-  ];
+  // 4. Files: the curve tables. The pipeline's SVG/HTML charts are not uploaded: the history
+  // keeps only scalars, so a chart re-rendered from read-back results would lack the curves of
+  // earlier syncs; the custom chart (tables merged above) is the W&B view of the curves.
+  const uploads = tables.map((t) => ({ path: t.path, bytes: t.bytes, contentType: "application/json" }));
   await uploadRunFiles(ctx, name, uploads, signal);
 
   // 5. Filestream: history at offset = historyLineCount, merged summary, complete.
@@ -355,7 +332,9 @@ export async function writeSession(
     const files: Record<string, { offset: number; content: string[] }> = {};
     if (posts[p]!.length > 0) files["wandb-history.jsonl"] = { offset, content: posts[p]! };
     offset += posts[p]!.length;
-    if (p === posts.length - 1) files["wandb-summary.json"] = { offset: 0, content: [summaryLine] };
+    // The whole merged summary rides along with every post, so an interrupted session never
+    // leaves the table pointers (their files are uploaded before) behind the history.
+    files["wandb-summary.json"] = { offset: 0, content: [summaryLine] };
     await ctx.api.fileStream(ctx.entity, ctx.project, name, JSON.stringify({ files }), signal);
   }
   await ctx.api.fileStream(

@@ -246,7 +246,7 @@ describe("W&B: writing into a finished run", () => {
     const posts = fileStreamPosts().map((p) => JSON.parse(p.body!));
     expect(posts.map((p) => p.files?.["wandb-history.jsonl"]?.offset)).toEqual([5, 7, 9, undefined]);
     expect(posts.map((p) => p.files?.["wandb-history.jsonl"]?.content.length)).toEqual([2, 2, 1, undefined]);
-    expect(posts.map((p) => "wandb-summary.json" in (p.files ?? {}))).toEqual([false, false, true, false]);
+    expect(posts.map((p) => "wandb-summary.json" in (p.files ?? {}))).toEqual([true, true, true, false]);
     expect(run.history.slice(5).map((l) => parseObject(l, "r")._step)).toEqual([5, 6, 7, 8, 9]);
     expect(fake.historyOverwrites).toBe(0);
   });
