@@ -2,9 +2,10 @@
  * The command table. Each command's module is imported lazily, takes its context explicitly
  * (cwd, env, output, signal) and returns an exit code, so commands are tested in-process.
  */
+import { resolve } from "node:path";
 import yargs from "yargs";
 import { VERSION } from "../version.js";
-import { optionsFromEnv } from "./env-config.js";
+import { optionsFromEnv, readConfigFile } from "./env-config.js";
 import { describeError, EXIT_USAGE, exitCodeForError } from "./exit-codes.js";
 import type { CliContext } from "./io.js";
 import { withComputeOptions, withTrackerOptions } from "./options.js";
@@ -15,14 +16,20 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   const parser = yargs([...argv])
     .scriptName("magtrack")
     .version(VERSION)
+    // Precedence: flags > MAGTRACK_* env > --config file > defaults. yargs gives flags priority over
+    // any config; the env is laid over the file here so it wins over the file too.
     .config(optionsFromEnv(ctx.env))
-    .config("config", "JSON config file with any of the options (flags and MAGTRACK_* env win)")
+    .config("config", "JSON config file with any of the options (flags and MAGTRACK_* env win)", (path) => ({
+      ...readConfigFile(resolve(ctx.cwd, path)),
+      ...optionsFromEnv(ctx.env),
+    }))
     .strict()
     .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
-      if (err) throw err;
-      usageError = msg;
+      // yargs' own errors (YError: unknown option, bad config file …) are usage errors; ours propagate.
+      if (err && err.name !== "YError") throw err;
+      usageError = msg ?? err?.message ?? "invalid usage";
     })
     .command(
       "sync",
