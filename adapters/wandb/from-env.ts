@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { MagtrackError, type TrackerAdapter } from "../../src/adapter-kit.js";
-import { createWandbAdapter, DEFAULT_WANDB_BASE_URL, type WandbAdapterOptions } from "./index.js";
+import { createWandbAdapter, DEFAULT_WANDB_BASE_URL, type WandbAdapterOptions } from "./adapter.js";
 import { netrcPassword } from "./netrc.js";
 
 export interface WandbFlags {
