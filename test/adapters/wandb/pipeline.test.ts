@@ -66,8 +66,10 @@ it("syncs, re-syncs to nothing, defers the running run, and writes the core's nu
   expect(fake.run("still-running").history).toEqual([]);
 
   const linesAfterFirst = run.history.length;
+  const requestsFirst = fake.log.length;
   const second = await syncRuns(options);
   expect(second).toMatchObject({ deferred: 1, failed: 0, stepsWritten: 0 });
   expect(run.history.length).toBe(linesAfterFirst);
   expect(fake.signedWithAuth).toBe(0);
+  console.log(`W&B requests: first sync ${requestsFirst}, re-sync ${fake.log.length - requestsFirst}`);
 });

@@ -350,6 +350,19 @@ describe("W&B: failures", () => {
     expect(error.message).not.toContain(TEST_KEY);
   });
 
+  it("a wrong key is an auth error (exit code 2 in the CLI) that does not echo the key", async () => {
+    const wrong = adapterFor(fake, { apiKey: "wrong-key-abcdef0123456789" });
+    const error = (await (async () => {
+      for await (const _ of wrong.listRuns({})) void _;
+    })().then(
+      () => new Error("no error"),
+      (e: unknown) => e,
+    )) as Error & { kind: string };
+    expect(error.kind).toBe("auth");
+    expect(error.message).not.toContain("wrong-key-abcdef0123456789");
+    expect(JSON.stringify(error)).not.toContain("wrong-key-abcdef0123456789");
+  });
+
   it("a read-back that differs from what was written fails loudly", async () => {
     const ref = await runRef();
     fake.afterFileStream = (r) => {
