@@ -55,6 +55,11 @@ export function withTrackerOptions<T>(y: Argv<T>) {
     .option("root", { type: "string", describe: "local store root (tracker=local)" })
     .option("pattern", { type: "string", describe: "activation path pattern with {layer}, {step}, {ext}" })
     .option("experiment", { type: "string", describe: "MLflow experiment name or id" })
+    .option("tracking-uri", { type: "string", describe: "MLflow server (default: MLFLOW_TRACKING_URI)" })
+    .option("experiment-id", {
+      type: "string",
+      describe: "MLflow experiment id (string; never parsed as a number)",
+    })
     .option("entity", { type: "string", describe: "W&B entity" })
     .option("project", { type: "string", describe: "W&B project" })
     .option("runs", { type: "string", array: true, describe: "only these run ids" })

@@ -10,6 +10,8 @@ export interface TrackerArgs {
   root?: string;
   pattern?: string;
   experiment?: string;
+  experimentId?: string;
+  trackingUri?: string;
   entity?: string;
   project?: string;
   maxFileBytes: number;
@@ -31,11 +33,30 @@ export async function createTrackerAdapter(a: TrackerArgs, ctx: CliContext): Pro
         ...(a.pattern ? { pattern: a.pattern } : {}),
       });
     }
-    default:
-      throw new MagtrackError(
-        "config",
-        "TRACKER_UNAVAILABLE",
-        `tracker "${a.tracker}" is not available in this build`,
+    case "mlflow": {
+      const { mlflowAdapterFromEnv } = await import("../../adapters/mlflow/index.js");
+      return mlflowAdapterFromEnv(
+        ctx.env,
+        {
+          ...(a.experiment === undefined ? {} : { experiment: a.experiment }),
+          ...(a.experimentId === undefined ? {} : { experimentId: a.experimentId }),
+          ...(a.trackingUri === undefined ? {} : { trackingUri: a.trackingUri }),
+          ...(a.pattern === undefined ? {} : { pattern: a.pattern }),
+          maxFileBytes: a.maxFileBytes,
+        },
+        { warn: (message) => ctx.stderr(`magtrack (mlflow): ${message}\n`) },
       );
+    }
+    case "wandb": {
+      const { wandbAdapterFromEnv } = await import("../../adapters/wandb/index.js");
+      return wandbAdapterFromEnv(ctx.env, {
+        ...(a.entity === undefined ? {} : { entity: a.entity }),
+        ...(a.project === undefined ? {} : { project: a.project }),
+        ...(a.pattern === undefined ? {} : { pattern: a.pattern }),
+        maxFileBytes: a.maxFileBytes,
+      });
+    }
+    default:
+      throw new MagtrackError("usage", "UNKNOWN_TRACKER", `unknown tracker "${String(a.tracker)}"`);
   }
 }
