@@ -3,8 +3,9 @@
  * An adapter is a factory returning a plain object; reads are required, writes optional.
  * "Not found" is a value (null / empty), not an exception; real failures throw typed errors.
  */
-export { MagtrackError } from "./core/errors.js";
+
 export type { ErrorKind } from "./core/errors.js";
+export { MagtrackError } from "./core/errors.js";
 
 export type RunStatus = "running" | "finished" | "failed" | "crashed" | "killed" | "scheduled" | "unknown";
 
@@ -136,11 +137,8 @@ export function metricKey(layer: string, name: string): string {
 /** Default activation file pattern (relative to the run's artifact root). */
 export const DEFAULT_ACTIVATION_PATTERN = "activations/{layer}/step_{step}.{ext}";
 
-export { compilePattern } from "./pattern.js";
-export type { PathMatcher, PatternMatch } from "./pattern.js";
-
-// HTTP transport shared by the tracker adapters (retries, timeouts, byte caps, redaction).
-export { createHttpClient } from "./io/http.js";
+// Atomic file writes (temp file + rename) for adapters that keep files.
+export { writeFileAtomic } from "./io/atomic-write.js";
 export type {
   HttpAuth,
   HttpClient,
@@ -151,11 +149,13 @@ export type {
   QueryValue,
   RetryInfo,
 } from "./io/http.js";
-export { DEFAULT_RETRY, parseRetryAfter } from "./io/http-retry.js";
-export type { RetryOptions } from "./io/http-retry.js";
-export { isTrackerError, TrackerError } from "./io/http-errors.js";
-export { parseJsonLenient } from "./io/http-body.js";
-export { REDACTED, redactHeaders, redactText, redactUrl, urlForError } from "./io/redact.js";
 
-// Atomic file writes (temp file + rename) for adapters that keep files.
-export { writeFileAtomic } from "./io/atomic-write.js";
+// HTTP transport shared by the tracker adapters (retries, timeouts, byte caps, redaction).
+export { createHttpClient } from "./io/http.js";
+export { parseJsonLenient } from "./io/http-body.js";
+export { isTrackerError, TrackerError } from "./io/http-errors.js";
+export type { RetryOptions } from "./io/http-retry.js";
+export { DEFAULT_RETRY, parseRetryAfter } from "./io/http-retry.js";
+export { REDACTED, redactHeaders, redactText, redactUrl, urlForError } from "./io/redact.js";
+export type { PathMatcher, PatternMatch } from "./pattern.js";
+export { compilePattern } from "./pattern.js";

@@ -29,6 +29,7 @@ import { latestByStep, readHistories, sameMetricValue } from "./history.js";
 import { mlflowMetricKey, sanitizeArtifactPath } from "./keys.js";
 import { referencesOf } from "./state.js";
 import {
+  decodeSettings,
   encodeReference,
   LOGGED_ARTIFACTS_TAG,
   mergeLoggedArtifacts,
@@ -37,7 +38,6 @@ import {
   SETTINGS_TAG,
   sameReference,
 } from "./tags.js";
-import { decodeSettings } from "./tags.js";
 import { type OutgoingMetric, runIdOf, tagsToRecord, type WireRun } from "./wire.js";
 
 /** Server limits for runs/log-batch (../shared/TRACKERS.md). */

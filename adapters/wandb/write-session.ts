@@ -40,7 +40,7 @@ import {
 } from "./extended-json.js";
 import { buildHistoryLines } from "./history-rows.js";
 import { readWrittenResults } from "./history-scan.js";
-import { readResumeStatus, type ResumeStatus } from "./resume-status.js";
+import { type ResumeStatus, readResumeStatus } from "./resume-status.js";
 import {
   MAGTRACK_CONFIG_KEY,
   mergeConfig,

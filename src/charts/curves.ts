@@ -5,7 +5,7 @@
  */
 import type { LayerReference, StepResult } from "../adapter-kit.js";
 import { InputError } from "../core/errors.js";
-import { type PlotRect, drawAxes } from "./axes.js";
+import { drawAxes, type PlotRect } from "./axes.js";
 import { truncateLabel } from "./escape.js";
 import { formatPixel, formatValue } from "./format.js";
 import { linearScale } from "./scale.js";

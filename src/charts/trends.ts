@@ -4,11 +4,11 @@
  * left out and the line has a gap there.
  */
 import type { StepResult } from "../adapter-kit.js";
-import { type PlotRect, drawAxes } from "./axes.js";
+import { drawAxes, type PlotRect } from "./axes.js";
 import { truncateLabel } from "./escape.js";
 import { formatPixel } from "./format.js";
 import { TREND_METRICS } from "./metric-info.js";
-import { type Scale, linearScale, logScale } from "./scale.js";
+import { linearScale, logScale, type Scale } from "./scale.js";
 import { element, svgRoot, textNode } from "./svg.js";
 import { type Axis, linearAxis, logAxis } from "./ticks.js";
 

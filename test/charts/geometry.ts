@@ -1,6 +1,6 @@
 /** Reading chart geometry back from the SVG: the plot area, the tick labels and their pixels. */
 import { expect } from "vitest";
-import { type XmlElement, byClass, findAll, textContent } from "./xml-check.js";
+import { byClass, findAll, textContent, type XmlElement } from "./xml-check.js";
 
 export interface Frame {
   readonly left: number;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { renderRunReportHtml } from "../../src/charts/index.js";
 import type { ReportLayer } from "../../src/charts/index.js";
+import { renderRunReportHtml } from "../../src/charts/index.js";
 import { reference, trainingResults } from "./fixtures.js";
 import { byClass, findAll, parseXml, textContent } from "./xml-check.js";
 

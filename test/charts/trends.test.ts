@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { StepResult } from "../../src/adapter-kit.js";
 import { renderTrendsSvg } from "../../src/charts/index.js";
 import { axisFromTicks, pathPoints, plotFrame, ticks } from "./geometry.js";
-import { type XmlElement, byClass, findAll, parseXml, textContent } from "./xml-check.js";
+import { byClass, findAll, parseXml, textContent, type XmlElement } from "./xml-check.js";
 
 function result(step: number, metrics: Record<string, number>): StepResult {
   return { layer: "fc1", step, metrics };

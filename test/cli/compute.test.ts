@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { encodeNpy } from "../../src/io/npy-write.js";
-import { cli } from "../helpers/cli.js";
 import { loadPoints, loadResult } from "../core/golden-data.js";
+import { cli } from "../helpers/cli.js";
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import {
   magnitudeAtScale,
   magnitudeFunction,
-  pairwiseDistances,
   type PointCloud,
+  pairwiseDistances,
 } from "../../src/core/index.js";
 import { loadOracles, maxRelErr, relErr } from "./golden-data.js";
 

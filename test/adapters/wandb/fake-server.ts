@@ -13,7 +13,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { buildSchema, graphql, type GraphQLSchema } from "graphql";
+import { buildSchema, type GraphQLSchema, graphql } from "graphql";
 import { parseJsonLenient } from "../../../src/io/http-body.js";
 import { FAKE_WANDB_SDL } from "./fake-schema.js";
 

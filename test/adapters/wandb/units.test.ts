@@ -3,18 +3,18 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveWandbOptions } from "../../../adapters/wandb/from-env.js";
-import { buildHistoryLines, resultsFromRows } from "../../../adapters/wandb/history-rows.js";
 import {
   type ExtendedJson,
   parseExtended,
   sameJson,
   stringifyExtended,
 } from "../../../adapters/wandb/extended-json.js";
+import { resolveWandbOptions } from "../../../adapters/wandb/from-env.js";
+import { buildHistoryLines, resultsFromRows } from "../../../adapters/wandb/history-rows.js";
 import { netrcPassword } from "../../../adapters/wandb/netrc.js";
 import { mergeConfig, mergeMetricDefinitions } from "../../../adapters/wandb/run-config.js";
-import { chunkLines } from "../../../adapters/wandb/write-session.js";
 import { buildRunsFilter, parseWandbTime } from "../../../adapters/wandb/runs.js";
+import { chunkLines } from "../../../adapters/wandb/write-session.js";
 
 describe("extended JSON", () => {
   it("writes non-finite numbers as bare tokens and reads them back", () => {
