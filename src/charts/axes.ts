@@ -101,3 +101,18 @@ export function drawAxes(spec: AxesSpec): string[] {
   }
   return out;
 }
+
+/** A centred grey note inside an empty plot area ("no data" …). The text is escaped. */
+export function emptyPlotNote(rect: PlotRect, text: string): string {
+  return element(
+    "text",
+    {
+      class: "empty",
+      x: rect.x + rect.width / 2,
+      y: rect.y + rect.height / 2,
+      "text-anchor": "middle",
+      fill: "#777777",
+    },
+    textNode(text),
+  );
+}

@@ -5,7 +5,7 @@
  */
 import type { LayerReference, StepResult } from "../adapter-kit.js";
 import { InputError } from "../core/errors.js";
-import { drawAxes, type PlotRect } from "./axes.js";
+import { drawAxes, emptyPlotNote, type PlotRect } from "./axes.js";
 import { truncateLabel } from "./escape.js";
 import { formatPixel, formatValue } from "./format.js";
 import { linearScale } from "./scale.js";
@@ -205,21 +205,7 @@ export function renderCurvesSvg(
   });
   body.push(element("g", { "clip-path": `url(#${prefix}-plot)` }, plotted));
 
-  if (curves.length === 0) {
-    body.push(
-      element(
-        "text",
-        {
-          class: "empty",
-          x: rect.x + rect.width / 2,
-          y: rect.y + rect.height / 2,
-          "text-anchor": "middle",
-          fill: "#777777",
-        },
-        textNode("no magnitude curves to draw"),
-      ),
-    );
-  }
+  if (curves.length === 0) body.push(emptyPlotNote(rect, "no magnitude curves to draw"));
   if (skipped.length > 0) {
     body.push(
       element(

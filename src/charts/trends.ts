@@ -4,7 +4,7 @@
  * left out and the line has a gap there.
  */
 import type { StepResult } from "../adapter-kit.js";
-import { drawAxes, type PlotRect } from "./axes.js";
+import { drawAxes, emptyPlotNote, type PlotRect } from "./axes.js";
 import { truncateLabel } from "./escape.js";
 import { formatPixel } from "./format.js";
 import { TREND_METRICS } from "./metric-info.js";
@@ -118,19 +118,7 @@ function drawPanel(panel: Panel, ordered: readonly StepResult[], rect: PlotRect,
   out.push(...drawAxes({ rect, xAxis, xScale, yAxis, yScale, xLabel: "training step" }));
 
   if (shown.length === 0) {
-    out.push(
-      element(
-        "text",
-        {
-          class: "empty",
-          x: rect.x + rect.width / 2,
-          y: rect.y + rect.height / 2,
-          "text-anchor": "middle",
-          fill: "#777777",
-        },
-        "no data",
-      ),
-    );
+    out.push(emptyPlotNote(rect, "no data"));
   } else {
     const points = ordered.map((r, i) => (usable[i] ? { x: xScale(r.step), y: yScale(values[i]!) } : null));
     out.push(

@@ -202,6 +202,13 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
     }
   };
 
+  /** A file or one of its layers failed: report it and go on with the others (an abort propagates). */
+  const reportFailure = (ref: ActivationRef, layer: string, error: unknown): void => {
+    if (signal?.aborted) throw error;
+    failures++;
+    emit({ type: "file-failed", run: run.id, path: ref.path, layer, step: ref.step, ...errorCode(error) });
+  };
+
   for (const read of plan.reads) {
     signal?.throwIfAborted();
     if (opts.stopSignal?.aborted) break;
@@ -210,16 +217,7 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
     try {
       clouds = await readClouds(ref);
     } catch (error) {
-      if (signal?.aborted) throw error;
-      failures++;
-      emit({
-        type: "file-failed",
-        run: run.id,
-        path: ref.path,
-        layer: ref.layer,
-        step: ref.step,
-        ...errorCode(error),
-      });
+      reportFailure(ref, ref.layer, error);
       continue;
     }
     for (const [layer, cloud] of clouds) {
@@ -228,16 +226,7 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
       try {
         await computeCloud(layer, cloud, read);
       } catch (error) {
-        if (signal?.aborted) throw error;
-        failures++;
-        emit({
-          type: "file-failed",
-          run: run.id,
-          path: ref.path,
-          layer,
-          step: ref.step,
-          ...errorCode(error),
-        });
+        reportFailure(ref, layer, error);
       }
     }
   }
