@@ -20,8 +20,15 @@ export function listedStrings(source, name) {
   const start = source.indexOf(`// BEGIN ${name}`);
   const end = source.indexOf(`// END ${name}`);
   if (start < 0 || end < start) throw new Error(`test/helpers/secrets.ts: no BEGIN/END ${name} block`);
-  const block = source.slice(start, end);
-  return [...block.matchAll(/^\s*"((?:[^"\\]|\\.)*)",?\s*$/gm)].map((m) => JSON.parse(`"${m[1]}"`));
+  // Every double-quoted literal of the block, wherever the formatter put it; comment lines skipped.
+  const block = source
+    .slice(start, end)
+    .split("\n")
+    .filter((line) => !line.trim().startsWith("//"))
+    .join("\n");
+  const found = [...block.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`));
+  if (found.length === 0) throw new Error(`test/helpers/secrets.ts: the ${name} block lists nothing`);
+  return found;
 }
 
 export function leakForms(secret, users) {

@@ -51,8 +51,7 @@ export function leakForms(secret: string, users: readonly string[] = TEST_USERS)
 export function secretsIn(text: string): string[] {
   const found: string[] = [];
   for (const s of TEST_SECRETS) {
-    for (const form of leakForms(s))
-      if (text.includes(form)) found.push(form === s ? s : `${s} (as ${form})`);
+    if (leakForms(s).some((form) => text.includes(form))) found.push(s);
   }
   return found;
 }
