@@ -19,7 +19,19 @@ export class KillProxy {
   private server: Server | undefined;
   count = 0;
   /** Method and path (no query) of every request, in arrival order. */
-  readonly log: { method: string; path: string }[] = [];
+  readonly log: { method: string; path: string; url: string; atMs: number }[] = [];
+  /** Requests for which this returns true are held open and never answered (a stalled server). */
+  stall: ((r: { method: string; path: string; url: string; n: number }) => boolean) | null = null;
+  /** Answer a request here instead of forwarding it (scripted faults keyed by full URL). */
+  respond:
+    | ((r: { method: string; path: string; url: string; n: number }) => {
+        status: number;
+        headers: Record<string, string>;
+        body: string;
+      } | null)
+    | null = null;
+  /** Sockets of stalled requests, closed on stop(). */
+  private readonly held = new Set<import("node:net").Socket>();
   killedAt: { n: number; method: string; path: string } | null = null;
   plan: KillPlan | null = null;
   url = "";
@@ -30,7 +42,21 @@ export class KillProxy {
     const target = new URL(this.target);
     this.server = createServer((req, res) => {
       const n = ++this.count;
-      this.log.push({ method: req.method ?? "", path: (req.url ?? "").split("?")[0]! });
+      const url = req.url ?? "";
+      const entry = { method: req.method ?? "", path: url.split("?")[0]!, url, atMs: performance.now() };
+      this.log.push(entry);
+      if (this.stall?.({ ...entry, n })) {
+        this.held.add(req.socket);
+        req.resume(); // read the body, answer nothing
+        return;
+      }
+      const scripted = this.respond?.({ ...entry, n });
+      if (scripted) {
+        req.resume();
+        res.writeHead(scripted.status, scripted.headers);
+        res.end(scripted.body);
+        return;
+      }
       const plan = this.plan;
       const hit = plan !== null && n === plan.at && this.killedAt === null;
       if (hit) this.killedAt = { n, method: req.method ?? "", path: (req.url ?? "").split("?")[0]! };
@@ -74,6 +100,7 @@ export class KillProxy {
   }
 
   async stop(): Promise<void> {
+    for (const socket of this.held) socket.destroy();
     await new Promise<void>((resolve) => {
       this.server?.closeAllConnections();
       this.server?.close(() => resolve());

@@ -1,0 +1,236 @@
+/**
+ * Tracker faults during a sync: 429 storms with Retry-After, 5xx storms, a stalled server. Retries
+ * are bounded, Retry-After is honoured (waits measured on the real clock as the gaps between the
+ * attempts arriving at a proxy in front of the fake MLflow server), a run that cannot be written
+ * fails alone (exit 1, the other runs written), and the summary line says so.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { createMlflowAdapter } from "../../adapters/mlflow/index.js";
+import { type ComputeSettings, settingsRecord } from "../../src/sync/settings.js";
+import { syncRuns } from "../../src/sync/run-many.js";
+import type { Fault, FakeMlflowServer } from "../adapters/mlflow/fake-server.js";
+import { cli } from "../helpers/cli.js";
+import { expectNoSecret, OPS_MLFLOW_PASSWORD, OPS_MLFLOW_USER } from "../helpers/secrets.js";
+import { ndjsonEvents, startCli } from "./helpers/child-cli.js";
+import { KillProxy } from "./helpers/kill-proxy.js";
+import { EXPERIMENT, lockFile, metricPoints, mlflowEnv, startMlflow } from "./helpers/mlflow-ops.js";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+const LOG_BATCH = "/api/2.0/mlflow/runs/log-batch";
+const HISTORY = "/api/2.0/mlflow/metrics/get-history";
+/** Points one run of opsRuns() gets: 2 layers × 4 steps × 9 metrics. */
+const POINTS_PER_RUN = 72;
+
+async function setup(): Promise<{ server: FakeMlflowServer; proxy: KillProxy }> {
+  const server = await startMlflow();
+  const proxy = new KillProxy(server.url);
+  await proxy.start();
+  cleanups.push(async () => {
+    await proxy.stop();
+    await server.stop();
+  });
+  return { server, proxy };
+}
+
+function storm(
+  path: string,
+  statuses: readonly number[],
+  skip: number,
+  headers: Record<string, string> = {},
+): Fault[] {
+  return statuses.map((status, i) => ({
+    method: path === HISTORY ? "GET" : "POST",
+    path,
+    status,
+    body:
+      status === 503
+        ? "<html><body>Service Unavailable</body></html>"
+        : status === 429
+          ? `{"error_code":"REQUEST_LIMIT_EXCEEDED","message":"rate limit exceeded"}`
+          : `{"error_code":"TEMPORARILY_UNAVAILABLE","message":"busy"}`,
+    contentType: status === 503 ? "text/html" : "application/json",
+    headers,
+    when: "before" as const,
+    ...(i === 0 && skip > 0 ? { skip } : {}),
+  }));
+}
+
+/** Gaps in ms between consecutive requests to `path` from index `from` on. */
+function gaps(proxy: KillProxy, path: string, from: number, count: number): number[] {
+  const times = proxy.log
+    .filter((r) => r.path === path)
+    .map((r) => r.atMs)
+    .slice(from, from + count + 1);
+  return times.slice(1).map((t, i) => Math.round(t - times[i]!));
+}
+
+const SETTINGS: ComputeSettings = {
+  q: 0.95,
+  nScales: 30,
+  grid: "linear",
+  metric: "euclidean",
+  maxPoints: 1000,
+  mode: "exact",
+};
+
+const ARGS = ["sync", "--tracker", "mlflow", "--experiment", EXPERIMENT, "--json"];
+
+describe("tracker faults during a sync (CLI child process)", () => {
+  it("a 429 storm with Retry-After: 1 on one run's writes: waits of 1 s, 6 attempts, that run fails, the others are written", async () => {
+    const { server, proxy } = await setup();
+    // run0 makes 2 log-batch requests (tags, metrics); run1's first one then gets 429 six times.
+    server.faults.push(...storm(LOG_BATCH, [429, 429, 429, 429, 429, 429], 2, { "Retry-After": "1" }));
+    const lock = await lockFile();
+    const result = await startCli(
+      [...ARGS, "--max-duration", "20s", "--lock-file", lock],
+      mlflowEnv(proxy.url),
+    ).done;
+    expectNoSecret(result.stdout + result.stderr, "storm sync output");
+    expect(result.code, result.stderr).toBe(1);
+    const events = ndjsonEvents(result.stdout);
+    expect(events.find((e) => e.type === "run-failed")).toMatchObject({
+      run: "run1",
+      code: "REQUEST_LIMIT_EXCEEDED",
+    });
+    expect(String(events.find((e) => e.type === "run-failed")?.message)).toContain("after 6 attempts");
+    expect(events.at(-1)).toMatchObject({
+      type: "summary",
+      runs: 3,
+      ok: 2,
+      failed: 1,
+      stepsWritten: 16,
+      stoppedEarly: null,
+    });
+    const waits = gaps(proxy, LOG_BATCH, 2, 5);
+    console.log(
+      `429 storm, Retry-After: 1 → waits between attempts ${waits.join(", ")} ms; job ${result.ms} ms`,
+    );
+    expect(waits).toHaveLength(5);
+    for (const w of waits) {
+      expect(w).toBeGreaterThanOrEqual(995);
+      expect(w).toBeLessThan(1400);
+    }
+    expect(result.ms).toBeLessThan(20_000);
+    // The other runs are complete; run1 has nothing (its first write never got through).
+    const byRun = (id: string) => metricPoints(server).filter((p) => p.startsWith(`${id}|`)).length;
+    expect([byRun("run0"), byRun("run1"), byRun("run2")]).toEqual([POINTS_PER_RUN, 0, POINTS_PER_RUN]);
+    // The storm over: the next sync writes run1 only.
+    const healed = await cli([...ARGS, "--lock-file", lock], { env: mlflowEnv(server.url) });
+    expect(healed.code).toBe(0);
+    expect(ndjsonEvents(healed.stdout).at(-1)).toMatchObject({
+      ok: 1,
+      unchanged: 2,
+      failed: 0,
+      stepsWritten: 8,
+    });
+    expect(byRun("run1")).toBe(POINTS_PER_RUN);
+  });
+
+  it("a 5xx storm on reads that clears (503 HTML, 502, 500): exponential backoff with jitter, the run succeeds", async () => {
+    const { server, proxy } = await setup();
+    // The first get-history URL (one run, one key) answers 503 (HTML), 502, 500, then goes through.
+    let target: string | null = null;
+    let failures = 0;
+    proxy.respond = (r) => {
+      if (r.path !== HISTORY) return null;
+      target ??= r.url;
+      if (r.url !== target || failures >= 3) return null;
+      const status = [503, 502, 500][failures++]!;
+      return status === 503
+        ? {
+            status,
+            headers: { "Content-Type": "text/html" },
+            body: "<html><body>Service Unavailable</body></html>",
+          }
+        : {
+            status,
+            headers: { "Content-Type": "application/json" },
+            body: `{"error_code":"TEMPORARILY_UNAVAILABLE","message":"busy"}`,
+          };
+    };
+    const result = await startCli([...ARGS, "--lock-file", await lockFile()], mlflowEnv(proxy.url)).done;
+    expectNoSecret(result.stdout + result.stderr, "5xx storm output");
+    expect(result.code, result.stderr).toBe(0);
+    expect(ndjsonEvents(result.stdout).at(-1)).toMatchObject({ runs: 3, ok: 3, failed: 0, stepsWritten: 24 });
+    // Retry k waits d/2 + U·d/2 with d = 500 ms · 2^k (DEFAULT_RETRY): [250, 500], [500, 1000], [1000, 2000].
+    const times = proxy.log.filter((r) => r.url === target).map((r) => r.atMs);
+    const waits = times.slice(1, 4).map((t, i) => Math.round(t - times[i]!));
+    console.log(`5xx storm → waits ${waits.join(", ")} ms (bounds [250,500], [500,1000], [1000,2000])`);
+    const bounds = [
+      [250, 500],
+      [500, 1000],
+      [1000, 2000],
+    ];
+    waits.forEach((w, k) => {
+      expect(w).toBeGreaterThanOrEqual(bounds[k]![0]! - 5);
+      expect(w).toBeLessThan(bounds[k]![1]! + 300);
+    });
+    expect(metricPoints(server)).toHaveLength(3 * POINTS_PER_RUN);
+  });
+
+  // KNOWN BUG (src/cli/commands/sync.ts, not this suite's code): --max-duration and SIGTERM only set
+  // the soft stopSignal; no hard `signal` reaches the adapters, so a request already retrying keeps
+  // going for its whole retry budget (up to 5 retries × Retry-After ≤ 60 s, or 6 × the 30 s
+  // per-request timeout for a stalled server). Measured: --max-duration 3s with Retry-After: 2 ended
+  // after 10.6 s. Fix: pass syncRuns a `signal` that aborts at the deadline (+ a short grace) and on
+  // a second SIGTERM; aborting mid-write is safe because writes are read-before-write idempotent.
+  // This test fails once that is fixed: then turn it into a plain `it`.
+  it.fails("--max-duration shorter than a retry storm: the job still ends by the deadline (+1.5 s grace)", async () => {
+    const { server, proxy } = await setup();
+    server.faults.push(...storm(LOG_BATCH, [429, 429, 429, 429, 429, 429], 2, { "Retry-After": "1" }));
+    const result = await startCli(
+      [...ARGS, "--max-duration", "1s", "--lock-file", await lockFile()],
+      mlflowEnv(proxy.url),
+    ).done;
+    expect(result.code).toBe(1);
+    expect(ndjsonEvents(result.stdout).at(-1)).toMatchObject({
+      type: "summary",
+      stoppedEarly: "--max-duration 1s reached",
+    });
+    expect(result.ms).toBeLessThan(1000 + 1500);
+  });
+});
+
+describe("a stalled tracker (in-process pipeline, short timeouts)", () => {
+  it("requests that never get an answer time out, are retried a bounded number of times, and fail that run only", async () => {
+    const { proxy } = await setup();
+    // Every artifact listing of run1 hangs forever.
+    proxy.stall = (r) => r.path.endsWith("/artifacts/list") && r.url.includes("run_id=run1");
+    const retries: string[] = [];
+    const adapter = createMlflowAdapter({
+      trackingUri: proxy.url,
+      auth: { type: "basic", username: OPS_MLFLOW_USER, password: OPS_MLFLOW_PASSWORD },
+      experimentName: EXPERIMENT,
+      timeoutMs: 300,
+      retry: { maxRetries: 2, baseDelayMs: 100 },
+      onRetry: (info) =>
+        retries.push(`${info.reason} after attempt ${info.attempt}, wait ${Math.round(info.delayMs)} ms`),
+      warn: () => {},
+    });
+    const events: string[] = [];
+    const started = performance.now();
+    const summary = await syncRuns({
+      adapter,
+      runFilter: {},
+      settings: SETTINGS,
+      settingsRecord: settingsRecord(SETTINGS, "test"),
+      emit: (e) => events.push(JSON.stringify(e)),
+    });
+    const ms = performance.now() - started;
+    console.log(`stalled listing: ${retries.join("; ")}; sync ${Math.round(ms)} ms`);
+    expectNoSecret(events.join("\n") + retries.join("\n"), "pipeline events");
+    expect(retries).toHaveLength(2);
+    expect(retries.every((r) => r.startsWith("TIMEOUT"))).toBe(true);
+    expect(summary).toMatchObject({ runs: 3, ok: 2, failed: 1, stepsWritten: 16 });
+    const failed = events.map((e) => JSON.parse(e)).find((e) => e.type === "run-failed");
+    expect(failed).toMatchObject({ run: "run1", code: "TIMEOUT" });
+    expect(failed.message).toContain("after 3 attempts");
+    // 3 attempts × 300 ms + 2 waits ≤ 100 + 200 ms, plus the other two runs' work.
+    expect(ms).toBeLessThan(5000);
+    expect(proxy.log.filter((r) => r.path.endsWith("/artifacts/list")).length).toBeGreaterThanOrEqual(3);
+  });
+});
