@@ -32,7 +32,13 @@ export interface CgOutcome {
  */
 export function conjugateGradient(
   ws: FastWorkspace,
-  opts: { readonly maxIter: number; readonly relTol: number; readonly gershgorinLower: number },
+  opts: {
+    readonly maxIter: number;
+    readonly relTol: number;
+    readonly gershgorinLower: number;
+    /** Largest accepted errorBound relative to the value (the rounding floor may exceed relTol). */
+    readonly acceptRel: number;
+  },
 ): CgOutcome {
   const { k, n, x, r, p, q } = ws;
   const gamma = (n + 2) * U;
@@ -47,6 +53,8 @@ export function conjugateGradient(
   }
   const alphas: number[] = [];
   const betas: number[] = [];
+  const rr0 = rr;
+  let lastTarget = opts.relTol;
   const rigorous = opts.gershgorinLower > 0;
   let lambda = rigorous ? opts.gershgorinLower : Number.NaN;
   let iterations = 0;
@@ -57,6 +65,7 @@ export function conjugateGradient(
     let s = 0;
     for (let i = 0; i < n; i++) s += x[i];
     const target = opts.relTol * Math.max(1, Math.abs(s));
+    lastTarget = target;
     if (!rigorous) {
       // refresh the Ritz estimate when the test could pass (it only shrinks as CG runs)
       if (iterations >= 3 && iterations !== ritzAt) {
@@ -93,6 +102,7 @@ export function conjugateGradient(
       converged = true;
       break;
     }
+    if (iterations >= 6 && outOfReach(rr0, rr, iterations, lambda, lastTarget, opts.maxIter)) break;
     for (let i = 0; i < n; i++) p[i] = r[i] + beta * p[i];
   }
   // true residual and the corrected value
@@ -129,7 +139,10 @@ export function conjugateGradient(
   const errorBound = quad + rounding;
   const positiveErrorBound = lambda > 0 ? (Math.sqrt(n) * residualNorm) / lambda : Number.POSITIVE_INFINITY;
   const ok =
-    converged && positiveDefinite && errorBound <= 10 * opts.relTol * Math.max(1, Math.abs(magnitude));
+    converged &&
+    positiveDefinite &&
+    quad <= 10 * opts.relTol * Math.max(1, Math.abs(magnitude)) &&
+    errorBound <= opts.acceptRel * Math.max(1, Math.abs(magnitude));
   return {
     converged: ok,
     positiveDefinite,
@@ -152,4 +165,23 @@ export function gershgorinLower(ws: FastWorkspace): number {
   let maxRow = 0;
   for (let i = 0; i < n; i++) maxRow = Math.max(maxRow, ws.rowSums[i]);
   return 1 - (maxRow - 1) - (n + 2) * U * maxRow;
+}
+
+/**
+ * Give up early: ‖r‖² has shrunk by ρ per iteration on average; when that rate needs more than maxIter
+ * iterations in all to reach ‖r‖²/λ ≤ target (λ: the current λ_min estimate, 1 when none), the caller
+ * is better off with a factorisation (saves the rest of the budget on slowly converging small scales).
+ */
+export function outOfReach(
+  rr0: number,
+  rr: number,
+  iterations: number,
+  lambda: number,
+  target: number,
+  maxIter: number,
+): boolean {
+  const rho = (rr / rr0) ** (1 / iterations);
+  if (!(rho < 1)) return true;
+  const need = (target * (lambda > 0 ? lambda : 1)) / rr;
+  return need < 1 && iterations + Math.log(need) / Math.log(rho) > maxIter;
 }

@@ -2,7 +2,13 @@ import type { DistanceContext, MagnitudeEngine } from "../engine.js";
 import { bracketStart, exactEngine } from "../exact-engine.js";
 import type { MagnitudeAtScale } from "../solve.js";
 import type { DistanceMetric, PointCloud } from "../types.js";
-import { iterationBudget, rowSumGuess, type ScaleSolution, solveLoadedScale } from "./scale-solve.js";
+import {
+  GridSolver,
+  iterationBudget,
+  rowSumGuess,
+  type ScaleSolution,
+  solveLoadedScale,
+} from "./scale-solve.js";
 import { lowerTriangleStats } from "./select.js";
 import { fastTConv } from "./tconv-fast.js";
 import { FastWorkspace } from "./workspace.js";
@@ -91,8 +97,7 @@ export const fastEngine: MagnitudeEngine & {
     const ws = workspaceFor(ctx);
     const h = linearStep(scales);
     if (h !== null) ws.loadStep(h);
-    const budget = iterationBudget(ctx.n);
-    let previousNeededFactorisation = true;
+    const solver = new GridSolver(ws);
     let haveWarmStart = false;
     const out: MagnitudeAtScale[] = [];
     for (let k = 0; k < scales.length; k++) {
@@ -107,16 +112,12 @@ export const fastEngine: MagnitudeEngine & {
       } else {
         ws.loadScale(t);
       }
-      if (!haveWarmStart) rowSumGuess(ws);
-      // after a scale that needed a factorisation, try CG with a quarter of the budget only
-      const sol = solveLoadedScale(ws, previousNeededFactorisation ? Math.floor(budget / 4) : budget);
+      const sol = solver.solve(haveWarmStart);
       if (sol === null) {
         out.push(exactEngine.evaluate(ctx, t, options));
         haveWarmStart = false;
-        previousNeededFactorisation = true;
         continue;
       }
-      previousNeededFactorisation = sol.info.solver !== "cg";
       haveWarmStart = true;
       out.push(toResult(ws, sol, options.weights));
     }

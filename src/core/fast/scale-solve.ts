@@ -1,6 +1,7 @@
 import { neumaierSum } from "../solve.js";
 import type { SolveInfo } from "../types.js";
-import { conjugateGradient, gershgorinLower } from "./cg.js";
+import { type CgOutcome, conjugateGradient, gershgorinLower } from "./cg.js";
+import { factorPreconditioner, type PcgOutcome, preconditionedCg } from "./pcg.js";
 import type { FastWorkspace } from "./workspace.js";
 
 /** A fast-engine SolveInfo: says whether its errorBound is a guarantee or an estimate. */
@@ -9,6 +10,10 @@ export interface FastSolveInfo extends SolveInfo {
   readonly boundKind?: "rigorous" | "estimate";
   /** Bound on |PMag − positiveMagnitude| (CG values; the weights are accurate to first order only). */
   readonly positiveMagnitudeErrorBound?: number;
+  /** cg-preconditioned: f32 factorisations done for this value (0: the factor of an earlier scale was reused). */
+  readonly factorisations?: number;
+  /** cg-preconditioned: the preconditioner (float32 Cholesky factor of this or a neighbouring scale's Z). */
+  readonly preconditioner?: "f32-cholesky";
 }
 
 export interface ScaleSolution {
@@ -17,8 +22,15 @@ export interface ScaleSolution {
   readonly info: FastSolveInfo;
 }
 
-/** Relative accuracy asked of iterative values (|Mag − value| ≤ REL_TOL·Mag by the stated bound). */
+/** Relative accuracy asked of iterative values: CG stops when its quadratic error term is below REL_TOL·Mag. */
 export const REL_TOL = 1e-12;
+
+/**
+ * Largest stated error bound accepted for an iterative value, relative to the value: the issue's 1e-9.
+ * At small t the bound is dominated by its worst-case rounding floor (γ_n·|x|ᵀZ|x| with γ_n = n·u; weights
+ * of both signs), ~1e-10 relative at n = 2000 — an a-priori bound the f64 Cholesky would not meet either.
+ */
+export const ACCEPT_REL = 1e-9;
 
 /**
  * Mat-vecs that cost about one dense f64 factorisation: Cholesky n³/3 flops at ~24 GFLOP/s in wasm
@@ -30,33 +42,158 @@ export function iterationBudget(n: number): number {
 }
 
 /**
- * Solve Z w = 1 for the matrix in ws.Z, choosing the method:
- * 1. conjugate gradient from ws.x (warm start) with at most `maxIter` iterations; accepted when its
- *    error bound is below REL_TOL·Mag;
- * 2. otherwise a dense f64 Cholesky in wasm (exact up to rounding, like the exact engine);
- * 3. null when Z is not numerically positive definite: the caller falls back to the exact engine.
+ * Cost model in units of one f64 symmetric mat-vec (measured, wasm SIMD, n = 1000 / 2000 / 4000:
+ * 0.33 / 1.2 / 8.8 ms). Applying the f32 factor (two f32 triangular solves) costs 0.5–0.7 of that; an
+ * f32 factorisation 31 / 54 / 58 mat-vecs (10 / 66 / 509 ms; memory-bound mat-vecs keep the ratio flat
+ * beyond n ≈ 2000).
+ */
+export const PCG_ITERATION_UNITS = 1.6;
+export function factorUnits(n: number): number {
+  return Math.min(60, Math.max(20, n / 35));
+}
+
+function cgSolution(cg: CgOutcome): ScaleSolution {
+  return {
+    magnitude: cg.magnitude,
+    positiveMagnitude: cg.positiveMagnitude,
+    info: {
+      solver: "cg",
+      errorBound: cg.errorBound,
+      iterations: cg.iterations,
+      boundKind: cg.boundKind,
+      positiveMagnitudeErrorBound: cg.positiveErrorBound,
+    },
+  };
+}
+
+function pcgSolution(pcg: PcgOutcome, factorisations: number): ScaleSolution {
+  return {
+    magnitude: pcg.magnitude,
+    positiveMagnitude: pcg.positiveMagnitude,
+    info: {
+      solver: "cg-preconditioned",
+      preconditioner: "f32-cholesky",
+      errorBound: pcg.errorBound,
+      iterations: pcg.iterations,
+      boundKind: "estimate",
+      positiveMagnitudeErrorBound: pcg.positiveErrorBound,
+      factorisations,
+    },
+  };
+}
+
+/** Plain CG from ws.x; null when not accepted. `lower`: gershgorinLower(ws) of the loaded Z. */
+function tryCg(
+  ws: FastWorkspace,
+  maxIter: number,
+  lower: number,
+): { sol: ScaleSolution | null; pd: boolean } {
+  const cg = conjugateGradient(ws, {
+    maxIter,
+    relTol: REL_TOL,
+    gershgorinLower: lower,
+    acceptRel: ACCEPT_REL,
+  });
+  return { sol: cg.converged ? cgSolution(cg) : null, pd: cg.positiveDefinite };
+}
+
+/** PCG with the f32 factor in ws.F (ws.rowSums must hold the row sums of Z). */
+function tryPcg(ws: FastWorkspace, maxIter: number, factorisations: number): ScaleSolution | null {
+  const pcg = preconditionedCg(ws, { maxIter, relTol: REL_TOL, acceptRel: ACCEPT_REL });
+  return pcg.converged ? pcgSolution(pcg, factorisations) : null;
+}
+
+/**
+ * Solve Z w = 1 for the matrix in ws.Z, one scale on its own (t_conv probes, single scales):
+ * 1. conjugate gradient from ws.x (warm start) with at most `maxIter` iterations;
+ * 2. otherwise f32 Cholesky of this Z as preconditioner of an f64 CG (mixed precision);
+ * 3. otherwise a dense f64 Cholesky in wasm (exact up to rounding, like the exact engine);
+ * 4. null when Z is not numerically positive definite: the caller falls back to the exact engine.
  * On return ws.x holds the weights.
  */
 export function solveLoadedScale(ws: FastWorkspace, maxIter: number): ScaleSolution | null {
   const lower = gershgorinLower(ws);
   if (maxIter > 0) {
-    const cg = conjugateGradient(ws, { maxIter, relTol: REL_TOL, gershgorinLower: lower });
-    if (cg.converged) {
-      return {
-        magnitude: cg.magnitude,
-        positiveMagnitude: cg.positiveMagnitude,
-        info: {
-          solver: "cg",
-          errorBound: cg.errorBound,
-          iterations: cg.iterations,
-          boundKind: cg.boundKind,
-          positiveMagnitudeErrorBound: cg.positiveErrorBound,
-        },
-      };
-    }
-    if (!cg.positiveDefinite) return null;
+    const cg = tryCg(ws, maxIter, lower);
+    if (cg.sol !== null) return cg.sol;
+    if (!cg.pd) return null;
+  }
+  if (factorPreconditioner(ws)) {
+    const sol = tryPcg(ws, 20, 1);
+    if (sol !== null) return sol;
   }
   return denseCholesky(ws);
+}
+
+/**
+ * Solves the scales of one grid in ascending order, choosing per scale by estimated cost (units of
+ * one f64 mat-vec) between
+ * - plain CG (warm-started from the previous scale's weights): cheap where Z is near the identity;
+ * - CG preconditioned by the f32 factor of a NEIGHBOURING scale, kept from an earlier grid point:
+ *   measured n = 2000 uniform, factor from the previous scale: 5–6 iterations, from 8 scales back
+ *   ≤ 30; so one factorisation serves several small-t scales;
+ * - a fresh f32 factor at this scale (PCG then needs 2–3 iterations);
+ * - a dense f64 Cholesky when the f32 factorisation fails, and null (exact engine) when Z is not
+ *   numerically positive definite.
+ * Once plain CG wins it stays (ascending t only makes Z better conditioned).
+ */
+export class GridSolver {
+  private plainWins = false;
+  private lastPcgIterations = Number.NaN;
+  private readonly unitsPerFactor: number;
+
+  constructor(private readonly ws: FastWorkspace) {
+    this.unitsPerFactor = factorUnits(ws.n);
+    ws.factorScale = Number.NaN;
+  }
+
+  /** Solve for the Z loaded in ws; `warm`: ws.x holds the previous scale's weights (else 1/(Z·1)). */
+  solve(warm: boolean): ScaleSolution | null {
+    const ws = this.ws;
+    const factorUnitsNow = this.unitsPerFactor + 3 * PCG_ITERATION_UNITS;
+    const haveFactor = !Number.isNaN(ws.factorScale);
+    // plain CG first when it has already won, when Gershgorin proves Z well conditioned, or when the
+    // stale factor needed enough iterations that CG is likely competitive; its budget is what the
+    // preconditioned route would cost
+    const lower = gershgorinLower(ws);
+    if (!warm) for (let i = 0; i < ws.n; i++) ws.x[i] = 1 / ws.rowSums[i];
+    const pcgEstimate = haveFactor ? (this.lastPcgIterations + 2) * PCG_ITERATION_UNITS : factorUnitsNow;
+    const kappaIters = lower > 0 ? 14 * Math.sqrt(maxRow(ws) / lower) : Number.POSITIVE_INFINITY;
+    const tryPlain =
+      this.plainWins || kappaIters <= pcgEstimate || (haveFactor && this.lastPcgIterations >= 4);
+    if (tryPlain) {
+      const budget = this.plainWins ? iterationBudget(ws.n) : Math.max(8, Math.ceil(pcgEstimate));
+      const cg = tryCg(ws, budget, lower);
+      if (cg.sol !== null) {
+        this.plainWins = true;
+        return cg.sol;
+      }
+      if (!cg.pd) return null;
+    }
+    if (haveFactor) {
+      // a stale factor is worth at most what a fresh one costs
+      const sol = tryPcg(ws, Math.max(4, Math.floor(factorUnitsNow / PCG_ITERATION_UNITS)), 0);
+      if (sol !== null) {
+        this.lastPcgIterations = sol.info.iterations ?? 0;
+        return sol;
+      }
+    }
+    if (factorPreconditioner(ws)) {
+      const sol = tryPcg(ws, 20, 1);
+      if (sol !== null) {
+        this.lastPcgIterations = sol.info.iterations ?? 0;
+        return sol;
+      }
+    }
+    ws.factorScale = Number.NaN;
+    return denseCholesky(ws);
+  }
+}
+
+function maxRow(ws: FastWorkspace): number {
+  let m = 0;
+  for (let i = 0; i < ws.n; i++) m = Math.max(m, ws.rowSums[i]);
+  return m;
 }
 
 function denseCholesky(ws: FastWorkspace): ScaleSolution | null {

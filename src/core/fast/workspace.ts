@@ -29,11 +29,18 @@ export class FastWorkspace {
   readonly pQ: number; // Z·p
   readonly pOnes: number;
   readonly pRow: number; // row sums of Z
+  readonly pF: number; // f32 Cholesky factor (mixed-precision preconditioner), n×n lower
+  readonly pV32: number; // f32 vector for the preconditioner's triangular solves
+  readonly pW: number; // M·r (preconditioned residual)
   readonly x: Float64Array;
   readonly r: Float64Array;
   readonly p: Float64Array;
   readonly q: Float64Array;
   readonly rowSums: Float64Array;
+  readonly w: Float64Array;
+  readonly v32: Float32Array;
+  /** Scale whose f32 factor is in F (NaN when none). */
+  factorScale = Number.NaN;
   /** Scale currently held in Z (NaN when none). */
   zScale = Number.NaN;
   /** Σ_{j<i} Z_ij of the matrix in Z. */
@@ -62,6 +69,9 @@ export class FastWorkspace {
     this.pQ = a.reserve64(n);
     this.pOnes = a.reserve64(n);
     this.pRow = a.reserve64(n);
+    this.pF = a.reserve32(n * n);
+    this.pV32 = a.reserve32(n);
+    this.pW = a.reserve64(n);
     this.pPoints = a.reserve64(n * d);
     this.pCentred = a.reserve64(n * d);
     this.pNorms = a.reserve64(n);
@@ -71,6 +81,8 @@ export class FastWorkspace {
     this.p = a.f64(this.pP, n);
     this.q = a.f64(this.pQ, n);
     this.rowSums = a.f64(this.pRow, n);
+    this.w = a.f64(this.pW, n);
+    this.v32 = a.f32(this.pV32, n);
     a.f64(this.pOnes, n).fill(1);
   }
 
