@@ -120,7 +120,26 @@ export interface TrackerAdapter {
   writeResults?(run: RunRef, batch: ResultBatch, signal?: AbortSignal): Promise<WriteReport>;
   /** Runs that must not be written now (e.g. still running on W&B) say why; null = writable. */
   deferReason?(run: RunRef): string | null;
+  /**
+   * Optional run lease (several machines syncing one tracker): read and write a small record kept
+   * in the run itself (MLflow: a tag). Both or neither. The pipeline (src/sync/lease.ts) does the
+   * claim / read-back / release; trackers without compare-and-set make this "last writer wins",
+   * so it avoids duplicate work — data safety still comes from read-before-write idempotence.
+   */
+  readLease?(run: RunRef, signal?: AbortSignal): Promise<RunLease | null>;
+  writeLease?(run: RunRef, lease: RunLease, signal?: AbortSignal): Promise<void>;
   close?(): Promise<void>;
+}
+
+/** A claim on a run by one sync process, until `expires` (ms since epoch, the holder's clock). */
+export interface RunLease {
+  /** Unique per process: "<host>:<pid>:<random>". */
+  readonly owner: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly expires: number;
+  /** Set when the holder let go (the record is overwritten rather than deleted). */
+  readonly released?: boolean;
 }
 
 export interface WriteReport {

@@ -22,6 +22,7 @@ import {
 } from "../../src/adapter-kit.js";
 import { joinArtifactPath, listingPlan, proxyRootOf, walkArtifacts } from "./artifacts.js";
 import { createMlflowClient, type MlflowClient } from "./client.js";
+import { mlflowLease } from "./lease.js";
 import { type MlflowFlags, resolveConnection } from "./config.js";
 import { buildSearchFilter, matchesRunFilter, runRefOf } from "./runs.js";
 import { readRunState } from "./state.js";
@@ -117,6 +118,8 @@ export function createMlflowAdapter(options: MlflowAdapterOptions): TrackerAdapt
 
   return {
     name: "mlflow",
+    // Run lease for several machines (a run tag; see lease.ts and src/sync/lease.ts).
+    ...mlflowLease(client),
 
     async *listRuns(filter: RunFilter, signal?: AbortSignal): AsyncIterable<RunRef> {
       const exp = await experimentOnce(signal);

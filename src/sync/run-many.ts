@@ -4,6 +4,7 @@
  */
 import type { RunFilter, TrackerAdapter } from "../adapter-kit.js";
 import type { EventSink, RunOutcome, SyncSummary } from "./events.js";
+import { type LeaseSettings, withRunLease } from "./lease.js";
 import type { StepFilter } from "./plan.js";
 import { errorCode, syncRun } from "./run-one.js";
 import type { ComputeSettings } from "./settings.js";
@@ -23,6 +24,8 @@ export interface SyncOptions {
   readonly signal?: AbortSignal;
   /** Runs to skip (e.g. another shard's); decided before any request for the run is made. */
   readonly acceptRun?: (runId: string) => boolean;
+  /** Run-lease settings for adapters that keep leases (src/sync/lease.ts); defaults apply otherwise. */
+  readonly lease?: LeaseSettings;
 }
 
 export function summarize(outcomes: readonly RunOutcome[], stoppedEarly: string | null): SyncSummary {
@@ -60,17 +63,20 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
       continue;
     }
     try {
+      const leaseOptions = { dryRun, emit, settings: options.lease, signal: options.signal };
       outcomes.push(
-        await syncRun(adapter, run, {
-          settings: options.settings,
-          settingsRecord: options.settingsRecord,
-          filter: options.stepFilter ?? {},
-          dryRun,
-          maxFileBytes: options.maxFileBytes ?? 2 ** 31,
-          emit,
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
-        }),
+        await withRunLease(adapter, run, leaseOptions, (leased, signal) =>
+          syncRun(leased, run, {
+            settings: options.settings,
+            settingsRecord: options.settingsRecord,
+            filter: options.stepFilter ?? {},
+            dryRun,
+            maxFileBytes: options.maxFileBytes ?? 2 ** 31,
+            emit,
+            ...(signal ? { signal } : {}),
+            ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
+          }),
+        ),
       );
     } catch (error) {
       if (options.signal?.aborted) {
