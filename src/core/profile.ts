@@ -12,7 +12,7 @@ import { validatePointCloud, validateQ, validateScale } from "./validate.js";
 
 const now = (): number => globalThis.performance.now();
 
-interface Prepared {
+export interface Prepared {
   readonly ctx: DistanceContext;
   readonly metric: DistanceMetric;
   readonly keptIndices: Int32Array;
@@ -60,13 +60,23 @@ function checkOptions(options: ProfileOptions): void {
   }
 }
 
-/**
- * The magnitude profile of a point cloud: de-duplicate, distances once, t_conv(q) (always, even when
- * tMax pins T), grid on [0, T] with T = tMax ?? t_conv, magnitude and PMag at every scale with the
- * solver recorded, MagArea (raw and /T), dimension profile and its maximum, and timings.
- * With one distinct point Mag ≡ 1, tConv is null and T = tMax ?? 1.
- */
-export function computeProfile(points: PointCloud, options: ProfileOptions = {}): MagnitudeProfile {
+/** Everything computeProfile knows before the grid is evaluated. */
+export interface ProfilePlan {
+  readonly points: PointCloud;
+  readonly options: ProfileOptions;
+  readonly engine: MagnitudeEngine;
+  readonly prep: Prepared;
+  readonly q: number;
+  readonly tConv: number | null;
+  readonly tConvInfo?: SolveInfo;
+  readonly tConvError?: string;
+  readonly T: number;
+  readonly scales: Float64Array;
+  readonly started: number;
+}
+
+/** First half of computeProfile: validate, de-duplicate, distances, t_conv, the grid on [0, T]. */
+export function planProfile(points: PointCloud, options: ProfileOptions = {}): ProfilePlan {
   checkOptions(options);
   const started = now();
   const q = options.q ?? 0.95;
@@ -79,7 +89,7 @@ export function computeProfile(points: PointCloud, options: ProfileOptions = {})
   let tConv: number | null = null;
   let tConvInfo: SolveInfo | undefined;
   let tConvError: string | undefined;
-  let t0 = now();
+  const t0 = now();
   if (ctx.n > 1) {
     try {
       const r = engine.tConv(ctx, q, options.tConvRtol ?? 1e-10);
@@ -97,28 +107,48 @@ export function computeProfile(points: PointCloud, options: ProfileOptions = {})
     throw new NumericalError("interval-degenerate", `evaluation interval end T = ${T}; pass tMax`);
   }
   const scales = makeGrid(gridKind, T, nScales);
-  t0 = now();
-  const wantWeights = options.weights ?? false;
-  const results: MagnitudeAtScale[] = engine.evaluateScales(ctx, scales, { weights: wantWeights });
-  timingsMs.grid = now() - t0;
-
-  const magnitude = Float64Array.from(results, (r) => r.magnitude);
-  const positiveMagnitude = Float64Array.from(results, (r) => r.positiveMagnitude);
-  const dim = dimensionProfile(scales, magnitude);
-  timingsMs.total = now() - started;
-
-  const profile: MagnitudeProfile = {
-    n: points.n,
-    nDistinct: ctx.n,
-    duplicatesRemoved: prep.duplicatesRemoved,
-    d: points.d,
-    metric: prep.metric,
+  return {
+    points,
+    options,
+    engine,
+    prep,
     q,
     tConv,
     ...(tConvInfo ? { tConvInfo } : {}),
     ...(tConvError ? { tConvError } : {}),
     T,
-    grid: gridKind,
+    scales,
+    started,
+  };
+}
+
+/** Second half of computeProfile: the summaries from the magnitude at every grid scale. */
+export function finishProfile(
+  plan: ProfilePlan,
+  results: MagnitudeAtScale[],
+  gridMs: number,
+): MagnitudeProfile {
+  const { points, prep, scales } = plan;
+  const timingsMs = prep.timingsMs;
+  timingsMs.grid = gridMs;
+  const wantWeights = plan.options.weights ?? false;
+  const magnitude = Float64Array.from(results, (r) => r.magnitude);
+  const positiveMagnitude = Float64Array.from(results, (r) => r.positiveMagnitude);
+  const dim = dimensionProfile(scales, magnitude);
+  timingsMs.total = now() - plan.started;
+
+  const profile: MagnitudeProfile = {
+    n: points.n,
+    nDistinct: prep.ctx.n,
+    duplicatesRemoved: prep.duplicatesRemoved,
+    d: points.d,
+    metric: prep.metric,
+    q: plan.q,
+    tConv: plan.tConv,
+    ...(plan.tConvInfo ? { tConvInfo: plan.tConvInfo } : {}),
+    ...(plan.tConvError ? { tConvError: plan.tConvError } : {}),
+    T: plan.T,
+    grid: plan.options.grid ?? "linear",
     scales,
     magnitude,
     positiveMagnitude,
@@ -132,6 +162,23 @@ export function computeProfile(points: PointCloud, options: ProfileOptions = {})
     timingsMs,
   };
   return profile;
+}
+
+/**
+ * The magnitude profile of a point cloud: de-duplicate, distances once, t_conv(q) (always, even when
+ * tMax pins T), grid on [0, T] with T = tMax ?? t_conv, magnitude and PMag at every scale with the
+ * solver recorded, MagArea (raw and /T), dimension profile and its maximum, and timings.
+ * With one distinct point Mag ≡ 1, tConv is null and T = tMax ?? 1.
+ * (planProfile + the engine's evaluateScales + finishProfile; src/sync/pool.ts splits the middle
+ * step across worker threads.)
+ */
+export function computeProfile(points: PointCloud, options: ProfileOptions = {}): MagnitudeProfile {
+  const plan = planProfile(points, options);
+  const t0 = now();
+  const results = plan.engine.evaluateScales(plan.prep.ctx, plan.scales, {
+    weights: options.weights ?? false,
+  });
+  return finishProfile(plan, results, now() - t0);
 }
 
 export interface MagnitudeOptions {

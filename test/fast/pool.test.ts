@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { computeProfile } from "../../src/core/index.js";
-import { ProfilePool } from "../../src/sync/pool.js";
+import { ProfilePool, splitBounds } from "../../src/sync/pool.js";
 
 function lcgCloud(n: number, d: number, seed: number) {
   let x = seed;
@@ -39,5 +39,37 @@ describe("ProfilePool (piscina; runs the built worker from dist/)", () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it("splits one cloud's grid across the calling thread and a worker: exact mode identical, fast within bounds", async () => {
+    const pool = new ProfilePool({ threads: 1 });
+    try {
+      const pc = lcgCloud(400, 5, 3);
+      const exactSplit = await pool.profileSplit(pc, { mode: "exact" });
+      const exact = computeProfile(pc, { mode: "exact" });
+      expect(exactSplit.tConv).toBe(exact.tConv);
+      expect(Array.from(exactSplit.magnitude)).toEqual(Array.from(exact.magnitude));
+      expect(exactSplit.magAreaScaled).toBe(exact.magAreaScaled);
+      const fastSplit = await pool.profileSplit(pc, { mode: "fast" });
+      expect(fastSplit.magnitude.length).toBe(30);
+      for (let k = 0; k < 30; k++) {
+        const err = Math.abs(fastSplit.magnitude[k] - exact.magnitude[k]);
+        const bound = fastSplit.solveInfo[k].errorBound ?? 0;
+        expect(err <= 1e-9 * exact.magnitude[k] || err <= bound).toBe(true);
+      }
+      expect(Math.abs(fastSplit.magnitudeDimension - exact.magnitudeDimension)).toBeLessThan(1e-9);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("splitBounds: contiguous, non-empty ranges, the first (small t) the shortest", () => {
+    expect(splitBounds(30, 2)).toEqual([0, 10, 30]);
+    const b = splitBounds(30, 4);
+    expect(b[0]).toBe(0);
+    expect(b[4]).toBe(30);
+    for (let i = 0; i < 4; i++) expect(b[i + 1]).toBeGreaterThan(b[i]);
+    expect(b[1] - b[0]).toBeLessThan(b[4] - b[3]);
+    expect(splitBounds(4, 4)).toEqual([0, 1, 2, 3, 4]);
   });
 });

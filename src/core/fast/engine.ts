@@ -69,6 +69,51 @@ function toResult(ws: FastWorkspace, sol: ScaleSolution, weights: boolean): Magn
 }
 
 /**
+ * Scales[from..to) of a grid (ascending), as evaluateScales would compute them: the parallel profile
+ * hands contiguous ranges to workers (warm starts and the Hadamard recurrence need contiguity; a range
+ * starting past scale 1 pays one exp for its first Z). The whole grid is passed so that a linear grid
+ * is recognised.
+ */
+export function evaluateScaleRange(
+  ctx: DistanceContext,
+  scales: Float64Array,
+  from: number,
+  to: number,
+  options: { weights: boolean },
+): MagnitudeAtScale[] {
+  if (ctx.n === 1 || options.weights) {
+    return exactEngine.evaluateScales(ctx, scales.subarray(from, to), options);
+  }
+  const ws = workspaceFor(ctx);
+  const h = linearStep(scales);
+  if (h !== null) ws.loadStep(h);
+  const solver = new GridSolver(ws);
+  let haveWarmStart = false;
+  let zIsPrevious = false; // Z holds the previous grid scale (the recurrence may continue)
+  const out: MagnitudeAtScale[] = [];
+  for (let k = from; k < to; k++) {
+    const t = scales[k];
+    if (t === 0) {
+      out.push(exactEngine.evaluate(ctx, 0, options));
+      continue;
+    }
+    if (h !== null && k === 1) ws.loadFromStep(t);
+    else if (h !== null && zIsPrevious) ws.advance(t);
+    else ws.loadScale(t);
+    zIsPrevious = true;
+    const sol = solver.solve(haveWarmStart);
+    if (sol === null) {
+      out.push(exactEngine.evaluate(ctx, t, options));
+      haveWarmStart = false;
+      continue;
+    }
+    haveWarmStart = true;
+    out.push(toResult(ws, sol, options.weights));
+  }
+  return out;
+}
+
+/**
  * The "fast" engine: WebAssembly SIMD kernels (TypeScript fallback), approximated t_conv
  * (Cauchy–Schwarz bracket + Newton with CG probes), CG with warm starts where it is cheaper than a
  * factorisation and dense Cholesky elsewhere, linear grids by the Hadamard recurrence. Every value
@@ -93,35 +138,7 @@ export const fastEngine: MagnitudeEngine & {
     return sol === null ? exactEngine.evaluate(ctx, t, options) : toResult(ws, sol, options.weights);
   },
   evaluateScales(ctx, scales, options) {
-    if (ctx.n === 1 || options.weights) return exactEngine.evaluateScales(ctx, scales, options);
-    const ws = workspaceFor(ctx);
-    const h = linearStep(scales);
-    if (h !== null) ws.loadStep(h);
-    const solver = new GridSolver(ws);
-    let haveWarmStart = false;
-    const out: MagnitudeAtScale[] = [];
-    for (let k = 0; k < scales.length; k++) {
-      const t = scales[k];
-      if (t === 0) {
-        out.push(exactEngine.evaluate(ctx, 0, options));
-        continue;
-      }
-      if (h !== null) {
-        if (k === 1) ws.loadFromStep(t);
-        else ws.advance(t);
-      } else {
-        ws.loadScale(t);
-      }
-      const sol = solver.solve(haveWarmStart);
-      if (sol === null) {
-        out.push(exactEngine.evaluate(ctx, t, options));
-        haveWarmStart = false;
-        continue;
-      }
-      haveWarmStart = true;
-      out.push(toResult(ws, sol, options.weights));
-    }
-    return out;
+    return evaluateScaleRange(ctx, scales, 0, scales.length, options);
   },
   tConv(ctx, q, rtol) {
     const ws = workspaceFor(ctx);

@@ -106,7 +106,11 @@ export class FastWorkspace {
     this.k.rowSquaredNorms(this.pCentred, n, d, this.pNorms);
     this.k.distancesLower(this.pCentred, this.pPoints, n, d, this.pNorms, this.pD, RECOMPUTE_BELOW);
     const lower = this.arena.f64(this.pD, n * n);
-    const full = new Float64Array(n * n);
+    // shared memory when the runtime has it: a split profile hands D to worker threads without a copy
+    const full =
+      typeof SharedArrayBuffer === "function"
+        ? new Float64Array(new SharedArrayBuffer(n * n * 8))
+        : new Float64Array(n * n);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < i; j++) {
         const v = lower[i * n + j];
