@@ -139,12 +139,14 @@ export async function writeRunResults(
   const settingsValue = mergeSettings(decodeSettings(tags[SETTINGS_TAG], runId), batch.settings);
   if (settingsValue !== null) tagWrites.push({ key: SETTINGS_TAG, value: settingsValue });
 
-  // 1 + 3. Points not yet stored.
+  // Order matters for crash safety. The metric points are what marks a (layer, step) done, so they
+  // go last: tags (references, settings) → charts, curves table, loggedArtifacts → metrics. A crash
+  // before the metrics leaves the steps undone; the next sync recomputes them (same values) and
+  // uploads the charts again, so the charts can never be left behind the metrics.
   const plan = await planMetrics(client, run, batch.results, signal);
   for (const chunk of chunkTags(tagWrites)) await client.logBatch({ run_id: runId, tags: chunk }, signal);
-  for (const chunk of chunkSteps(plan.steps)) await sendMetrics(client, runId, chunk, signal);
 
-  // 4. Artifacts.
+  // Artifacts.
   let filesWritten = 0;
   const table = encodeCurvesTable(batch.allResults);
   if (options.artifacts !== "off" && (batch.charts.length > 0 || table !== null)) {
@@ -190,7 +192,10 @@ export async function writeRunResults(
     }
   }
 
-  // 5. Read back.
+  // Points not yet stored (the commit point).
+  for (const chunk of chunkSteps(plan.steps)) await sendMetrics(client, runId, chunk, signal);
+
+  // Read back.
   await verifyWritten(client, runId, plan.steps, tagWrites, signal);
   const metricsWritten = plan.steps.reduce((n, s) => n + s.points.length, 0);
   return { metricsWritten, filesWritten, skippedExisting: plan.skipped };

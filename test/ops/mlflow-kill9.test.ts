@@ -119,13 +119,10 @@ describe("kill -9 during a sync against MLflow", () => {
     console.log(`runs whose charts stayed missing after healing: ${chartsMissing.join(", ") || "none"}`);
   });
 
-  // KNOWN BUG (adapters/mlflow/write.ts, not this suite's code): metrics — which readState treats as
-  // "done" — are written before the charts, curves table and mlflow.loggedArtifacts tag. A process
-  // killed between the last log-batch and the uploads leaves a run whose next sync is "unchanged",
-  // so its charts never appear (until a new step arrives). Fix: upload charts/table first, metrics
-  // last (the metrics are the commit marker). This test asserts the bug and fails once it is fixed:
-  // then turn it into a plain `it`.
-  it.fails("kill -9 right after the last log-batch was stored: the next sync restores the charts", async () => {
+  // Regression: metrics (what readState treats as "done") used to be written before the charts,
+  // curves table and mlflow.loggedArtifacts tag, so a kill between them left charts missing for good.
+  // The adapter now writes metrics last.
+  it("kill -9 right after the last log-batch was stored: the next sync restores the charts", async () => {
     const s = await server();
     const proxy = new KillProxy(s.url);
     await proxy.start();
