@@ -49,44 +49,61 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
   const dryRun = options.dryRun === true || adapter.writeResults === undefined;
   const outcomes: RunOutcome[] = [];
   let stoppedEarly: string | null = null;
-  for await (const run of adapter.listRuns(options.runFilter, options.signal)) {
-    if (options.stopSignal?.aborted) {
-      stoppedEarly = String(options.stopSignal.reason ?? "stopped");
-      emit({ type: "stopped", reason: stoppedEarly });
-      break;
-    }
-    if (options.acceptRun && !options.acceptRun(run.id)) continue;
-    const deferred = dryRun ? null : (adapter.deferReason?.(run) ?? null);
-    if (deferred !== null) {
-      emit({ type: "run-deferred", run: run.id, reason: deferred });
-      outcomes.push({ run: run.id, status: "deferred", stepsComputed: 0, stepsWritten: 0, failures: 0 });
-      continue;
-    }
-    try {
-      const leaseOptions = { dryRun, emit, settings: options.lease, signal: options.signal };
-      outcomes.push(
-        await withRunLease(adapter, run, leaseOptions, (leased, signal) =>
-          syncRun(leased, run, {
-            settings: options.settings,
-            settingsRecord: options.settingsRecord,
-            filter: options.stepFilter ?? {},
-            dryRun,
-            maxFileBytes: options.maxFileBytes ?? 2 ** 31,
-            emit,
-            ...(signal ? { signal } : {}),
-            ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
-          }),
-        ),
-      );
-    } catch (error) {
-      if (options.signal?.aborted) {
-        stoppedEarly = String(options.signal.reason ?? "aborted");
+  try {
+    for await (const run of adapter.listRuns(options.runFilter, options.signal)) {
+      if (options.stopSignal?.aborted) {
+        stoppedEarly = String(options.stopSignal.reason ?? "stopped");
         emit({ type: "stopped", reason: stoppedEarly });
         break;
       }
-      emit({ type: "run-failed", run: run.id, ...errorCode(error) });
-      outcomes.push({ run: run.id, status: "failed", stepsComputed: 0, stepsWritten: 0, failures: 1 });
+      if (options.acceptRun && !options.acceptRun(run.id)) continue;
+      const deferred = dryRun ? null : (adapter.deferReason?.(run) ?? null);
+      if (deferred !== null) {
+        emit({ type: "run-deferred", run: run.id, reason: deferred });
+        outcomes.push({ run: run.id, status: "deferred", stepsComputed: 0, stepsWritten: 0, failures: 0 });
+        continue;
+      }
+      try {
+        const leaseOptions = { dryRun, emit, settings: options.lease, signal: options.signal };
+        outcomes.push(
+          await withRunLease(adapter, run, leaseOptions, (leased, signal) =>
+            syncRun(leased, run, {
+              settings: options.settings,
+              settingsRecord: options.settingsRecord,
+              filter: options.stepFilter ?? {},
+              dryRun,
+              maxFileBytes: options.maxFileBytes ?? 2 ** 31,
+              emit,
+              ...(signal ? { signal } : {}),
+              ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
+            }),
+          ),
+        );
+      } catch (error) {
+        if (options.signal?.aborted) {
+          // Interrupted mid-run: what it wrote is consistent (idempotent writes); the rest waits for the
+          // next sync. It counts as failed so the exit code tells a monitor the job did not finish.
+          stoppedEarly = String(options.signal.reason ?? "aborted");
+          emit({
+            type: "run-failed",
+            run: run.id,
+            code: "ABORTED",
+            message: `interrupted (${stoppedEarly}); the next sync completes this run`,
+          });
+          outcomes.push({ run: run.id, status: "failed", stepsComputed: 0, stepsWritten: 0, failures: 1 });
+          emit({ type: "stopped", reason: stoppedEarly });
+          break;
+        }
+        emit({ type: "run-failed", run: run.id, ...errorCode(error) });
+        outcomes.push({ run: run.id, status: "failed", stepsComputed: 0, stepsWritten: 0, failures: 1 });
+      }
     }
+  } catch (error) {
+    // Listing the runs was cut by the hard abort: report what was done; any other listing failure
+    // (auth, tracker down) propagates to the CLI, which maps it to its exit code.
+    if (!options.signal?.aborted) throw error;
+    stoppedEarly = String(options.signal.reason ?? "aborted");
+    emit({ type: "stopped", reason: stoppedEarly });
   }
   if (stoppedEarly === null && options.stopSignal?.aborted) {
     // The deadline or SIGTERM came during the last run: it wrote what it had computed.

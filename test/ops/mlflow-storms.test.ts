@@ -172,14 +172,10 @@ describe("tracker faults during a sync (CLI child process)", () => {
     expect(metricPoints(server)).toHaveLength(3 * POINTS_PER_RUN);
   });
 
-  // KNOWN BUG (src/cli/commands/sync.ts, not this suite's code): --max-duration and SIGTERM only set
-  // the soft stopSignal; no hard `signal` reaches the adapters, so a request already retrying keeps
-  // going for its whole retry budget (up to 5 retries × Retry-After ≤ 60 s, or 6 × the 30 s
-  // per-request timeout for a stalled server). Measured: --max-duration 3s with Retry-After: 2 ended
-  // after 10.6 s. Fix: pass syncRuns a `signal` that aborts at the deadline (+ a short grace) and on
-  // a second SIGTERM; aborting mid-write is safe because writes are read-before-write idempotent.
-  // This test fails once that is fixed: then turn it into a plain `it`.
-  it.fails("--max-duration shorter than a retry storm: the job still ends by the deadline (+1.5 s grace)", async () => {
+  // Regression: --max-duration used to stop only at file boundaries, so a request already retrying
+  // ran its whole retry budget (measured: --max-duration 3s with Retry-After: 2 ended after 10.6 s).
+  // The CLI now hard-aborts a grace period (10 % of the deadline, ≥ 100 ms) after the soft stop.
+  it("--max-duration shorter than a retry storm: the job still ends by the deadline (+1.5 s grace)", async () => {
     const { server, proxy } = await setup();
     server.faults.push(...storm(LOG_BATCH, [429, 429, 429, 429, 429, 429], 2, { "Retry-After": "1" }));
     const result = await startCli(

@@ -76,10 +76,15 @@ export async function runSync(
     else ctx.stderr(`magtrack ${command}: ${message}\n`);
     return EXIT_OK;
   }
+  // Soft stop at the deadline or SIGTERM: no new file is started, what is computed is written.
+  // Hard abort a grace period later: a request still retrying (Retry-After storms, a stalled server)
+  // is cancelled, so the job ends close to its deadline. Aborting mid-write is safe: every write is
+  // read-before-write idempotent and the next sync completes the run.
   const stopSignal =
     deadline === null
       ? ctx.signal
       : AbortSignal.any([ctx.signal, timeoutSignal(deadline, `--max-duration ${args.maxDuration} reached`)]);
+  const abortSignal = afterGrace(stopSignal, deadline === null ? SIGTERM_GRACE_MS : graceFor(deadline));
   try {
     const summary = await syncRuns({
       adapter,
@@ -91,6 +96,7 @@ export async function runSync(
       maxFileBytes: args.maxFileBytes,
       emit: reporter.emit,
       stopSignal,
+      signal: abortSignal,
       acceptRun: (id) => inShard(id, shard),
     });
     reporter.finish(summary, command);
@@ -99,6 +105,23 @@ export async function runSync(
     if (lock?.acquired) await lock.release();
     await adapter.close?.();
   }
+}
+
+/** After SIGTERM without --max-duration: Kubernetes' default terminationGracePeriodSeconds is 30 s. */
+const SIGTERM_GRACE_MS = 10_000;
+
+/** Grace between the soft stop and the hard abort: 10 % of the deadline, within [100 ms, 10 s]. */
+export function graceFor(deadlineMs: number): number {
+  return Math.min(10_000, Math.max(100, 0.1 * deadlineMs));
+}
+
+/** A signal that aborts `ms` after `signal` does, with the same reason. */
+function afterGrace(signal: AbortSignal, ms: number): AbortSignal {
+  const controller = new AbortController();
+  const fire = () => setTimeout(() => controller.abort(signal.reason), ms).unref();
+  if (signal.aborted) fire();
+  else signal.addEventListener("abort", fire, { once: true });
+  return controller.signal;
 }
 
 /** Like AbortSignal.timeout, with a readable reason and without keeping the process alive. */
