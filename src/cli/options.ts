@@ -36,7 +36,8 @@ export function withComputeOptions<T>(y: Argv<T>) {
     .option("mode", {
       choices: ["exact", "fast"] as const,
       default: DEFAULT_SETTINGS.mode,
-      describe: "solver strategy",
+      describe:
+        "solver strategy: fast (CG / f32-preconditioned CG with stated error bounds, wasm SIMD) or exact (one dense factorisation per scale)",
     })
     .option("max-file-bytes", {
       type: "number",

@@ -83,7 +83,7 @@ export class ProfilePool {
     const parts = Math.min(this.threads + 1, Math.floor(m / 2));
     const t0 = performance.now();
     const weights = options.weights ?? false;
-    const mode = options.mode ?? (DEFAULT_MODE as "exact" | "fast");
+    const mode = options.mode ?? DEFAULT_MODE;
     if (ctx.n < 2 || parts < 2) {
       const all = evaluateRange({
         D: ctx.D,

@@ -23,7 +23,7 @@ export const DEFAULT_SETTINGS: ComputeSettings = {
   grid: "linear",
   metric: "euclidean",
   maxPoints: 1000,
-  mode: "exact",
+  mode: "fast",
 };
 
 /** Settings as flat string key/values, stored once per run (tags, config) so results can be interpreted. */

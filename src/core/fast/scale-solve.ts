@@ -82,19 +82,21 @@ function pcgSolution(pcg: PcgOutcome, factorisations: number): ScaleSolution {
   };
 }
 
-/** Plain CG from ws.x; null when not accepted. `lower`: gershgorinLower(ws) of the loaded Z. */
-function tryCg(
-  ws: FastWorkspace,
-  maxIter: number,
-  lower: number,
-): { sol: ScaleSolution | null; pd: boolean } {
+/**
+ * Plain CG from ws.x; null when not accepted, and then ws.x is restored (the next method starts from
+ * the same warm start, not from a failed iterate). `lower`: gershgorinLower(ws) of the loaded Z.
+ */
+function tryCg(ws: FastWorkspace, maxIter: number, lower: number): { sol: ScaleSolution | null } {
+  const start = ws.x.slice();
   const cg = conjugateGradient(ws, {
     maxIter,
     relTol: REL_TOL,
     gershgorinLower: lower,
     acceptRel: ACCEPT_REL,
   });
-  return { sol: cg.converged ? cgSolution(cg) : null, pd: cg.positiveDefinite };
+  if (cg.converged) return { sol: cgSolution(cg) };
+  ws.x.set(start);
+  return { sol: null };
 }
 
 /** PCG with the f32 factor in ws.F (ws.rowSums must hold the row sums of Z). */
@@ -112,11 +114,13 @@ function tryPcg(ws: FastWorkspace, maxIter: number, factorisations: number): Sca
  * On return ws.x holds the weights.
  */
 export function solveLoadedScale(ws: FastWorkspace, maxIter: number): ScaleSolution | null {
+  const identity = identitySolution(ws);
+  if (identity !== null) return identity;
   const lower = gershgorinLower(ws);
   if (maxIter > 0) {
     const cg = tryCg(ws, maxIter, lower);
     if (cg.sol !== null) return cg.sol;
-    if (!cg.pd) return null;
+    // pᵀZp ≤ 0 may be rounding at tiny t: the factorisations below decide positive definiteness
   }
   if (factorPreconditioner(ws)) {
     const sol = tryPcg(ws, 20, 1);
@@ -139,6 +143,7 @@ export function solveLoadedScale(ws: FastWorkspace, maxIter: number): ScaleSolut
  */
 export class GridSolver {
   private plainWins = false;
+  private first = true;
   private lastPcgIterations = Number.NaN;
   private readonly unitsPerFactor: number;
 
@@ -150,6 +155,8 @@ export class GridSolver {
   /** Solve for the Z loaded in ws; `warm`: ws.x holds the previous scale's weights (else 1/(Z·1)). */
   solve(warm: boolean): ScaleSolution | null {
     const ws = this.ws;
+    const identity = identitySolution(ws);
+    if (identity !== null) return identity;
     const factorUnitsNow = this.unitsPerFactor + 3 * PCG_ITERATION_UNITS;
     const haveFactor = !Number.isNaN(ws.factorScale);
     // plain CG first when it has already won, when Gershgorin proves Z well conditioned, or when the
@@ -159,16 +166,25 @@ export class GridSolver {
     if (!warm) for (let i = 0; i < ws.n; i++) ws.x[i] = 1 / ws.rowSums[i];
     const pcgEstimate = haveFactor ? (this.lastPcgIterations + 2) * PCG_ITERATION_UNITS : factorUnitsNow;
     const kappaIters = lower > 0 ? 14 * Math.sqrt(maxRow(ws) / lower) : Number.POSITIVE_INFINITY;
+    // (first scale: no history yet; a failed try costs ≥ 6 mat-vecs, against ≥ 20 for a factor)
     const tryPlain =
-      this.plainWins || kappaIters <= pcgEstimate || (haveFactor && this.lastPcgIterations >= 4);
+      this.plainWins ||
+      this.first ||
+      kappaIters <= pcgEstimate ||
+      (haveFactor && this.lastPcgIterations >= 4);
+    // a first try (no history) gets a quarter of a factorisation's cost: enough where CG is the cheap
+    // route (a range that starts at mid t), little waste at the smallest t
+    const budget = this.plainWins
+      ? iterationBudget(ws.n)
+      : Math.max(8, Math.ceil(this.first && kappaIters > pcgEstimate ? pcgEstimate / 4 : pcgEstimate));
+    this.first = false;
     if (tryPlain) {
-      const budget = this.plainWins ? iterationBudget(ws.n) : Math.max(8, Math.ceil(pcgEstimate));
       const cg = tryCg(ws, budget, lower);
       if (cg.sol !== null) {
         this.plainWins = true;
         return cg.sol;
       }
-      if (!cg.pd) return null;
+      // pᵀZp ≤ 0 may be rounding at tiny t: the factorisations below decide positive definiteness
     }
     if (haveFactor) {
       // a stale factor is worth at most what a fresh one costs
@@ -188,6 +204,16 @@ export class GridSolver {
     ws.factorScale = Number.NaN;
     return denseCholesky(ws);
   }
+}
+
+/**
+ * Every off-diagonal entry of Z flushed to 0 (their sum is exactly 0): Z = I, w = 1, Mag = n exactly
+ * (as the exact engine returns; the flushed entries are < 1e-20 each).
+ */
+function identitySolution(ws: FastWorkspace): ScaleSolution | null {
+  if (ws.zLowerSum !== 0) return null;
+  ws.x.fill(1);
+  return { magnitude: ws.n, positiveMagnitude: ws.n, info: { solver: "closed-form", errorBound: 0 } };
 }
 
 function maxRow(ws: FastWorkspace): number {
