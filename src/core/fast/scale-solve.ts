@@ -144,16 +144,56 @@ export function solveLoadedScale(ws: FastWorkspace, maxIter: number): ScaleSolut
 export class GridSolver {
   private plainWins = false;
   private first = true;
+  /** Weights at the scale before the last solved one, and the two scales (linear extrapolation). */
+  private older: Float64Array;
+  private scratch: Float64Array;
+  private olderT = Number.NaN;
+  private lastT = Number.NaN;
   private lastPcgIterations = Number.NaN;
   private readonly unitsPerFactor: number;
 
   constructor(private readonly ws: FastWorkspace) {
     this.unitsPerFactor = factorUnits(ws.n);
+    this.older = new Float64Array(ws.n);
+    this.scratch = new Float64Array(ws.n);
     ws.factorScale = Number.NaN;
   }
 
-  /** Solve for the Z loaded in ws; `warm`: ws.x holds the previous scale's weights (else 1/(Z·1)). */
+  /**
+   * Solve for the Z loaded in ws; `warm`: ws.x holds the previous grid scale's weights (else the
+   * start is 1/(Z·1)). A warm start is extrapolated linearly in t from the two previous scales,
+   * x ← x₁ + (t − t₁)/(t₁ − t₀)·(x₁ − x₀).
+   */
   solve(warm: boolean): ScaleSolution | null {
+    const ws = this.ws;
+    const t = ws.zScale;
+    const chained = warm && !Number.isNaN(this.lastT);
+    if (chained) {
+      this.scratch.set(ws.x);
+      if (this.olderT < this.lastT && this.lastT < t) {
+        const s = (t - this.lastT) / (this.lastT - this.olderT);
+        const x = ws.x;
+        const x0 = this.older;
+        for (let i = 0; i < ws.n; i++) x[i] += s * (x[i] - x0[i]);
+      }
+    }
+    const sol = this.solveOnce(warm);
+    if (sol === null) {
+      this.olderT = Number.NaN;
+      this.lastT = Number.NaN;
+      return null;
+    }
+    if (chained) {
+      const keep = this.older;
+      this.older = this.scratch;
+      this.scratch = keep;
+      this.olderT = this.lastT;
+    } else this.olderT = Number.NaN;
+    this.lastT = t;
+    return sol;
+  }
+
+  private solveOnce(warm: boolean): ScaleSolution | null {
     const ws = this.ws;
     const identity = identitySolution(ws);
     if (identity !== null) return identity;
@@ -172,11 +212,11 @@ export class GridSolver {
       this.first ||
       kappaIters <= pcgEstimate ||
       (haveFactor && this.lastPcgIterations >= 4);
-    // a first try (no history) gets a quarter of a factorisation's cost: enough where CG is the cheap
+    // a first try (no history) gets half of a factorisation's cost: enough where CG is the cheap
     // route (a range that starts at mid t), little waste at the smallest t
     const budget = this.plainWins
       ? iterationBudget(ws.n)
-      : Math.max(8, Math.ceil(this.first && kappaIters > pcgEstimate ? pcgEstimate / 4 : pcgEstimate));
+      : Math.max(8, Math.ceil(this.first && kappaIters > pcgEstimate ? pcgEstimate / 2 : pcgEstimate));
     this.first = false;
     if (tryPlain) {
       const cg = tryCg(ws, budget, lower);
