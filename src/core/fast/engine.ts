@@ -9,7 +9,7 @@ import {
   type ScaleSolution,
   solveLoadedScale,
 } from "./scale-solve.js";
-import { lowerTriangleStats } from "./select.js";
+import { sampledLowerTriangleStats } from "./select.js";
 import { fastTConv } from "./tconv-fast.js";
 import { FastWorkspace } from "./workspace.js";
 
@@ -29,7 +29,10 @@ function workspaceFor(ctx: DistanceContext): FastWorkspace {
   return ws;
 }
 
-/** Euclidean distances in wasm SIMD and their statistics; null for other metrics (the core computes those). */
+/**
+ * Euclidean distances in wasm SIMD and their statistics (median from a sample: it only seeds the t_conv
+ * bracket); null for other metrics (the core computes those).
+ */
 export function fastDistances(
   points: PointCloud,
   metric: DistanceMetric,
@@ -38,7 +41,7 @@ export function fastDistances(
   const ws = new FastWorkspace(points.n, points.d);
   const D = ws.computeDistances(points.data);
   workspaces.set(D, ws);
-  return { D, stats: lowerTriangleStats(D, points.n) };
+  return { D, stats: sampledLowerTriangleStats(D, points.n) };
 }
 
 /** scales = linspace(0, T, m) up to rounding: then Z at step k is Z_1 ∘ … ∘ Z_1 (no exp). */

@@ -64,3 +64,40 @@ export function lowerTriangleStats(D: Float64Array, n: number): { min: number; m
   }
   return { min, median, max };
 }
+
+/** Pairs sampled by sampledLowerTriangleStats (the exact selection runs below this many pairs). */
+export const MEDIAN_SAMPLE = 65536;
+
+/**
+ * As lowerTriangleStats, but the median from an evenly strided sample of MEDIAN_SAMPLE pairs when the
+ * triangle is larger (min and max stay exact). The fast engine uses the median only as the seed
+ * t0 = 1/median of its t_conv bracket, which the Cauchy–Schwarz search widens or narrows anyway; the
+ * exact selection costs ~40 ms at n = 2000 and ~160 ms at n = 4000, the sample ~1 ms.
+ */
+export function sampledLowerTriangleStats(
+  D: Float64Array,
+  n: number,
+): { min: number; median: number; max: number } {
+  const m = (n * (n - 1)) / 2;
+  if (m <= MEDIAN_SAMPLE) return lowerTriangleStats(D, n);
+  const stride = m / MEDIAN_SAMPLE;
+  const sample = new Float64Array(MEDIAN_SAMPLE);
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let at = 0;
+  let next = 0; // index (in lower-triangle order) of the next pair to sample
+  let k = 0;
+  for (let i = 1; i < n; i++) {
+    const row = i * n;
+    for (let j = 0; j < i; j++, k++) {
+      const v = D[row + j];
+      if (v > 0 && v < min) min = v;
+      if (v > max) max = v;
+      if (k >= next && at < MEDIAN_SAMPLE) {
+        sample[at++] = v;
+        next = Math.floor(at * stride);
+      }
+    }
+  }
+  return { min, median: selectKth(sample.subarray(0, at), at >> 1), max };
+}
