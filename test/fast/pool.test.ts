@@ -64,7 +64,7 @@ describe("ProfilePool (piscina; runs the built worker from dist/)", () => {
   });
 
   it("splitBounds: contiguous, non-empty ranges, the first (small t) the shortest", () => {
-    expect(splitBounds(30, 2)).toEqual([0, 10, 30]);
+    expect(splitBounds(30, 2)).toEqual([0, 9, 30]);
     const b = splitBounds(30, 4);
     expect(b[0]).toBe(0);
     expect(b[4]).toBe(30);
