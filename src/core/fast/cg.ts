@@ -26,7 +26,8 @@ export interface CgOutcome {
  * So the corrected value m = 1ᵀx + xᵀr is a lower bound and |Mag − m| ≤ ‖r‖²/λ_min: quadratic in the
  * residual. λ_min is bounded below by Gershgorin, λ_min ≥ 1 − max_i Σ_{j≠i} Z_ij (rigorous, useful
  * near t_conv where Z ≈ I); where that bound is not positive we use the smallest Ritz value of the
- * CG tridiagonal (an estimate: it approaches λ_min from above) and say so. Rounding in forming r and
+ * CG tridiagonal (an estimate: it approaches λ_min from above), capped by 1 − Z_ij of the closest pair
+ * (λ_min cannot exceed it, by interlacing; the cap matters for near-duplicate points), and say so. Rounding in forming r and
  * the sums, and the entries flushed to 0, are added to the bound.
  * Stops when the bound is below relTol·m, or after maxIter iterations (converged = false).
  */
@@ -56,6 +57,8 @@ export function conjugateGradient(
   const rr0 = rr;
   let lastTarget = opts.relTol;
   const rigorous = opts.gershgorinLower > 0;
+  // the Ritz value approaches λ_min from above; λ_min ≤ 1 − Z_ij of the closest pair (interlacing)
+  const cap = ws.lambdaMinCap();
   let lambda = rigorous ? opts.gershgorinLower : Number.NaN;
   let iterations = 0;
   let converged = false;
@@ -69,7 +72,7 @@ export function conjugateGradient(
     if (!rigorous) {
       // refresh the Ritz estimate when the test could pass (it only shrinks as CG runs)
       if (iterations >= 3 && iterations !== ritzAt) {
-        lambda = smallestRitzValue(alphas, betas);
+        lambda = Math.min(smallestRitzValue(alphas, betas), cap);
         ritzAt = iterations;
       }
       if (!(lambda > 0)) return false;
@@ -128,7 +131,7 @@ export function conjugateGradient(
     sum = t;
   }
   const magnitude = sum + comp + xr;
-  if (!rigorous && alphas.length > 0) lambda = smallestRitzValue(alphas, betas);
+  if (!rigorous && alphas.length > 0) lambda = Math.min(smallestRitzValue(alphas, betas), cap);
   let rowMax = 0;
   for (let i = 0; i < n; i++) rowMax = Math.max(rowMax, ws.rowSums[i]);
   // rounding: |δr_i| ≤ γ (Z|x|)_i, so |xᵀδr| ≤ γ·|x|ᵀZ|x| ≤ γ·rowMax·‖x‖²; ‖δr‖ ≤ γ·rowMax·‖x‖_2·√n

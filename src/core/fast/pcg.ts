@@ -49,8 +49,10 @@ export interface PcgOutcome {
  * Error bound. With r = 1 − Zx, Mag = 1ᵀx + xᵀr + rᵀZ⁻¹r, and for the SPD preconditioner M
  *   rᵀZ⁻¹r ≤ rᵀMr / λ_min(M^½ Z M^½).
  * λ_min of the preconditioned operator is estimated by the smallest Ritz value of the PCG tridiagonal
- * (it approaches λ_min from above), so the bound is an estimate (boundKind "estimate"), quadratic in
- * the residual. Rounding in forming r, in the sums and the flushed entries is added as in cg.ts.
+ * (it approaches λ_min from above), capped by the Rayleigh quotient of the pencil (Z, FFᵀ) at
+ * e_i − e_j for the closest pair (an upper bound on λ_min that the Ritz value can miss when the
+ * right-hand side barely excites that direction, e.g. near-duplicate points), so the bound is an
+ * estimate (boundKind "estimate"), quadratic in the residual. Rounding in forming r, in the sums and the flushed entries is added as in cg.ts.
  * Stops when rᵀMr/λ̃ ≤ relTol·|1ᵀx| after at least 2 iterations (so λ̃ has two Ritz values behind it),
  * or after maxIter iterations (converged = false), or earlier when the convergence rate so far
  * predicts more than maxIter iterations (the caller then refactors or factorises exactly).
@@ -77,6 +79,8 @@ export function preconditionedCg(
   let converged = false;
   let positiveDefinite = rz >= 0;
   let lambda = Number.NaN;
+  // the Ritz value approaches λ_min from above; cap it by a Rayleigh quotient at the closest pair
+  const cap = ws.preconditionedLambdaCap();
   while (positiveDefinite && rz > 0 && iterations < opts.maxIter) {
     k.symvLower64(ws.pZ, n, ws.pP, ws.pQ);
     let pq = 0;
@@ -105,11 +109,7 @@ export function preconditionedCg(
     rz = rzNew;
     iterations++;
     if (iterations >= 2) {
-      lambda = smallestRitzValue(alphas, betas);
-      if (lambda > 0 && rz / lambda <= opts.relTol * Math.max(1, Math.abs(s))) {
-        converged = true;
-        break;
-      }
+      lambda = Math.min(smallestRitzValue(alphas, betas), cap);
       const target = opts.relTol * Math.max(1, Math.abs(s));
       if (lambda > 0 && rz / lambda <= target) {
         converged = true;

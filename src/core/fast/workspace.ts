@@ -39,6 +39,9 @@ export class FastWorkspace {
   readonly rowSums: Float64Array;
   readonly w: Float64Array;
   readonly v32: Float32Array;
+  /** The closest pair of points (i > j; −1 before distances are loaded): caps λ_min estimates. */
+  closestI = -1;
+  closestJ = -1;
   /** Scale whose f32 factor is in F (NaN when none). */
   factorScale = Number.NaN;
   /** Scale currently held in Z (NaN when none). */
@@ -84,11 +87,61 @@ export class FastWorkspace {
     this.w = a.f64(this.pW, n);
     this.v32 = a.f32(this.pV32, n);
     a.f64(this.pOnes, n).fill(1);
+    this.zView = a.f64(this.pZ, n * n);
+    this.fView = a.f32(this.pF, n * n);
+  }
+
+  private readonly zView: Float64Array;
+  private readonly fView: Float32Array;
+
+  /** The closest pair in the lower triangle of D (kernel memory). */
+  private findClosestPair(): void {
+    const { n } = this;
+    const D = this.arena.f64(this.pD, n * n);
+    let best = Number.POSITIVE_INFINITY;
+    for (let i = 1; i < n; i++) {
+      const row = i * n;
+      for (let j = 0; j < i; j++) {
+        const v = D[row + j];
+        if (v < best) {
+          best = v;
+          this.closestI = i;
+          this.closestJ = j;
+        }
+      }
+    }
+  }
+
+  /**
+   * Upper bound on λ_min(Z) for the loaded Z: by interlacing, λ_min(Z) ≤ λ_min of the 2×2 principal
+   * submatrix of the closest pair = 1 − Z_ij. Caps the Ritz estimate, which misses eigenvectors that
+   * the right-hand side barely excites (near-duplicate points: λ_min ≈ t·δ_min). 1 when unknown.
+   */
+  lambdaMinCap(): number {
+    if (this.closestI < 0) return 1;
+    return 1 - this.zView[this.closestI * this.n + this.closestJ];
+  }
+
+  /**
+   * Upper bound on λ_min(FFᵀ)⁻¹Z) for the factor in F: the Rayleigh quotient of the pencil (Z, FFᵀ) at
+   * v = e_i − e_j (closest pair), vᵀZv / ‖Fᵀv‖² = (2 − 2Z_ij) / Σ_k (F_ik − F_jk)².
+   */
+  preconditionedLambdaCap(): number {
+    const { closestI: i, closestJ: j, n } = this;
+    if (i < 0) return Number.POSITIVE_INFINITY;
+    const F = this.fView;
+    let s = 0;
+    for (let k = 0; k <= i; k++) {
+      const e = F[i * n + k] - (k <= j ? F[j * n + k] : 0);
+      s += e * e;
+    }
+    return s > 0 ? (2 - 2 * this.zView[i * n + j]) / s : Number.POSITIVE_INFINITY;
   }
 
   /** Load a full n×n distance matrix (only its lower triangle is used). */
   loadDistances(D: Float64Array): void {
     this.arena.f64(this.pD, this.n * this.n).set(D);
+    this.findClosestPair();
   }
 
   /**
@@ -105,6 +158,7 @@ export class FastWorkspace {
     for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) centred[i * d + c] = points[i * d + c] - mean[c];
     this.k.rowSquaredNorms(this.pCentred, n, d, this.pNorms);
     this.k.distancesLower(this.pCentred, this.pPoints, n, d, this.pNorms, this.pD, RECOMPUTE_BELOW);
+    this.findClosestPair();
     const lower = this.arena.f64(this.pD, n * n);
     // shared memory when the runtime has it: a split profile hands D to worker threads without a copy
     const full =
