@@ -42,7 +42,7 @@ describe("ProfilePool (piscina; runs the built worker from dist/)", () => {
   });
 
   it("splits one cloud's grid across the calling thread and a worker: exact mode identical, fast within bounds", async () => {
-    const pool = new ProfilePool({ threads: 1 });
+    const pool = new ProfilePool({ threads: 1, splitMinPoints: 0 });
     try {
       const pc = lcgCloud(400, 5, 3);
       const exactSplit = await pool.profileSplit(pc, { mode: "exact" });
@@ -58,6 +58,19 @@ describe("ProfilePool (piscina; runs the built worker from dist/)", () => {
         expect(err <= 1e-9 * exact.magnitude[k] || err <= bound).toBe(true);
       }
       expect(Math.abs(fastSplit.magnitudeDimension - exact.magnitudeDimension)).toBeLessThan(1e-9);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("below splitMinPoints (default 1500) a split profile is computed on the calling thread: same values", async () => {
+    const pool = new ProfilePool({ threads: 1 });
+    try {
+      const pc = lcgCloud(300, 4, 8);
+      const split = await pool.profileSplit(pc, { mode: "fast" });
+      const local = computeProfile(pc, { mode: "fast" });
+      expect(Array.from(split.magnitude)).toEqual(Array.from(local.magnitude));
+      expect(split.solveInfo.map((s) => s.iterations)).toEqual(local.solveInfo.map((s) => s.iterations));
     } finally {
       await pool.close();
     }
