@@ -1,5 +1,5 @@
-import { MagtrackError } from "./core/errors.js";
 import type { ActivationFormat } from "./adapter-kit.js";
+import { MagtrackError } from "./core/errors.js";
 
 export interface PatternMatch {
   /** Layer name from {layer}; "" when the pattern has no {layer} (one file per step holding every layer). */

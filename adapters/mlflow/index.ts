@@ -22,8 +22,8 @@ import {
 } from "../../src/adapter-kit.js";
 import { joinArtifactPath, listingPlan, proxyRootOf, walkArtifacts } from "./artifacts.js";
 import { createMlflowClient, type MlflowClient } from "./client.js";
-import { mlflowLease } from "./lease.js";
 import { type MlflowFlags, resolveConnection } from "./config.js";
+import { mlflowLease } from "./lease.js";
 import { buildSearchFilter, matchesRunFilter, runRefOf } from "./runs.js";
 import { readRunState } from "./state.js";
 import type { WireExperiment } from "./wire.js";

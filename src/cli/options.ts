@@ -1,4 +1,5 @@
 /** Options shared by the commands, and their conversion into pipeline settings. */
+import { availableParallelism } from "node:os";
 import type { Argv } from "yargs";
 import type { RunFilter, RunStatus } from "../adapter-kit.js";
 import { MagtrackError } from "../core/errors.js";
@@ -89,10 +90,19 @@ export function withTrackerOptions<T>(y: Argv<T>) {
       default: true,
       describe: "take a lock file so overlapping syncs of the same store on this machine do not both run",
     })
+    .option("workers", {
+      type: "number",
+      default: defaultWorkers(),
+      describe: "threads that compute profiles (1 = in-process); default: all cores, at most 4",
+    })
     .option("lock-file", {
       type: "string",
       describe: "where the lock file goes (default: per store, in the temp dir)",
     });
+}
+
+export function defaultWorkers(): number {
+  return Math.min(4, availableParallelism());
 }
 
 /** "600" (seconds), "90s", "10m", "2h" → milliseconds. */

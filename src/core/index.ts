@@ -1,16 +1,16 @@
 /** Public API of the magnitude core (pure: no I/O). */
 export { magArea, magAreaScaled, magDiff, trapezoid } from "./area.js";
 export { backSubstitution, choleskyInPlace, forwardSubstitution } from "./cholesky.js";
-export { dedupRows, type DedupResult } from "./dedup.js";
+export { type DedupResult, dedupRows } from "./dedup.js";
 export { dimensionProfile, dimensionProfileCentral, magnitudeDimension } from "./dimension.js";
 export { offDiagonalStats, pairwiseDistances } from "./distances.js";
 export type { DistanceContext, MagnitudeEngine } from "./engine.js";
 export { engineFor } from "./engines.js";
 export * from "./errors.js";
 export { linearGrid, logGrid, makeGrid } from "./grid.js";
-export { computeProfile, magnitudeAt, magnitudeFunction, tConvOf, type MagnitudeOptions } from "./profile.js";
+export { computeProfile, type MagnitudeOptions, magnitudeAt, magnitudeFunction, tConvOf } from "./profile.js";
 export { similarityMatrix } from "./similarity.js";
-export { magnitudeAtScale, type MagnitudeAtScale, type SolveOptions } from "./solve.js";
-export { findTConv, Q_ONE_GAP, targetMagnitude, type TConvResult } from "./tconv.js";
+export { type MagnitudeAtScale, magnitudeAtScale, type SolveOptions } from "./solve.js";
+export { findTConv, Q_ONE_GAP, type TConvResult, targetMagnitude } from "./tconv.js";
 export type * from "./types.js";
 export { pointCloudFromRows, validatePointCloud, validateQ, validateScale } from "./validate.js";

@@ -1,10 +1,10 @@
 import { magArea, magAreaScaled } from "./area.js";
 import { dedupRows } from "./dedup.js";
+import { dimensionProfile, magnitudeDimension } from "./dimension.js";
 import { offDiagonalStats, pairwiseDistances } from "./distances.js";
 import type { DistanceContext, MagnitudeEngine } from "./engine.js";
 import { engineFor } from "./engines.js";
 import { InputError, NumericalError } from "./errors.js";
-import { dimensionProfile, magnitudeDimension } from "./dimension.js";
 import { makeGrid } from "./grid.js";
 import type { MagnitudeAtScale } from "./solve.js";
 import type { DistanceMetric, MagnitudeProfile, PointCloud, ProfileOptions, SolveInfo } from "./types.js";

@@ -16,8 +16,8 @@
  */
 import { join } from "node:path";
 import { MagtrackError } from "../core/errors.js";
-import { encodeNpy } from "../io/npy-write.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
+import { encodeNpy } from "../io/npy-write.js";
 import { DEFAULT_TASK_SHAPE, makeTask } from "./task.js";
 import { type EpochMetrics, layerSpecs, type StepRecord, type TrainSettings, trainRun } from "./train.js";
 

@@ -3,8 +3,9 @@
  * {pid, host, started}; a lock whose process is gone (same host) or older than the stale limit is
  * taken over. Several machines: use `concurrencyPolicy: Forbid` and shards (README).
  */
-import { hostname } from "node:os";
+
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { dirname } from "node:path";
 
 export interface LockInfo {

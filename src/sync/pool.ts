@@ -55,7 +55,7 @@ export class ProfilePool {
 
   /** Profile of one cloud; resolves when computed. Waits while the queue is full. */
   async profile(cloud: PointCloud, options: ProfileOptions = {}): Promise<MagnitudeProfile> {
-    await this.room();
+    await this.whenRoom();
     // transfer only a buffer that holds exactly this array (never detach a caller's larger buffer)
     const whole = cloud.data.byteOffset === 0 && cloud.data.byteLength === cloud.data.buffer.byteLength;
     const data = whole ? cloud.data : cloud.data.slice();
@@ -136,7 +136,7 @@ export class ProfilePool {
   }
 
   /** Resolves when the queue has room for one more task. */
-  private async room(): Promise<void> {
+  async whenRoom(): Promise<void> {
     while (this.piscina.queueSize >= this.maxQueue) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
@@ -149,7 +149,7 @@ export class ProfilePool {
   async profileAll(clouds: Iterable<PointCloud>, options: ProfileOptions = {}): Promise<MagnitudeProfile[]> {
     const pending: Promise<MagnitudeProfile>[] = [];
     for (const c of clouds) {
-      await this.room();
+      await this.whenRoom();
       pending.push(this.profile(c, options));
     }
     return Promise.all(pending);

@@ -8,6 +8,7 @@ import { type LeaseSettings, withRunLease } from "./lease.js";
 import type { StepFilter } from "./plan.js";
 import { errorCode, syncRun } from "./run-one.js";
 import type { ComputeSettings } from "./settings.js";
+import type { ProfileComputer } from "./step-result.js";
 
 export interface SyncOptions {
   readonly adapter: TrackerAdapter;
@@ -22,6 +23,8 @@ export interface SyncOptions {
   readonly stopSignal?: AbortSignal;
   /** Hard abort of work in progress. */
   readonly signal?: AbortSignal;
+  /** Where profiles are computed (default in-process); e.g. createPooledComputer(threads). */
+  readonly computer?: ProfileComputer;
   /** Runs to skip (e.g. another shard's); decided before any request for the run is made. */
   readonly acceptRun?: (runId: string) => boolean;
   /** Run-lease settings for adapters that keep leases (src/sync/lease.ts); defaults apply otherwise. */
@@ -76,6 +79,7 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
               emit,
               ...(signal ? { signal } : {}),
               ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
+              ...(options.computer ? { computer: options.computer } : {}),
             }),
           ),
         );

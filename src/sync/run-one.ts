@@ -17,7 +17,7 @@ import type { EventSink, RunOutcome } from "./events.js";
 import { doneKey, type PlannedRead, planRun, type StepFilter } from "./plan.js";
 import { renderRunCharts } from "./render.js";
 import type { ComputeSettings } from "./settings.js";
-import { computeStep, diffToReference } from "./step-result.js";
+import { computeStep, diffToReference, IN_PROCESS, type ProfileComputer } from "./step-result.js";
 
 export interface RunOptions {
   readonly settings: ComputeSettings;
@@ -29,6 +29,8 @@ export interface RunOptions {
   readonly emit: EventSink;
   /** Hard abort: work in progress is dropped (nothing partial is written). */
   readonly signal?: AbortSignal;
+  /** Where profiles are computed (default: in-process, one after another). */
+  readonly computer?: ProfileComputer;
   /** Soft stop (deadline, SIGTERM): no new file is started; what is computed so far is written. */
   readonly stopSignal?: AbortSignal;
 }
@@ -64,6 +66,7 @@ function cloudsOf(parsed: PointCloud | Map<string, PointCloud>, ref: ActivationR
 
 export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOptions): Promise<RunOutcome> {
   const { settings, emit, signal } = opts;
+  const computer = opts.computer ?? IN_PROCESS;
   const state: RunState = await adapter.readState(run, signal);
   const activations = await collect(adapter.listActivations(run, signal));
   const plan = planRun(activations, state, settings, opts.filter);
@@ -117,22 +120,52 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
     return cloudsOf(parsed, ref);
   };
 
-  /** The reference step's curve on the layer's grid: stored, computed this sync, or recomputed now. */
+  /** The reference step's curve on the layer's grid: stored, computed this sync, or recomputed now
+   * (once per layer, however many steps ask at the same time). */
+  const recomputedCurves = new Map<string, Promise<readonly number[] | undefined>>();
   const referenceCurve = async (
     layer: string,
     ref: LayerReference,
   ): Promise<readonly number[] | undefined> => {
     const known = referenceCurves.get(layer);
     if (known !== undefined || ref.step === null) return known;
-    const file = activations.find((a) => a.step === ref.step && (a.layer === layer || a.layer === ""));
-    if (file === undefined) return undefined;
-    for (const [name, cloud] of await readClouds(file)) {
-      if (name !== layer) continue;
-      const { result } = computeStep(cloud, { run: run.id, layer, step: ref.step }, settings, ref.T);
-      referenceCurves.set(layer, result.curve!.magnitude);
+    let pending = recomputedCurves.get(layer);
+    if (pending === undefined) {
+      const step = ref.step;
+      pending = (async () => {
+        const file = activations.find((a) => a.step === step && (a.layer === layer || a.layer === ""));
+        if (file === undefined) return undefined;
+        const cloud = (await readClouds(file)).find(([name]) => name === layer)?.[1];
+        if (cloud === undefined) return undefined;
+        const { result } = await computeStep(cloud, { run: run.id, layer, step }, settings, ref.T, computer);
+        return result.curve!.magnitude;
+      })();
+      recomputedCurves.set(layer, pending);
     }
-    return referenceCurves.get(layer);
+    return pending;
   };
+
+  /** diff_ref against the layer's reference, then record and report the finished step. */
+  const finishStep = async (read: PlannedRead, result: StepResult, started: number): Promise<void> => {
+    const refCurve = await referenceCurve(result.layer, references[result.layer]!);
+    const diff =
+      refCurve === undefined
+        ? Number.NaN
+        : diffToReference(result.curve!.t, result.curve!.magnitude, refCurve);
+    const full: StepResult = { ...result, metrics: { ...result.metrics, diff_ref: diff } };
+    if (read.purpose === "todo") results.push(full);
+    emit({
+      type: "step-done",
+      run: run.id,
+      layer: result.layer,
+      step: result.step,
+      ms: Math.round(performance.now() - started),
+      metrics: full.metrics as Record<string, number>,
+    });
+  };
+
+  /** Steps whose T is known run concurrently (on the worker pool, if any) while later files are read. */
+  const inFlight: Promise<void>[] = [];
 
   /** Clouds seen before their layer has a reference, because t_conv was undefined (one distinct row). */
   const waitingForReference = new Map<string, { read: PlannedRead; cloud: PointCloud }[]>();
@@ -151,55 +184,46 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
       );
     }
     const key = { run: run.id, layer, step: ref.step };
-    const { profile, result } = computeStep(cloud, key, settings, reference?.T ?? settings.tMax);
-    if (fixesReference) {
-      const fixedT = settings.tMax ?? profile.tConv;
-      if (fixedT === null || !Number.isFinite(fixedT) || fixedT <= 0) {
-        if (settings.referenceStep !== undefined) {
-          throw new MagtrackError(
-            "numerical",
-            "NO_REFERENCE_SCALE",
-            `${run.id}/${ref.path} layer "${layer}": t_conv is undefined (${profile.nDistinct} distinct rows); --reference-step ${settings.referenceStep} cannot fix the layer's scale`,
-          );
-        }
-        const waiting = waitingForReference.get(layer) ?? [];
-        waiting.push({ read, cloud });
-        waitingForReference.set(layer, waiting);
-        return;
-      }
-      reference = {
-        layer,
-        T: fixedT,
-        step: ref.step,
-        source:
-          settings.tMax !== undefined ? "pinned (--t-max)" : `t_conv(q=${settings.q}) at step ${ref.step}`,
-      };
-      references[layer] = reference;
-      newReferences.push(reference);
-      referenceCurves.set(layer, result.curve!.magnitude);
-    }
-    const refCurve = await referenceCurve(layer, reference!);
-    const diff =
-      refCurve === undefined
-        ? Number.NaN
-        : diffToReference(result.curve!.t, result.curve!.magnitude, refCurve);
-    const full: StepResult = { ...result, metrics: { ...result.metrics, diff_ref: diff } };
     done.add(doneKey(layer, ref.step));
-    if (read.purpose === "todo") results.push(full);
-    emit({
-      type: "step-done",
-      run: run.id,
-      layer,
-      step: ref.step,
-      ms: Math.round(performance.now() - started),
-      metrics: full.metrics as Record<string, number>,
-    });
-    if (fixesReference) {
-      // Steps that waited for this layer's T (degenerate clouds before it) are computed on its grid now.
-      const waiting = waitingForReference.get(layer) ?? [];
-      waitingForReference.delete(layer);
-      for (const w of waiting) await computeCloud(layer, w.cloud, w.read);
+    if (!fixesReference) {
+      const task = computeStep(cloud, key, settings, reference!.T, computer).then(({ result }) =>
+        finishStep(read, result, started),
+      );
+      inFlight.push(task.catch((error) => reportFailure(ref, layer, error)));
+      return;
     }
+    // The layer's first computable step fixes T: computed now, before any other step of the layer.
+    const { profile, result } = await computeStep(cloud, key, settings, settings.tMax, computer);
+    const fixedT = settings.tMax ?? profile.tConv;
+    if (fixedT === null || !Number.isFinite(fixedT) || fixedT <= 0) {
+      done.delete(doneKey(layer, ref.step));
+      if (settings.referenceStep !== undefined) {
+        throw new MagtrackError(
+          "numerical",
+          "NO_REFERENCE_SCALE",
+          `${run.id}/${ref.path} layer "${layer}": t_conv is undefined (${profile.nDistinct} distinct rows); --reference-step ${settings.referenceStep} cannot fix the layer's scale`,
+        );
+      }
+      const waiting = waitingForReference.get(layer) ?? [];
+      waiting.push({ read, cloud });
+      waitingForReference.set(layer, waiting);
+      return;
+    }
+    reference = {
+      layer,
+      T: fixedT,
+      step: ref.step,
+      source:
+        settings.tMax !== undefined ? "pinned (--t-max)" : `t_conv(q=${settings.q}) at step ${ref.step}`,
+    };
+    references[layer] = reference;
+    newReferences.push(reference);
+    referenceCurves.set(layer, result.curve!.magnitude);
+    await finishStep(read, result, started);
+    // Steps that waited for this layer's T (degenerate clouds before it) are computed on its grid now.
+    const waiting = waitingForReference.get(layer) ?? [];
+    waitingForReference.delete(layer);
+    for (const w of waiting) await computeCloud(layer, w.cloud, w.read);
   };
 
   /** A file or one of its layers failed: report it and go on with the others (an abort propagates). */
@@ -212,6 +236,7 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
   for (const read of plan.reads) {
     signal?.throwIfAborted();
     if (opts.stopSignal?.aborted) break;
+    await computer.whenRoom(); // bounded memory: read the next file only when a task may be queued
     const { ref } = read;
     let clouds: [string, PointCloud][];
     try {
@@ -230,6 +255,8 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
       }
     }
   }
+  await Promise.all(inFlight);
+  results.sort((a, b) => (a.layer < b.layer ? -1 : a.layer > b.layer ? 1 : a.step - b.step));
   for (const [layer, waiting] of waitingForReference) {
     emit({
       type: "plan-problem",

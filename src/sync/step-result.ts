@@ -5,7 +5,7 @@
 import type { StepResult } from "../adapter-kit.js";
 import { magDiff } from "../core/area.js";
 import { computeProfile } from "../core/profile.js";
-import type { MagnitudeProfile, PointCloud } from "../core/types.js";
+import type { MagnitudeProfile, PointCloud, ProfileOptions } from "../core/types.js";
 import { chooseProbeRows, selectRows } from "./probe-rows.js";
 import type { ComputeSettings } from "./settings.js";
 
@@ -26,22 +26,41 @@ export function diffToReference(
   return reference.length === t.length ? magDiff(t, magnitude, reference) : Number.NaN;
 }
 
-export function computeStep(
-  cloud: PointCloud,
-  key: { run: string; layer: string; step: number },
-  settings: ComputeSettings,
-  T: number | undefined,
-): StepComputation {
-  const rows = chooseProbeRows(cloud.n, settings.maxPoints, `${key.run}\u0000${key.layer}`);
-  const probe = selectRows(cloud, rows);
-  const profile = computeProfile(probe, {
+/**
+ * Computes one profile: in-process by default, or on worker threads (ProfilePool) when the caller
+ * passes one. `whenRoom` resolves when another task may be submitted (bounded memory: the pipeline
+ * waits on it before reading the next file).
+ */
+export interface ProfileComputer {
+  compute(probe: PointCloud, options: ProfileOptions): Promise<MagnitudeProfile>;
+  whenRoom(): Promise<void>;
+}
+
+export const IN_PROCESS: ProfileComputer = {
+  compute: async (probe, options) => computeProfile(probe, options),
+  whenRoom: async () => {},
+};
+
+type StepKey = { run: string; layer: string; step: number };
+
+/** The probe rows of (run, layer): the same rows at every step (seeded by run and layer only). */
+export function probeOf(cloud: PointCloud, key: StepKey, settings: ComputeSettings): PointCloud {
+  return selectRows(cloud, chooseProbeRows(cloud.n, settings.maxPoints, `${key.run}\u0000${key.layer}`));
+}
+
+export function profileOptions(settings: ComputeSettings, T: number | undefined): ProfileOptions {
+  return {
     metric: settings.metric,
     q: settings.q,
     nScales: settings.nScales,
     grid: settings.grid,
     mode: settings.mode,
     ...(T === undefined ? {} : { tMax: T }),
-  });
+  };
+}
+
+/** The scalar metrics and the curve of one (layer, step) from its profile. */
+export function stepResultOf(profile: MagnitudeProfile, key: StepKey): StepResult {
   const errorBound = profile.solveInfo.reduce((m, s) => Math.max(m, s.errorBound ?? 0), 0);
   const metrics: Record<string, number> = {
     area: profile.magAreaScaled,
@@ -54,12 +73,20 @@ export function computeStep(
     error_bound: errorBound,
   };
   return {
-    profile,
-    result: {
-      layer: key.layer,
-      step: key.step,
-      metrics,
-      curve: { t: Array.from(profile.scales), magnitude: Array.from(profile.magnitude) },
-    },
+    layer: key.layer,
+    step: key.step,
+    metrics,
+    curve: { t: Array.from(profile.scales), magnitude: Array.from(profile.magnitude) },
   };
+}
+
+export async function computeStep(
+  cloud: PointCloud,
+  key: StepKey,
+  settings: ComputeSettings,
+  T: number | undefined,
+  computer: ProfileComputer = IN_PROCESS,
+): Promise<StepComputation> {
+  const profile = await computer.compute(probeOf(cloud, key, settings), profileOptions(settings, T));
+  return { profile, result: stepResultOf(profile, key) };
 }

@@ -6,9 +6,9 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { createMlflowAdapter } from "../../adapters/mlflow/index.js";
-import { type ComputeSettings, settingsRecord } from "../../src/sync/settings.js";
 import { syncRuns } from "../../src/sync/run-many.js";
-import type { Fault, FakeMlflowServer } from "../adapters/mlflow/fake-server.js";
+import { type ComputeSettings, settingsRecord } from "../../src/sync/settings.js";
+import type { FakeMlflowServer, Fault } from "../adapters/mlflow/fake-server.js";
 import { cli } from "../helpers/cli.js";
 import { expectNoSecret, OPS_MLFLOW_PASSWORD, OPS_MLFLOW_USER } from "../helpers/secrets.js";
 import { ndjsonEvents, startCli } from "./helpers/child-cli.js";

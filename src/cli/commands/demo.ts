@@ -5,11 +5,13 @@
 import { join, resolve } from "node:path";
 import { createLocalAdapter } from "../../../adapters/local/index.js";
 import { generateDemoStore } from "../../demo/generate.js";
+import { createPooledComputer } from "../../sync/pool-computer.js";
 import { syncRuns } from "../../sync/run-many.js";
 import { DEFAULT_SETTINGS, settingsRecord } from "../../sync/settings.js";
 import { VERSION } from "../../version.js";
 import { EXIT_OK, EXIT_RUNS_FAILED } from "../exit-codes.js";
 import type { CliContext } from "../io.js";
+import { defaultWorkers } from "../options.js";
 import { createReporter } from "../reporter.js";
 
 export interface DemoArgs {
@@ -29,6 +31,7 @@ export async function runDemo(args: DemoArgs, ctx: CliContext): Promise<number> 
   }
   const reporter = createReporter(ctx, args.json);
   const settings = { ...DEFAULT_SETTINGS, maxPoints: 1000 };
+  const computer = createPooledComputer(defaultWorkers());
   const summary = await syncRuns({
     adapter: createLocalAdapter({ root }),
     runFilter: {},
@@ -36,7 +39,8 @@ export async function runDemo(args: DemoArgs, ctx: CliContext): Promise<number> 
     settingsRecord: settingsRecord(settings, VERSION),
     emit: reporter.emit,
     stopSignal: ctx.signal,
-  });
+    computer,
+  }).finally(() => computer.close());
   reporter.finish(summary, "demo");
   if (!args.json) {
     ctx.stdout(`\nReports (open in a browser, no network needed):\n`);

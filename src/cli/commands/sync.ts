@@ -2,7 +2,9 @@
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { MagtrackError } from "../../core/errors.js";
 import { acquireLock } from "../../sync/lock.js";
+import { createPooledComputer } from "../../sync/pool-computer.js";
 import { syncRuns } from "../../sync/run-many.js";
 import { settingsRecord } from "../../sync/settings.js";
 import { inShard, shardFromEnv } from "../../sync/shard.js";
@@ -34,6 +36,7 @@ export type SyncArgs = ComputeArgs &
     maxDuration?: string;
     lock: boolean;
     lockFile?: string;
+    workers: number;
   };
 
 /** One lock per store: the local root, or the tracker address + experiment/project. */
@@ -85,6 +88,14 @@ export async function runSync(
       ? ctx.signal
       : AbortSignal.any([ctx.signal, timeoutSignal(deadline, `--max-duration ${args.maxDuration} reached`)]);
   const abortSignal = afterGrace(stopSignal, deadline === null ? SIGTERM_GRACE_MS : graceFor(deadline));
+  if (!Number.isInteger(args.workers) || args.workers < 1 || args.workers > 64) {
+    throw new MagtrackError(
+      "usage",
+      "BAD_OPTION",
+      `--workers must be an integer in [1, 64], got ${args.workers}`,
+    );
+  }
+  const computer = args.workers > 1 && !args.dryRun ? createPooledComputer(args.workers) : undefined;
   try {
     const summary = await syncRuns({
       adapter,
@@ -98,10 +109,12 @@ export async function runSync(
       stopSignal,
       signal: abortSignal,
       acceptRun: (id) => inShard(id, shard),
+      ...(computer ? { computer } : {}),
     });
     reporter.finish(summary, command);
     return summary.failed > 0 ? EXIT_RUNS_FAILED : EXIT_OK;
   } finally {
+    await computer?.close();
     if (lock?.acquired) await lock.release();
     await adapter.close?.();
   }

@@ -1,5 +1,5 @@
 import { smallestRitzValue } from "./lanczos.js";
-import { FLUSH_BELOW, type FastWorkspace } from "./workspace.js";
+import { type FastWorkspace, FLUSH_BELOW } from "./workspace.js";
 
 const U = Number.EPSILON / 2;
 

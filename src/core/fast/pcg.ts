@@ -1,6 +1,6 @@
 import { outOfReach } from "./cg.js";
 import { smallestRitzValue } from "./lanczos.js";
-import { FLUSH_BELOW, type FastWorkspace } from "./workspace.js";
+import { type FastWorkspace, FLUSH_BELOW } from "./workspace.js";
 
 const U = Number.EPSILON / 2;
 

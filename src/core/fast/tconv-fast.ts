@@ -3,8 +3,8 @@ import { type TConvResult, targetMagnitude } from "../tconv.js";
 import {
   type FastSolveInfo,
   iterationBudget,
-  type ScaleSolution,
   rowSumGuess,
+  type ScaleSolution,
   solveLoadedScale,
 } from "./scale-solve.js";
 import type { FastWorkspace } from "./workspace.js";

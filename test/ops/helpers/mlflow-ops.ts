@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeNpy } from "../../../src/io/npy-write.js";
 import { FakeMlflowServer, type SeedRunInput } from "../../adapters/mlflow/fake-server.js";
-import { stepCloud } from "../../helpers/store.js";
 import { OPS_MLFLOW_PASSWORD, OPS_MLFLOW_USER } from "../../helpers/secrets.js";
+import { stepCloud } from "../../helpers/store.js";
 
 export const EXPERIMENT = "magtrack-test";
 

@@ -1,0 +1,60 @@
+/**
+ * The pipeline on worker threads (the CLI's default, --workers > 1) writes exactly what the
+ * in-process pipeline writes: same steps, byte-identical metrics and curves.
+ */
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.js";
+import { makeStore, writeStep } from "../helpers/store.js";
+
+const roots: string[] = [];
+afterEach(async () => {
+  for (const r of roots.splice(0)) await rm(r, { recursive: true, force: true });
+});
+
+describe("sync on worker threads", () => {
+  it("writes byte-identical results to the in-process sync, every step once", async () => {
+    const spec = {
+      runs: { a: { layers: { fc1: [0, 1, 2, 3], fc2: [0, 2, 4] } }, b: { layers: { fc1: [0, 7] } } },
+      n: 90,
+      d: 6,
+    };
+    const pooled = await makeStore(spec);
+    const inProcess = await makeStore(spec);
+    roots.push(pooled, inProcess);
+    const p = await cli(["sync", "--root", pooled, "--workers", "2", "--json"]);
+    const q = await cli(["sync", "--root", inProcess, "--workers", "1", "--json"]);
+    expect(p.code, p.stderr).toBe(0);
+    expect(q.code, q.stderr).toBe(0);
+    for (const run of ["a", "b"]) {
+      const got = await readFile(join(pooled, run, "magnitude", "metrics.jsonl"), "utf8");
+      expect(got).toBe(await readFile(join(inProcess, run, "magnitude", "metrics.jsonl"), "utf8"));
+      const steps = got
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+        .map((l) => `${l.layer}@${l.step}`);
+      expect(new Set(steps).size).toBe(steps.length);
+    }
+    expect(JSON.parse(p.stdout.trim().split("\n").at(-1)!)).toMatchObject({ stepsWritten: 9, failed: 0 });
+  });
+
+  it("a step that waits for its layer's T is computed after the cloud went to a worker once", async () => {
+    // Regression: the pool transferred (detached) the cloud's buffer; the waiting step reused it.
+    const root = await makeStore({ runs: { a: { layers: { fc1: [1] } } } });
+    roots.push(root);
+    await writeStep(root, "a", "fc1", 0, new Float64Array(40 * 4).fill(0.5), 40, 4);
+    const out = await cli(["sync", "--root", root, "--workers", "2", "--json"]);
+    expect(out.code, out.stdout).toBe(0);
+    expect(JSON.parse(out.stdout.trim().split("\n").at(-1)!)).toMatchObject({ stepsWritten: 2, failed: 0 });
+  });
+
+  it("rejects a bad --workers value with exit 2", async () => {
+    const root = await makeStore({ runs: {} });
+    roots.push(root);
+    const out = await cli(["sync", "--root", root, "--workers", "0"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("--workers must be an integer in [1, 64]");
+  });
+});
