@@ -1,7 +1,6 @@
 import { smallestRitzValue } from "./lanczos.js";
-import { type FastWorkspace, FLUSH_BELOW } from "./workspace.js";
-
-const U = Number.EPSILON / 2;
+import { residualSums, roundingBound, U } from "./residual.js";
+import type { FastWorkspace } from "./workspace.js";
 
 export interface CgOutcome {
   readonly converged: boolean;
@@ -110,35 +109,14 @@ export function conjugateGradient(
   }
   // true residual and the corrected value
   k.symvLower64(ws.pZ, n, ws.pX, ws.pQ);
-  let sum = 0;
-  let comp = 0;
-  let xr = 0;
-  let absSum = 0;
-  let xx = 0;
-  let pos = 0;
-  let trueRR = 0;
-  for (let i = 0; i < n; i++) {
-    const xi = x[i];
-    const ri = 1 - q[i];
-    r[i] = ri;
-    trueRR += ri * ri;
-    xr += xi * ri;
-    absSum += Math.abs(xi);
-    xx += xi * xi;
-    if (xi > 0) pos += xi;
-    const t = sum + xi; // Neumaier
-    comp += Math.abs(sum) >= Math.abs(xi) ? sum - t + xi : xi - t + sum;
-    sum = t;
-  }
-  const magnitude = sum + comp + xr;
+  const sums = residualSums(ws, x, q, r);
+  const { magnitude, xx, rowMax } = sums;
   if (!rigorous && alphas.length > 0) lambda = Math.min(smallestRitzValue(alphas, betas), cap);
-  let rowMax = 0;
-  for (let i = 0; i < n; i++) rowMax = Math.max(rowMax, ws.rowSums[i]);
-  // rounding: |δr_i| ≤ γ (Z|x|)_i, so |xᵀδr| ≤ γ·|x|ᵀZ|x| ≤ γ·rowMax·‖x‖²; ‖δr‖ ≤ γ·rowMax·‖x‖_2·√n
+  // rounding: |δr_i| ≤ γ (Z|x|)_i, so ‖δr‖ ≤ γ·rowMax·‖x‖_2·√n
   const deltaR = gamma * rowMax * Math.sqrt(xx * n);
-  const residualNorm = Math.sqrt(trueRR) + deltaR;
+  const residualNorm = Math.sqrt(sums.rr) + deltaR;
   const quad = lambda > 0 ? (residualNorm * residualNorm) / lambda : Number.POSITIVE_INFINITY;
-  const rounding = gamma * rowMax * xx + gamma * absSum + FLUSH_BELOW * absSum * absSum;
+  const rounding = roundingBound(n, sums);
   const errorBound = quad + rounding;
   const positiveErrorBound = lambda > 0 ? (Math.sqrt(n) * residualNorm) / lambda : Number.POSITIVE_INFINITY;
   const ok =
@@ -151,7 +129,7 @@ export function conjugateGradient(
     positiveDefinite,
     iterations,
     magnitude,
-    positiveMagnitude: pos,
+    positiveMagnitude: sums.positive,
     errorBound,
     positiveErrorBound,
     boundKind: rigorous ? "rigorous" : "estimate",

@@ -1,8 +1,7 @@
 import { outOfReach } from "./cg.js";
 import { smallestRitzValue } from "./lanczos.js";
-import { type FastWorkspace, FLUSH_BELOW } from "./workspace.js";
-
-const U = Number.EPSILON / 2;
+import { residualSums, roundingBound } from "./residual.js";
+import type { FastWorkspace } from "./workspace.js";
 
 /**
  * Mixed precision: a float32 Cholesky factor F (FFᵀ ≈ Z_s at some scale s) used as the preconditioner
@@ -122,34 +121,13 @@ export function preconditionedCg(
   if (rz === 0) converged = positiveDefinite;
   // true residual, the corrected value and the bound
   k.symvLower64(ws.pZ, n, ws.pX, ws.pQ);
-  let sum = 0;
-  let comp = 0;
-  let xr = 0;
-  let absSum = 0;
-  let xx = 0;
-  let pos = 0;
-  for (let i = 0; i < n; i++) {
-    const xi = x[i];
-    const ri = 1 - q[i];
-    r[i] = ri;
-    xr += xi * ri;
-    absSum += Math.abs(xi);
-    xx += xi * xi;
-    if (xi > 0) pos += xi;
-    const t = sum + xi; // Neumaier
-    comp += Math.abs(sum) >= Math.abs(xi) ? sum - t + xi : xi - t + sum;
-    sum = t;
-  }
+  const sums = residualSums(ws, x, q, r);
+  const { magnitude } = sums;
   applyPreconditioner(ws, r);
   let trueRz = 0;
   for (let i = 0; i < n; i++) trueRz += r[i] * w[i];
-  const magnitude = sum + comp + xr;
-  let rowMax = 0;
-  for (let i = 0; i < n; i++) rowMax = Math.max(rowMax, ws.rowSums[i]);
-  const gamma = (n + 2) * U;
   const quad = lambda > 0 ? Math.abs(trueRz) / lambda : Number.POSITIVE_INFINITY;
-  // rounding of r and the sums (first order, as in cg.ts) and the entries flushed to 0
-  const rounding = gamma * rowMax * xx + gamma * absSum + FLUSH_BELOW * absSum * absSum;
+  const rounding = roundingBound(n, sums);
   const errorBound = quad + rounding;
   // Σ|w_i − x_i| ≤ √n‖Z⁻¹r‖₂ ≈ √n‖Mr‖₂/λ̃ (M ≈ Z⁻¹)
   let mr = 0;
@@ -165,7 +143,7 @@ export function preconditionedCg(
     positiveDefinite,
     iterations,
     magnitude,
-    positiveMagnitude: pos,
+    positiveMagnitude: sums.positive,
     errorBound,
     positiveErrorBound,
     ritzMin: lambda,
