@@ -1,5 +1,5 @@
 /** Public API of the magnitude core (pure: no I/O). */
-export { magArea, magAreaScaled, magDiff, trapezoid } from "./area.js";
+export { magArea, magAreaScaled, magAreaSimpson, magDiff, trapezoid } from "./area.js";
 export { backSubstitution, choleskyInPlace, forwardSubstitution } from "./cholesky.js";
 export { type DedupResult, dedupRows } from "./dedup.js";
 export { dimensionProfile, dimensionProfileCentral, magnitudeDimension } from "./dimension.js";
