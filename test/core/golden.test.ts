@@ -10,6 +10,7 @@
 import { describe, expect, it } from "vitest";
 import {
   computeProfile,
+  dedupRows,
   dimensionProfile,
   dimensionProfileCentral,
   linearGrid,
@@ -20,6 +21,8 @@ import {
   magnitudeAt,
   magnitudeDimension,
   magnitudeFunction,
+  offDiagonalStats,
+  pairwiseDistances,
   tConvOf,
 } from "../../src/core/index.js";
 import { cloud, GOLDEN_NAMES, loadPoints, loadResult, maxRelErr, relErr } from "./golden-data.js";
@@ -35,6 +38,15 @@ describe.each(GOLDEN_NAMES)("golden %s (float64 input)", (name) => {
   it("removes exact duplicates like np.unique (n_after_dedup)", () => {
     const r = magnitudeAt(pc, 1);
     expect(r.keptIndices.length).toBe(def.n_after_dedup);
+  });
+
+  it("distance matrix statistics of the distinct points (min and median off-diagonal, max)", () => {
+    const S = R.distance_matrix_stats;
+    const distinct = dedupRows(pc).points;
+    const stats = offDiagonalStats(pairwiseDistances(distinct), distinct.n);
+    expect(relErr(stats.min, S.min_offdiag)).toBeLessThan(1e-13);
+    expect(relErr(stats.median, S.median_offdiag)).toBeLessThan(1e-13);
+    expect(relErr(stats.max, S.max)).toBeLessThan(1e-13);
   });
 
   it("magnitude at the 14 fixed scales (rtol 1e-12)", () => {
