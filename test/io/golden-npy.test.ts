@@ -11,11 +11,11 @@ interface GoldenPoints {
   points_f32_as_f64: number[][];
 }
 
-const names = readdirSync(join(FIXTURES, "golden-npy"))
-  .filter((f) => f.endsWith(".json"))
+const names = readdirSync(join(FIXTURES, "golden", "points"))
+  .filter((f) => f.endsWith(".json") && f !== "lcg_check.json")
   .map((f) => f.slice(0, -5));
 
-describe("golden clouds (test/fixtures/golden-npy)", () => {
+describe("golden clouds (test/fixtures/golden/points)", () => {
   it("has the four clouds", () => {
     expect(names.sort()).toEqual([
       "a_uniform2d_n200",
@@ -26,13 +26,13 @@ describe("golden clouds (test/fixtures/golden-npy)", () => {
   });
 
   it.each(names)("%s: f64 and f32 files match the JSON exactly", (name) => {
-    const golden = readFixtureJson<GoldenPoints>("golden-npy", `${name}.json`);
+    const golden = readFixtureJson<GoldenPoints>("golden", "points", `${name}.json`);
     for (const [suffix, rows] of [
       ["f64", golden.points_f64],
       ["f32", golden.points_f32_as_f64],
     ] as const) {
       const file = `${name}.${suffix}.npy`;
-      const cloud = parseActivation(readFixture("golden-npy", file), { source: file, format: "npy" });
+      const cloud = parseActivation(readFixture("golden", "points", file), { source: file, format: "npy" });
       expect([cloud.n, cloud.d]).toEqual(golden.shape);
       expect(firstDifference(cloud.data, rows.flat())).toBe(-1);
     }
