@@ -1,5 +1,5 @@
 import { smallestRitzValue } from "./lanczos.js";
-import { residualSums, roundingBound, U } from "./residual.js";
+import { acceptedValue, residualSums, roundingBound, U } from "./residual.js";
 import type { FastWorkspace } from "./workspace.js";
 
 export interface CgOutcome {
@@ -119,11 +119,7 @@ export function conjugateGradient(
   const rounding = roundingBound(n, sums);
   const errorBound = quad + rounding;
   const positiveErrorBound = lambda > 0 ? (Math.sqrt(n) * residualNorm) / lambda : Number.POSITIVE_INFINITY;
-  const ok =
-    converged &&
-    positiveDefinite &&
-    quad <= 10 * opts.relTol * Math.max(1, Math.abs(magnitude)) &&
-    errorBound <= opts.acceptRel * Math.max(1, Math.abs(magnitude));
+  const ok = acceptedValue(converged, positiveDefinite, quad, errorBound, magnitude, opts);
   return {
     converged: ok,
     positiveDefinite,

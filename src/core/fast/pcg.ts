@@ -1,6 +1,6 @@
 import { outOfReach } from "./cg.js";
 import { smallestRitzValue } from "./lanczos.js";
-import { residualSums, roundingBound } from "./residual.js";
+import { acceptedValue, residualSums, roundingBound } from "./residual.js";
 import type { FastWorkspace } from "./workspace.js";
 
 /**
@@ -133,11 +133,7 @@ export function preconditionedCg(
   let mr = 0;
   for (let i = 0; i < n; i++) mr += w[i] * w[i];
   const positiveErrorBound = lambda > 0 ? Math.sqrt(n * mr) / lambda : Number.POSITIVE_INFINITY;
-  const ok =
-    converged &&
-    positiveDefinite &&
-    quad <= 10 * opts.relTol * Math.max(1, Math.abs(magnitude)) &&
-    errorBound <= opts.acceptRel * Math.max(1, Math.abs(magnitude));
+  const ok = acceptedValue(converged, positiveDefinite, quad, errorBound, magnitude, opts);
   return {
     converged: ok,
     positiveDefinite,

@@ -65,3 +65,21 @@ export function roundingBound(n: number, s: ResidualSums): number {
   const gamma = (n + 2) * U;
   return gamma * s.rowMax * s.xx + gamma * s.absSum + FLUSH_BELOW * s.absSum * s.absSum;
 }
+
+/**
+ * Whether an iterative value is accepted: the iteration converged on a positive definite Z, its
+ * residual term is within 10·relTol of the value, and its whole stated bound within acceptRel.
+ */
+export function acceptedValue(
+  converged: boolean,
+  positiveDefinite: boolean,
+  quad: number,
+  errorBound: number,
+  magnitude: number,
+  opts: { readonly relTol: number; readonly acceptRel: number },
+): boolean {
+  const scale = Math.max(1, Math.abs(magnitude));
+  return (
+    converged && positiveDefinite && quad <= 10 * opts.relTol * scale && errorBound <= opts.acceptRel * scale
+  );
+}
