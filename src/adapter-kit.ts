@@ -83,6 +83,12 @@ export interface RunState {
   readonly written: readonly StepResult[];
   /** Settings magtrack stored on the run earlier (key → value), if any. */
   readonly settings?: Readonly<Record<string, string>>;
+  /**
+   * An earlier magtrack write session on this run was interrupted after its data landed but before
+   * it closed (e.g. W&B: rows posted, run not yet completed). The pipeline then calls writeResults
+   * even when there is nothing new, so the adapter can finish the session.
+   */
+  readonly unfinishedWrite?: boolean;
 }
 
 export interface ChartFile {

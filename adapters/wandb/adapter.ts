@@ -162,6 +162,8 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
         references: magtrack.references,
         written,
         ...(magtrack.settings ? { settings: magtrack.settings } : {}),
+        // a pending marker means a session died before it closed: writeResults finishes it
+        ...(magtrack.pending ? { unfinishedWrite: true } : {}),
       };
     },
 

@@ -93,6 +93,23 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
     });
     return { run: run.id, status: "planned", stepsComputed: 0, stepsWritten: 0, failures: 0 };
   }
+  if (todoCount === 0 && state.unfinishedWrite === true) {
+    // Nothing new, but an earlier session was cut before it closed: let the adapter finish it.
+    const report = await adapter.writeResults!(
+      run,
+      {
+        newReferences: [],
+        results: [],
+        allResults: state.written,
+        references: state.references,
+        charts: renderRunCharts(run, state.references, state.written, opts.settingsRecord),
+        settings: opts.settingsRecord,
+      },
+      signal,
+    );
+    emit({ type: "run-written", run: run.id, ...report });
+    return { run: run.id, status: "ok", stepsComputed: 0, stepsWritten: 0, failures: 0 };
+  }
   if (todoCount === 0) {
     emit({ type: "run-unchanged", run: run.id, alreadyDone: plan.alreadyDone });
     return { run: run.id, status: "unchanged", stepsComputed: 0, stepsWritten: 0, failures: 0 };
