@@ -1,19 +1,8 @@
 import { smallestRitzValue } from "./lanczos.js";
-import { acceptedValue, residualSums, roundingBound, U } from "./residual.js";
+import { acceptedValue, type IterativeOutcome, residualSums, roundingBound, U } from "./residual.js";
 import type { FastWorkspace } from "./workspace.js";
 
-export interface CgOutcome {
-  readonly converged: boolean;
-  /** false when pᵀZp ≤ 0 was met: Z is not positive definite (numerically). */
-  readonly positiveDefinite: boolean;
-  readonly iterations: number;
-  /** Corrected estimate 1ᵀx + xᵀr = 2·1ᵀx − xᵀZx (≤ Mag for positive definite Z). */
-  readonly magnitude: number;
-  readonly positiveMagnitude: number;
-  /** Bound on |Mag − magnitude|; rigorous when boundKind is "rigorous". */
-  readonly errorBound: number;
-  /** Bound on |PMag − positiveMagnitude| ≤ Σ|w_i − x_i| ≤ √n·‖r‖/λ_min (linear in the residual). */
-  readonly positiveErrorBound: number;
+export interface CgOutcome extends IterativeOutcome {
   readonly boundKind: "rigorous" | "estimate";
 }
 

@@ -1,6 +1,6 @@
 import { outOfReach } from "./cg.js";
 import { smallestRitzValue } from "./lanczos.js";
-import { acceptedValue, residualSums, roundingBound } from "./residual.js";
+import { acceptedValue, type IterativeOutcome, residualSums, roundingBound } from "./residual.js";
 import type { FastWorkspace } from "./workspace.js";
 
 /**
@@ -27,17 +27,7 @@ function applyPreconditioner(ws: FastWorkspace, v: Float64Array): void {
   for (let i = 0; i < n; i++) w[i] = v32[i];
 }
 
-export interface PcgOutcome {
-  readonly converged: boolean;
-  /** false when pᵀZp ≤ 0 or rᵀMr ≤ 0 was met. */
-  readonly positiveDefinite: boolean;
-  readonly iterations: number;
-  /** Corrected value 1ᵀx + xᵀr (≤ Mag up to rounding). */
-  readonly magnitude: number;
-  readonly positiveMagnitude: number;
-  /** Estimated bound on |Mag − magnitude| (see below). */
-  readonly errorBound: number;
-  readonly positiveErrorBound: number;
+export interface PcgOutcome extends IterativeOutcome {
   /** Smallest Ritz value of the preconditioned operator (≈ 1 for a good preconditioner). */
   readonly ritzMin: number;
 }

@@ -8,6 +8,22 @@ import { type FastWorkspace, FLUSH_BELOW } from "./workspace.js";
 /** Unit roundoff of float64. */
 export const U = Number.EPSILON / 2;
 
+/** What CG and preconditioned CG report when they stop. */
+export interface IterativeOutcome {
+  /** Accepted: converged, positive definite, and the stated bound within the caller's tolerance. */
+  readonly converged: boolean;
+  /** false when a non-positive curvature (pᵀZp ≤ 0, or rᵀMr ≤ 0 with a preconditioner) was met. */
+  readonly positiveDefinite: boolean;
+  readonly iterations: number;
+  /** Corrected value 1ᵀx + xᵀr (≤ Mag for positive definite Z, up to rounding). */
+  readonly magnitude: number;
+  readonly positiveMagnitude: number;
+  /** Bound on |Mag − magnitude| (see each solver for when it is rigorous). */
+  readonly errorBound: number;
+  /** Bound on |PMag − positiveMagnitude| ≤ Σ|w_i − x_i| (linear in the residual). */
+  readonly positiveErrorBound: number;
+}
+
 export interface ResidualSums {
   /** Σx + xᵀr: the value corrected by the true residual (≤ Mag for positive definite Z). */
   readonly magnitude: number;
