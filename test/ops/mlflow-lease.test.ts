@@ -12,7 +12,7 @@ import type { RunLease, TrackerAdapter } from "../../src/adapter-kit.js";
 import type { SyncEvent } from "../../src/sync/events.js";
 import { blockingReason, type LeaseSettings } from "../../src/sync/lease.js";
 import { syncRuns } from "../../src/sync/run-many.js";
-import { type ComputeSettings, settingsRecord } from "../../src/sync/settings.js";
+import { type ComputeSettings, DEFAULT_SETTINGS, settingsRecord } from "../../src/sync/settings.js";
 import type { FakeMlflowServer } from "../adapters/mlflow/fake-server.js";
 import { expectNoSecret, OPS_MLFLOW_PASSWORD, OPS_MLFLOW_USER } from "../helpers/secrets.js";
 import { ndjsonEvents, startCli } from "./helpers/child-cli.js";
@@ -30,14 +30,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-const SETTINGS: ComputeSettings = {
-  q: 0.95,
-  nScales: 30,
-  grid: "linear",
-  metric: "euclidean",
-  maxPoints: 1000,
-  mode: "exact",
-};
+const SETTINGS: ComputeSettings = { ...DEFAULT_SETTINGS, mode: "exact" };
 const NOW = Date.UTC(2026, 6, 1, 12, 0, 0);
 const ME = { owner: "worker-a:100:aaaa", host: "worker-a", pid: 100 };
 const POINTS_PER_RUN = 72;

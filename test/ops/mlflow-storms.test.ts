@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createMlflowAdapter } from "../../adapters/mlflow/index.js";
 import { syncRuns } from "../../src/sync/run-many.js";
-import { type ComputeSettings, settingsRecord } from "../../src/sync/settings.js";
+import { type ComputeSettings, DEFAULT_SETTINGS, settingsRecord } from "../../src/sync/settings.js";
 import type { FakeMlflowServer, Fault } from "../adapters/mlflow/fake-server.js";
 import { cli } from "../helpers/cli.js";
 import { expectNoSecret, OPS_MLFLOW_PASSWORD, OPS_MLFLOW_USER } from "../helpers/secrets.js";
@@ -68,14 +68,7 @@ function gaps(proxy: KillProxy, path: string, from: number, count: number): numb
   return times.slice(1).map((t, i) => Math.round(t - times[i]!));
 }
 
-const SETTINGS: ComputeSettings = {
-  q: 0.95,
-  nScales: 30,
-  grid: "linear",
-  metric: "euclidean",
-  maxPoints: 1000,
-  mode: "exact",
-};
+const SETTINGS: ComputeSettings = { ...DEFAULT_SETTINGS, mode: "exact" };
 
 const ARGS = ["sync", "--tracker", "mlflow", "--experiment", EXPERIMENT, "--json"];
 

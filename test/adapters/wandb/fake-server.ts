@@ -577,6 +577,15 @@ export class FakeWandbServer {
     });
   }
 
+  /** The run a run-files mutation names (entity, project, run name); unknown runs are a GraphQL error. */
+  private runByInput(input: { entityName: string; projectName: string; runName: string }): FakeRun {
+    const run = this.runs.find(
+      (r) => r.entity === input.entityName && r.project === input.projectName && r.name === input.runName,
+    );
+    if (!run) throw new Error(`run ${input.runName} not found`);
+    return run;
+  }
+
   private runView(run: FakeRun) {
     return {
       id: run.storageId,
@@ -685,10 +694,7 @@ export class FakeWandbServer {
       }: {
         input: { entityName: string; projectName: string; runName: string; files: string[] };
       }) => {
-        const run = this.runs.find(
-          (r) => r.entity === input.entityName && r.project === input.projectName && r.name === input.runName,
-        );
-        if (!run) throw new Error(`run ${input.runName} not found`);
+        const run = this.runByInput(input);
         return {
           runID: run.storageId,
           uploadHeaders: ["Content-Type:application/json"],
@@ -700,10 +706,7 @@ export class FakeWandbServer {
       }: {
         input: { entityName: string; projectName: string; runName: string; files: string[] };
       }) => {
-        const run = this.runs.find(
-          (r) => r.entity === input.entityName && r.project === input.projectName && r.name === input.runName,
-        );
-        if (!run) throw new Error(`run ${input.runName} not found`);
+        const run = this.runByInput(input);
         for (const f of input.files) {
           const file = run.files.get(f);
           if (!file) throw new Error(`file ${f} was never uploaded`);
