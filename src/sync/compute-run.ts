@@ -1,0 +1,176 @@
+/**
+ * Steps 4–6 of the flow (read, parse, compute) for every planned file of one run. A failing file or
+ * layer is reported and skipped; the others are still done. The first computable step of a layer
+ * without a stored reference fixes its T, before any other step of the layer is computed.
+ */
+import type {
+  ActivationRef,
+  LayerReference,
+  RunRef,
+  RunState,
+  StepResult,
+  TrackerAdapter,
+} from "../adapter-kit.js";
+import { MagtrackError } from "../core/errors.js";
+import type { PointCloud } from "../core/types.js";
+import { errorCode } from "./error-code.js";
+import type { EventSink } from "./events.js";
+import { doneKey, type PlannedRead, type RunPlan, type StepFilter } from "./plan.js";
+import { readClouds } from "./read-clouds.js";
+import { referenceCurves } from "./reference-curves.js";
+import type { ComputeSettings } from "./settings.js";
+import { computeStep, diffToReference, type ProfileComputer } from "./step-result.js";
+
+export interface ComputeContext {
+  readonly adapter: TrackerAdapter;
+  readonly run: RunRef;
+  readonly activations: readonly ActivationRef[];
+  readonly state: RunState;
+  readonly settings: ComputeSettings;
+  readonly filter: StepFilter;
+  readonly maxFileBytes: number;
+  readonly computer: ProfileComputer;
+  readonly emit: EventSink;
+  readonly signal?: AbortSignal;
+  readonly stopSignal?: AbortSignal;
+}
+
+export interface ComputedRun {
+  /** New results, sorted by (layer, step). */
+  readonly results: StepResult[];
+  readonly newReferences: LayerReference[];
+  /** All references of the run (stored + fixed this sync). */
+  readonly references: Record<string, LayerReference>;
+  readonly failures: number;
+  /** Steps left without a T: their layer had no step with a defined t_conv (one distinct row). */
+  readonly waitingForReference: ReadonlyMap<string, readonly number[]>;
+}
+
+export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): Promise<ComputedRun> {
+  const { adapter, run, state, settings, computer, emit, signal } = ctx;
+  const references: Record<string, LayerReference> = { ...state.references };
+  const newReferences: LayerReference[] = [];
+  const done = new Set(state.written.map((r) => doneKey(r.layer, r.step)));
+  const results: StepResult[] = [];
+  let failures = 0;
+
+  const read = (ref: ActivationRef) => readClouds(adapter, run, ref, ctx.maxFileBytes, signal);
+  const curves = referenceCurves(run, state.written, references, ctx.activations, read, settings, computer);
+
+  /** diff_ref against the layer's reference, then record and report the finished step. */
+  const finishStep = async (planned: PlannedRead, result: StepResult, started: number): Promise<void> => {
+    const refCurve = await curves.get(result.layer, references[result.layer]!);
+    const diff =
+      refCurve === undefined
+        ? Number.NaN
+        : diffToReference(result.curve!.t, result.curve!.magnitude, refCurve);
+    const full: StepResult = { ...result, metrics: { ...result.metrics, diff_ref: diff } };
+    if (planned.purpose === "todo") results.push(full);
+    emit({
+      type: "step-done",
+      run: run.id,
+      layer: result.layer,
+      step: result.step,
+      ms: Math.round(performance.now() - started),
+      metrics: full.metrics as Record<string, number>,
+    });
+  };
+
+  /** Steps whose T is known run concurrently (on the worker pool, if any) while later files are read. */
+  const inFlight: Promise<void>[] = [];
+
+  /** Clouds seen before their layer has a reference, because t_conv was undefined (one distinct row). */
+  const waitingForReference = new Map<string, { read: PlannedRead; cloud: PointCloud }[]>();
+
+  /** A file or one of its layers failed: report it and go on with the others (an abort propagates). */
+  const reportFailure = (ref: ActivationRef, layer: string, error: unknown): void => {
+    if (signal?.aborted) throw error;
+    failures++;
+    emit({ type: "file-failed", run: run.id, path: ref.path, layer, step: ref.step, ...errorCode(error) });
+  };
+
+  /** Compute one (layer, step); the first computable step of a layer without a reference fixes T. */
+  const computeCloud = async (layer: string, cloud: PointCloud, planned: PlannedRead): Promise<void> => {
+    const { ref } = planned;
+    const started = performance.now();
+    let reference = references[layer];
+    const fixesReference = reference === undefined;
+    if (fixesReference && settings.referenceStep !== undefined && settings.referenceStep !== ref.step) {
+      throw new MagtrackError(
+        "input",
+        "NO_REFERENCE",
+        `layer "${layer}": reference step ${settings.referenceStep} has not been computed`,
+      );
+    }
+    const key = { run: run.id, layer, step: ref.step };
+    done.add(doneKey(layer, ref.step));
+    if (!fixesReference) {
+      const task = computeStep(cloud, key, settings, reference!.T, computer).then(({ result }) =>
+        finishStep(planned, result, started),
+      );
+      inFlight.push(task.catch((error) => reportFailure(ref, layer, error)));
+      return;
+    }
+    // The layer's first computable step fixes T: computed now, before any other step of the layer.
+    const { profile, result } = await computeStep(cloud, key, settings, settings.tMax, computer);
+    const fixedT = settings.tMax ?? profile.tConv;
+    if (fixedT === null || !Number.isFinite(fixedT) || fixedT <= 0) {
+      done.delete(doneKey(layer, ref.step));
+      if (settings.referenceStep !== undefined) {
+        throw new MagtrackError(
+          "numerical",
+          "NO_REFERENCE_SCALE",
+          `${run.id}/${ref.path} layer "${layer}": t_conv is undefined (${profile.nDistinct} distinct rows); --reference-step ${settings.referenceStep} cannot fix the layer's scale`,
+        );
+      }
+      const waiting = waitingForReference.get(layer) ?? [];
+      waiting.push({ read: planned, cloud });
+      waitingForReference.set(layer, waiting);
+      return;
+    }
+    reference = {
+      layer,
+      T: fixedT,
+      step: ref.step,
+      source:
+        settings.tMax !== undefined ? "pinned (--t-max)" : `t_conv(q=${settings.q}) at step ${ref.step}`,
+    };
+    references[layer] = reference;
+    newReferences.push(reference);
+    curves.set(layer, result.curve!.magnitude);
+    await finishStep(planned, result, started);
+    // Steps that waited for this layer's T (degenerate clouds before it) are computed on its grid now.
+    const waiting = waitingForReference.get(layer) ?? [];
+    waitingForReference.delete(layer);
+    for (const w of waiting) await computeCloud(layer, w.cloud, w.read);
+  };
+
+  for (const planned of plan.reads) {
+    signal?.throwIfAborted();
+    if (ctx.stopSignal?.aborted) break;
+    await computer.whenRoom(); // bounded memory: read the next file only when a task may be queued
+    const { ref } = planned;
+    let clouds: [string, PointCloud][];
+    try {
+      clouds = await read(ref);
+    } catch (error) {
+      reportFailure(ref, ref.layer, error);
+      continue;
+    }
+    for (const [layer, cloud] of clouds) {
+      if (ctx.filter.layers && !ctx.filter.layers.includes(layer)) continue;
+      if (done.has(doneKey(layer, ref.step))) continue;
+      try {
+        await computeCloud(layer, cloud, planned);
+      } catch (error) {
+        reportFailure(ref, layer, error);
+      }
+    }
+  }
+  await Promise.all(inFlight);
+  results.sort((a, b) => (a.layer < b.layer ? -1 : a.layer > b.layer ? 1 : a.step - b.step));
+  const waitingSteps = new Map(
+    [...waitingForReference].map(([layer, w]) => [layer, w.map((x) => x.read.ref.step)]),
+  );
+  return { results, newReferences, references, failures, waitingForReference: waitingSteps };
+}
