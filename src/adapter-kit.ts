@@ -134,7 +134,19 @@ export interface TrackerAdapter {
    */
   readLease?(run: RunRef, signal?: AbortSignal): Promise<RunLease | null>;
   writeLease?(run: RunRef, lease: RunLease, signal?: AbortSignal): Promise<void>;
+  /**
+   * Optional: entries the last listActivations(run) saw but did not list, and why (a FIFO or a
+   * directory named like a step file, a step that is not an exact integer, a broken symlink …), so
+   * the pipeline can say so instead of skipping them silently.
+   */
+  skippedEntries?(run: RunRef): readonly SkippedEntry[];
   close?(): Promise<void>;
+}
+
+/** An entry under a run that looked like an activation file but was not listed. */
+export interface SkippedEntry {
+  readonly path: string;
+  readonly reason: string;
 }
 
 /** A claim on a run by one sync process, until `expires` (ms since epoch, the holder's clock). */

@@ -8,7 +8,13 @@ export interface PatternMatch {
   readonly format: ActivationFormat;
 }
 
-export type PathMatcher = (path: string) => PatternMatch | null;
+export type PathMatcher = ((path: string) => PatternMatch | null) & {
+  /**
+   * For a path the matcher refuses but that has the pattern's shape with some other text where
+   * {step} goes (step_-1, step_1e3, a 16-digit step): why it is not a step. null otherwise.
+   */
+  readonly whyNotAStep: (path: string) => string | null;
+};
 
 const EXT_TO_FORMAT: Record<string, ActivationFormat> = {
   npy: "npy",
@@ -31,23 +37,30 @@ export function compilePattern(pattern: string): PathMatcher {
   }
   const names: string[] = [];
   let source = "^";
+  let loose = "^";
   for (const part of pattern.split(/(\{layer\}|\{step\}|\{ext\})/)) {
     if (part === "{layer}") {
       names.push("layer");
       source += "([^/]+?)";
+      loose += "[^/]+?";
     } else if (part === "{step}") {
       names.push("step");
       source += "(\\d{1,15})";
+      loose += "([^/]+?)";
     } else if (part === "{ext}") {
       names.push("ext");
       source += "(npy|npz|safetensors)";
+      loose += "(?:npy|npz|safetensors)";
     } else {
-      source += part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const literal = part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      source += literal;
+      loose += literal;
     }
   }
   const re = new RegExp(source + "$");
+  const looseRe = new RegExp(loose + "$");
   const literalExt = /\.(npy|npz|safetensors)$/.exec(pattern)?.[1];
-  return (path: string) => {
+  const matcher = (path: string): PatternMatch | null => {
     if (path.split("/").some((seg) => seg === ".." || seg === ".")) return null;
     const m = re.exec(path);
     if (!m) return null;
@@ -62,4 +75,14 @@ export function compilePattern(pattern: string): PathMatcher {
     if (!Number.isSafeInteger(step)) return null;
     return { layer: got.layer ?? "", step, format };
   };
+  const whyNotAStep = (path: string): string | null => {
+    if (matcher(path) !== null) return null;
+    const m = looseRe.exec(path);
+    if (!m) return null;
+    const step = m[1]!;
+    return /^\d+$/.test(step)
+      ? `step ${step} has more than 15 digits (steps must be exact integers below 2^53)`
+      : `step "${step}" is not a non-negative decimal integer`;
+  };
+  return Object.assign(matcher, { whyNotAStep });
 }

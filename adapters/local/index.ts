@@ -4,7 +4,8 @@
  *   <root>/<run>/activations/<layer>/step_<N>.npy   (pattern configurable)
  *   <root>/<run>/magnitude/...                 results (see store-format.ts)
  */
-import { lstat, readdir, readFile } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { lstat, readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import {
   type ActivationRef,
@@ -17,6 +18,7 @@ import {
   type RunRef,
   type RunState,
   type RunStatus,
+  type SkippedEntry,
   type StepResult,
   type TrackerAdapter,
   type WriteReport,
@@ -104,6 +106,8 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
   const maxEntries = options.maxEntriesPerRun ?? 200_000;
 
   const runDir = (run: RunRef) => join(root, run.id);
+  /** What the last listing of each run skipped (skippedEntries capability). */
+  const skipped = new Map<string, SkippedEntry[]>();
   const resultPath = (run: RunRef, name: string) => join(runDir(run), RESULT_DIR, name);
 
   async function loadRun(id: string): Promise<RunRef> {
@@ -170,6 +174,8 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
     async *listActivations(run: RunRef, signal?: AbortSignal): AsyncIterable<ActivationRef> {
       const base = runDir(run);
       const found: ActivationRef[] = [];
+      const skips: SkippedEntry[] = [];
+      skipped.set(run.id, skips);
       let visited = 0;
       const walk = async (rel: string, depth: number): Promise<void> => {
         if (depth > MAX_WALK_DEPTH) return;
@@ -191,22 +197,47 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
           }
           const path = rel === "" ? e.name : `${rel}/${e.name}`;
           if (rel === "" && e.name === RESULT_DIR) continue;
-          // Symlinks are never followed: they could point outside the store.
-          if (e.isDirectory()) await walk(path, depth + 1);
-          else if (e.isFile()) {
-            const m = match(path);
-            if (!m) continue;
-            const info = await lstat(join(base, path));
-            found.push({
-              run,
-              layer: m.layer,
-              step: m.step,
-              path,
-              format: m.format,
-              size: info.size,
-              digest: `size=${info.size};mtime=${Math.trunc(info.mtimeMs)}`,
-            });
+          if (e.isDirectory()) {
+            if (match(path)) skips.push({ path, reason: "a directory named like a step file" });
+            await walk(path, depth + 1);
+            continue;
           }
+          const m = match(path);
+          if (!m) {
+            const why = match.whyNotAStep(path);
+            if (why !== null) skips.push({ path, reason: why });
+            continue;
+          }
+          // Symlinks to regular files are followed (DVC and git-annex store data that way);
+          // symlinked directories are not (loops, and trees outside the run).
+          let info: Stats;
+          try {
+            info = e.isSymbolicLink() ? await stat(join(base, path)) : await lstat(join(base, path));
+          } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code;
+            skips.push({ path, reason: `${e.isSymbolicLink() ? "broken symlink" : "unreadable"} (${code})` });
+            continue;
+          }
+          if (!info.isFile()) {
+            const kind = info.isFIFO()
+              ? "a FIFO"
+              : info.isDirectory()
+                ? "a symlink to a directory"
+                : info.isSocket()
+                  ? "a socket"
+                  : "a device or other special file";
+            skips.push({ path, reason: `not a regular file (${kind})` });
+            continue;
+          }
+          found.push({
+            run,
+            layer: m.layer,
+            step: m.step,
+            path,
+            format: m.format,
+            size: info.size,
+            digest: `size=${info.size};mtime=${Math.trunc(info.mtimeMs)}`,
+          });
         }
       };
       await walk("", 0);
@@ -224,7 +255,7 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
           `${ref.path}: path leaves the run folder ${base}`,
         );
       }
-      const info = await lstat(full);
+      const info = await stat(full); // follows a symlink to its regular file (listActivations checked it)
       if (!info.isFile()) {
         throw new MagtrackError("format", "NOT_A_FILE", `${full}: not a regular file`);
       }
@@ -236,6 +267,10 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
         );
       }
       return new Uint8Array(await readFile(full, { signal }));
+    },
+
+    skippedEntries(run: RunRef): readonly SkippedEntry[] {
+      return skipped.get(run.id) ?? [];
     },
 
     async readState(run: RunRef): Promise<RunState> {

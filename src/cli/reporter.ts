@@ -29,7 +29,15 @@ export function summaryLine(command: string, s: SyncSummary): string {
     `${s.fileFailures} file errors`,
   ];
   const tail = s.stoppedEarly ? `; stopped early: ${s.stoppedEarly}` : "";
-  const nothing = s.stepsWritten === 0 && s.failed === 0 && s.runs > 0 ? " — nothing new to write" : "";
+  if (s.stepsPlanned > 0) parts[5] = `${s.stepsPlanned} steps planned (dry run)`;
+  const nothing =
+    s.runs === 0
+      ? " — no run found (check --root and the run filters)"
+      : s.runsWithoutFiles === s.runs
+        ? " — no activation file matched the pattern in any run"
+        : s.stepsWritten === 0 && s.stepsPlanned === 0 && s.failed === 0
+          ? " — nothing new to write"
+          : "";
   return `magtrack ${command}: ${parts.join(", ")}${nothing}${tail}\n`;
 }
 

@@ -44,6 +44,10 @@ export interface RunOutcome {
   readonly stepsComputed: number;
   readonly stepsWritten: number;
   readonly failures: number;
+  /** Dry run: the (layer, step) results the plan would write. */
+  readonly stepsPlanned?: number;
+  /** Activation files the adapter found for the run (0: nothing matched the pattern). */
+  readonly filesFound?: number;
 }
 
 export interface SyncSummary {
@@ -53,6 +57,10 @@ export interface SyncSummary {
   readonly deferred: number;
   readonly failed: number;
   readonly stepsWritten: number;
+  /** Dry run: steps the plans would write. */
+  readonly stepsPlanned: number;
+  /** Runs in which no activation file matched the pattern. */
+  readonly runsWithoutFiles: number;
   readonly fileFailures: number;
   readonly stoppedEarly: string | null;
   readonly outcomes: readonly RunOutcome[];

@@ -15,12 +15,35 @@ export function reportDryRun(run: RunRef, plan: AnnouncedPlan, emit: EventSink):
       purpose: r.purpose,
     })),
   });
-  return { run: run.id, status: "planned", stepsComputed: 0, stepsWritten: 0, failures: 0 };
+  return {
+    run: run.id,
+    status: "planned",
+    stepsComputed: 0,
+    stepsWritten: 0,
+    failures: 0,
+    stepsPlanned: plan.todoCount,
+  };
 }
 
-export function reportUnchanged(run: RunRef, plan: AnnouncedPlan, emit: EventSink): RunOutcome {
-  emit({ type: "run-unchanged", run: run.id, alreadyDone: plan.alreadyDone });
-  return { run: run.id, status: "unchanged", stepsComputed: 0, stepsWritten: 0, failures: 0 };
+export function reportUnchanged(
+  run: RunRef,
+  plan: AnnouncedPlan,
+  filesFound: number,
+  emit: EventSink,
+): RunOutcome {
+  if (filesFound === 0) {
+    // "Up to date" would be false comfort: nothing matched, so nothing was ever looked at.
+    emit({
+      type: "plan-problem",
+      run: run.id,
+      layer: "",
+      message:
+        "no activation file in this run matches the pattern (is --root the store, holding one folder per run, and are the files named like the pattern?)",
+    });
+  } else {
+    emit({ type: "run-unchanged", run: run.id, alreadyDone: plan.alreadyDone });
+  }
+  return { run: run.id, status: "unchanged", stepsComputed: 0, stepsWritten: 0, failures: 0, filesFound };
 }
 
 /** Layers left without T are said once, after every file was tried. */

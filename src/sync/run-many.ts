@@ -40,6 +40,8 @@ export function summarize(outcomes: readonly RunOutcome[], stoppedEarly: string 
     deferred: count("deferred"),
     failed: count("failed") + count("partial"),
     stepsWritten: outcomes.reduce((s, o) => s + o.stepsWritten, 0),
+    stepsPlanned: outcomes.reduce((s, o) => s + (o.stepsPlanned ?? 0), 0),
+    runsWithoutFiles: outcomes.filter((o) => o.filesFound === 0).length,
     fileFailures: outcomes.reduce((s, o) => s + o.failures, 0),
     stoppedEarly,
     outcomes,

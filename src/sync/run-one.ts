@@ -11,6 +11,7 @@ import type { StepFilter } from "./plan.js";
 import { renderRunCharts } from "./render.js";
 import { reportDryRun, reportUnchanged, reportWaiting, runOutcome } from "./report-run.js";
 import type { ComputeSettings } from "./settings.js";
+import { assertSameSettings } from "./settings-identity.js";
 import { IN_PROCESS, type ProfileComputer } from "./step-result.js";
 import { writeRun } from "./write-run.js";
 
@@ -35,7 +36,8 @@ export interface RunOptions {
 export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOptions): Promise<RunOutcome> {
   const { settings, settingsRecord, emit, signal } = opts;
   const state = await adapter.readState(run, signal);
-  const activations = await findActivations(adapter, run, signal);
+  assertSameSettings(run, state, settingsRecord);
+  const activations = await findActivations(adapter, run, emit, signal);
   const plan = planAndAnnounce(run, activations, state, settings, opts.filter, emit);
   if (opts.dryRun) return reportDryRun(run, plan, emit);
   if (plan.todoCount === 0 && state.unfinishedWrite === true) {
@@ -45,7 +47,7 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
     await writeRun(adapter, run, state, batch, settingsRecord, emit, signal);
     return { run: run.id, status: "ok", stepsComputed: 0, stepsWritten: 0, failures: 0 };
   }
-  if (plan.todoCount === 0) return reportUnchanged(run, plan, emit);
+  if (plan.todoCount === 0) return reportUnchanged(run, plan, activations.length, emit);
 
   const computed = await computePlannedSteps(
     {
