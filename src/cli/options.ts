@@ -40,6 +40,11 @@ export function withComputeOptions<T>(y: Argv<T>) {
       describe:
         "solver strategy: fast (CG / f32-preconditioned CG with stated error bounds, wasm SIMD) or exact (one dense factorisation per scale)",
     })
+    .option("non-finite", {
+      choices: ["fail", "drop-rows"] as const,
+      default: "fail" as const,
+      describe: "rows holding NaN / ±Inf: fail the file, or drop those rows (counted as rows_dropped)",
+    })
     .option("max-file-bytes", {
       type: "number",
       default: 2 ** 31,
@@ -122,6 +127,7 @@ export interface ComputeArgs {
   tMax?: number;
   referenceStep?: number;
   mode: "exact" | "fast";
+  nonFinite?: "fail" | "drop-rows";
 }
 
 function usage(message: string): MagtrackError {
@@ -146,6 +152,7 @@ export function settingsFromArgs(a: ComputeArgs): ComputeSettings {
     metric: a.metric,
     maxPoints: a.maxPoints,
     mode: a.mode,
+    ...(a.nonFinite === "drop-rows" ? { nonFinite: "drop-rows" as const } : {}),
     ...(a.tMax === undefined ? {} : { tMax: a.tMax }),
     ...(a.referenceStep === undefined ? {} : { referenceStep: a.referenceStep }),
   };

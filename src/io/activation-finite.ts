@@ -13,7 +13,7 @@ export function assertFinite(source: string, what: string, cloud: PointCloud): v
       throw new FormatError(
         source,
         "NON_FINITE",
-        `${what} holds ${x} at row ${row}, column ${col} (0-based, trailing dims flattened); pass allowNonFinite to accept it`,
+        `${what} holds ${x} at row ${row}, column ${col} (0-based, trailing dims flattened); drop such rows with --non-finite drop-rows (library: allowNonFinite)`,
         { details: { row, column: col } },
       );
     }

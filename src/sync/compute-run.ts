@@ -16,7 +16,7 @@ import type { PointCloud } from "../core/types.js";
 import { errorCode } from "./error-code.js";
 import type { EventSink } from "./events.js";
 import { doneKey, type PlannedRead, type RunPlan, type StepFilter } from "./plan.js";
-import { readClouds } from "./read-clouds.js";
+import { type LayerCloud, readClouds } from "./read-clouds.js";
 import { referenceCurves } from "./reference-curves.js";
 import type { ComputeSettings } from "./settings.js";
 import { computeStep, diffToReference, type ProfileComputer } from "./step-result.js";
@@ -54,7 +54,10 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
   const results: StepResult[] = [];
   let failures = 0;
 
-  const read = (ref: ActivationRef) => readClouds(adapter, run, ref, ctx.maxFileBytes, signal);
+  const nonFinite = settings.nonFinite ?? "fail";
+  const read = (ref: ActivationRef) => readClouds(adapter, run, ref, ctx.maxFileBytes, nonFinite, signal);
+  /** Rows --non-finite drop-rows removed, by (layer, step): recorded as the rows_dropped metric. */
+  const rowsDropped = new Map<string, number>();
   const curves = referenceCurves(run, state.written, references, ctx.activations, read, settings, computer);
 
   /** diff_ref against the layer's reference, then record and report the finished step. */
@@ -64,7 +67,11 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
       refCurve === undefined
         ? Number.NaN
         : diffToReference(result.curve!.t, result.curve!.magnitude, refCurve);
-    const full: StepResult = { ...result, metrics: { ...result.metrics, diff_ref: diff } };
+    const dropped: Record<string, number> =
+      nonFinite === "drop-rows"
+        ? { rows_dropped: rowsDropped.get(doneKey(result.layer, result.step)) ?? 0 }
+        : {};
+    const full: StepResult = { ...result, metrics: { ...result.metrics, diff_ref: diff, ...dropped } };
     if (planned.purpose === "todo") results.push(full);
     emit({
       type: "step-done",
@@ -150,16 +157,17 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
     if (ctx.stopSignal?.aborted) break;
     await computer.whenRoom(); // bounded memory: read the next file only when a task may be queued
     const { ref } = planned;
-    let clouds: [string, PointCloud][];
+    let clouds: LayerCloud[];
     try {
       clouds = await read(ref);
     } catch (error) {
       reportFailure(ref, ref.layer, error);
       continue;
     }
-    for (const [layer, cloud] of clouds) {
+    for (const [layer, cloud, dropped] of clouds) {
       if (ctx.filter.layers && !ctx.filter.layers.includes(layer)) continue;
       if (done.has(doneKey(layer, ref.step))) continue;
+      rowsDropped.set(doneKey(layer, ref.step), dropped);
       try {
         await computeCloud(layer, cloud, planned);
       } catch (error) {

@@ -3,6 +3,10 @@ import type { ActivationRef, RunRef, TrackerAdapter } from "../adapter-kit.js";
 import { MagtrackError } from "../core/errors.js";
 import type { PointCloud } from "../core/types.js";
 import { parseActivation } from "../io/activation.js";
+import { dropNonFiniteRows } from "../io/drop-non-finite.js";
+
+/** A layer's cloud from one file, and how many rows --non-finite drop-rows removed from it. */
+export type LayerCloud = [layer: string, cloud: PointCloud, rowsDropped: number];
 
 /** A file with one array belongs to its path's layer; a multi-array file gives one cloud per array. */
 export function cloudsOf(
@@ -29,14 +33,21 @@ export async function readClouds(
   run: RunRef,
   ref: ActivationRef,
   maxFileBytes: number,
+  nonFinite: "fail" | "drop-rows",
   signal?: AbortSignal,
-): Promise<[string, PointCloud][]> {
+): Promise<LayerCloud[]> {
   const bytes = await adapter.readActivation(ref, signal);
+  const source = `${run.id}/${ref.path}`;
   const parsed = parseActivation(bytes, {
-    source: `${run.id}/${ref.path}`,
+    source,
     format: ref.format,
     maxBytes: maxFileBytes,
+    allowNonFinite: nonFinite === "drop-rows",
     ...(ref.arrayName === undefined ? {} : { arrayName: ref.arrayName }),
   });
-  return cloudsOf(parsed, ref);
+  return cloudsOf(parsed, ref).map(([layer, cloud]): LayerCloud => {
+    if (nonFinite === "fail") return [layer, cloud, 0];
+    const kept = dropNonFiniteRows(`${source} layer "${layer}"`, cloud);
+    return [layer, kept.cloud, kept.dropped];
+  });
 }

@@ -3,7 +3,7 @@
  * computed this sync, or recomputed from its file (once per layer, however many steps ask at once).
  */
 import type { ActivationRef, LayerReference, RunRef, StepResult } from "../adapter-kit.js";
-import type { PointCloud } from "../core/types.js";
+import type { LayerCloud } from "./read-clouds.js";
 import type { ComputeSettings } from "./settings.js";
 import { computeStep, type ProfileComputer } from "./step-result.js";
 
@@ -18,7 +18,7 @@ export function referenceCurves(
   written: readonly StepResult[],
   references: Readonly<Record<string, LayerReference>>,
   activations: readonly ActivationRef[],
-  readClouds: (ref: ActivationRef) => Promise<[string, PointCloud][]>,
+  readClouds: (ref: ActivationRef) => Promise<LayerCloud[]>,
   settings: ComputeSettings,
   computer: ProfileComputer,
 ): ReferenceCurves {

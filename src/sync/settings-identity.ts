@@ -16,6 +16,7 @@ export const IDENTITY_KEYS = [
   "magtrack.mode",
   "magtrack.t_max",
   "magtrack.reference_step",
+  "magtrack.non_finite",
 ] as const;
 
 export interface SettingsChange {
@@ -33,7 +34,8 @@ export function settingsChanges(
   const out: SettingsChange[] = [];
   for (const key of IDENTITY_KEYS) {
     // A key an older magtrack did not store is not compared; the optional pins are (unset = unset).
-    const optional = key === "magtrack.t_max" || key === "magtrack.reference_step";
+    const optional =
+      key === "magtrack.t_max" || key === "magtrack.reference_step" || key === "magtrack.non_finite";
     if (!optional && stored[key] === undefined) continue;
     const was = stored[key] ?? "(unset)";
     const now = requested[key] ?? "(unset)";

@@ -15,6 +15,8 @@ export interface ComputeSettings {
   /** Use this step's t_conv as T (default: the earliest available step). */
   readonly referenceStep?: number;
   readonly mode: "exact" | "fast";
+  /** Rows holding NaN / ±Inf: fail the file (default) or drop those rows (counted as rows_dropped). */
+  readonly nonFinite?: "fail" | "drop-rows";
 }
 
 export const DEFAULT_SETTINGS: ComputeSettings = {
@@ -37,6 +39,7 @@ export function settingsRecord(s: ComputeSettings, version: string): Record<stri
     "magtrack.max_points": String(s.maxPoints),
     "magtrack.mode": s.mode,
   };
+  if (s.nonFinite === "drop-rows") out["magtrack.non_finite"] = "drop-rows";
   if (s.tMax !== undefined) out["magtrack.t_max"] = String(s.tMax);
   if (s.referenceStep !== undefined) out["magtrack.reference_step"] = String(s.referenceStep);
   return out;
