@@ -33,11 +33,19 @@ function formatOf(path: string): ActivationFormat {
   return format;
 }
 
-function profileJson(file: string, array: string | null, p: MagnitudeProfile) {
+function profileJson(
+  file: string,
+  array: string | null,
+  p: MagnitudeProfile,
+  nRowsOriginal: number,
+  tSource: string,
+) {
   return {
     file,
     array,
+    cloud: array === null ? file : `${file}:${array}`,
     n: p.n,
+    n_rows_original: nRowsOriginal,
     n_distinct: p.nDistinct,
     duplicates_removed: p.duplicatesRemoved,
     d: p.d,
@@ -45,6 +53,7 @@ function profileJson(file: string, array: string | null, p: MagnitudeProfile) {
     q: p.q,
     t_conv: p.tConv,
     T: p.T,
+    T_source: tSource,
     grid: p.grid,
     scales: Array.from(p.scales),
     magnitude: Array.from(p.magnitude),
@@ -66,6 +75,10 @@ export async function runCompute(args: ComputeCommandArgs, ctx: CliContext): Pro
   const settings = settingsFromArgs(args);
   let failures = 0;
   const rows: string[][] = [];
+  // One T for every cloud of the call, so their curves and areas compare: --t-max, or the first
+  // cloud's t_conv (a cloud and its ×2 copy then differ, as they should).
+  let sharedT = settings.tMax;
+  let tSource = settings.tMax === undefined ? "" : "pinned (--t-max)";
   for (const file of args.files) {
     const path = resolve(ctx.cwd, file);
     try {
@@ -86,20 +99,30 @@ export async function runCompute(args: ComputeCommandArgs, ctx: CliContext): Pro
       const clouds: [string | null, PointCloud][] =
         parsed instanceof Map ? [...parsed.entries()] : [[null, parsed]];
       for (const [array, full] of clouds) {
+        const label = array === null ? file : `${file}:${array}`;
         const cloud = selectRows(
           full,
           chooseProbeRows(full.n, settings.maxPoints, `${basename(file)}\u0000${array ?? ""}`),
         );
+        if (cloud.n < full.n && !args.json) {
+          ctx.stderr(`${label}: ${full.n} rows, subsampled to ${cloud.n} (--max-points)\n`);
+        }
         const profile = computeProfile(cloud, {
           metric: settings.metric,
           q: settings.q,
           nScales: settings.nScales,
           grid: settings.grid,
           mode: settings.mode,
-          ...(settings.tMax === undefined ? {} : { tMax: settings.tMax }),
+          ...(sharedT === undefined ? {} : { tMax: sharedT }),
         });
-        const label = array === null ? file : `${file}:${array}`;
-        if (args.json) ctx.stdout(JSON.stringify(profileJson(file, array, profile)) + "\n");
+        if (sharedT === undefined && profile.tConv !== null && profile.tConv > 0) {
+          sharedT = profile.tConv;
+          tSource = `t_conv(q=${settings.q}) of ${label}`;
+          if (!args.json) ctx.stderr(`T = ${fmt(sharedT)} for every file of this call (${tSource})\n`);
+        }
+        const thisSource = tSource === "" ? `t_conv(q=${settings.q}) of ${label}` : tSource;
+        if (args.json)
+          ctx.stdout(JSON.stringify(profileJson(file, array, profile, full.n, thisSource)) + "\n");
         else {
           rows.push([
             label,
