@@ -6,6 +6,7 @@ import type { DistanceContext, MagnitudeEngine } from "./engine.js";
 import { engineFor } from "./engines.js";
 import { InputError, NumericalError } from "./errors.js";
 import { makeGrid } from "./grid.js";
+import { divideCloud, scaleUnit } from "./scale-unit.js";
 import type { MagnitudeAtScale } from "./solve.js";
 import type { DistanceMetric, MagnitudeProfile, PointCloud, ProfileOptions, SolveInfo } from "./types.js";
 import { validatePointCloud, validateQ, validateScale } from "./validate.js";
@@ -70,6 +71,11 @@ export interface ProfilePlan {
   readonly tConv: number | null;
   readonly tConvInfo?: SolveInfo;
   readonly tConvError?: string;
+  /**
+   * The cloud is computed as X / unit (scale-unit.ts); tConv, T and scales here are in those units
+   * (t · unit), which the engines evaluate; finishProfile reports them in the data's units.
+   */
+  readonly unit: number;
   readonly T: number;
   readonly scales: Float64Array;
   readonly started: number;
@@ -83,7 +89,16 @@ export function planProfile(points: PointCloud, options: ProfileOptions = {}): P
   const nScales = options.nScales ?? 30;
   const gridKind = options.grid ?? "linear";
   const engine = engineFor(options.mode);
-  const prep = prepare(points, options.metric, engine);
+  validatePointCloud(points);
+  const unit = scaleUnit(points);
+  const prep = prepare(divideCloud(points, unit), options.metric, engine);
+  const tMax = options.tMax === undefined ? undefined : options.tMax * unit;
+  if (tMax !== undefined && !(tMax > 0 && Number.isFinite(tMax))) {
+    throw new NumericalError(
+      "interval-degenerate",
+      `tMax = ${options.tMax} on data with max |x| ≈ ${unit}: the scale t · max|x| is not representable`,
+    );
+  }
   const { ctx, timingsMs } = prep;
 
   let tConv: number | null = null;
@@ -96,13 +111,13 @@ export function planProfile(points: PointCloud, options: ProfileOptions = {}): P
       tConv = r.tConv;
       tConvInfo = r.info;
     } catch (err) {
-      if (!(err instanceof NumericalError) || options.tMax === undefined) throw err;
+      if (!(err instanceof NumericalError) || tMax === undefined) throw err;
       tConvError = err.message;
     }
   }
   timingsMs.tConv = now() - t0;
 
-  const T = options.tMax ?? tConv ?? 1;
+  const T = tMax ?? tConv ?? unit; // one distinct point: T = 1 in the data's units
   if (!(T > 0 && Number.isFinite(T))) {
     throw new NumericalError("interval-degenerate", `evaluation interval end T = ${T}; pass tMax`);
   }
@@ -116,6 +131,7 @@ export function planProfile(points: PointCloud, options: ProfileOptions = {}): P
     tConv,
     ...(tConvInfo ? { tConvInfo } : {}),
     ...(tConvError ? { tConvError } : {}),
+    unit,
     T,
     scales,
     started,
@@ -128,7 +144,9 @@ export function finishProfile(
   results: MagnitudeAtScale[],
   gridMs: number,
 ): MagnitudeProfile {
-  const { points, prep, scales } = plan;
+  const { points, prep, unit } = plan;
+  // Back to the data's units: t = t' / unit (exact, unit is a power of two).
+  const scales = unit === 1 ? plan.scales : plan.scales.map((t) => t / unit);
   const timingsMs = prep.timingsMs;
   timingsMs.grid = gridMs;
   const wantWeights = plan.options.weights ?? false;
@@ -144,10 +162,10 @@ export function finishProfile(
     d: points.d,
     metric: prep.metric,
     q: plan.q,
-    tConv: plan.tConv,
+    tConv: plan.tConv === null ? null : plan.tConv / unit,
     ...(plan.tConvInfo ? { tConvInfo: plan.tConvInfo } : {}),
     ...(plan.tConvError ? { tConvError: plan.tConvError } : {}),
-    T: plan.T,
+    T: plan.T / unit,
     grid: plan.options.grid ?? "linear",
     scales,
     magnitude,
