@@ -19,7 +19,13 @@ import { doneKey, type PlannedRead, type RunPlan, type StepFilter } from "./plan
 import { type LayerCloud, readClouds } from "./read-clouds.js";
 import { referenceCurves } from "./reference-curves.js";
 import type { ComputeSettings } from "./settings.js";
-import { computeStep, diffToReference, type ProfileComputer } from "./step-result.js";
+import {
+  collapsedStepResult,
+  computeStep,
+  diffToReference,
+  type ProfileComputer,
+  probeOf,
+} from "./step-result.js";
 
 export interface ComputeContext {
   readonly adapter: TrackerAdapter;
@@ -176,6 +182,22 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
     }
   }
   await Promise.all(inFlight);
+  // Collapsed steps of layers that found no T are written with what is defined (so they show in
+  // tables and are not read again every sync); a later step with a t_conv still fixes the layer's T.
+  for (const [layer, waiting] of waitingForReference) {
+    for (const w of waiting) {
+      if (w.read.purpose !== "todo") continue;
+      const key = { run: run.id, layer, step: w.read.ref.step };
+      const metrics = collapsedStepResult(probeOf(w.cloud, key, settings), key);
+      const dropped = rowsDropped.get(doneKey(layer, key.step));
+      results.push(
+        nonFinite === "drop-rows"
+          ? { ...metrics, metrics: { ...metrics.metrics, rows_dropped: dropped ?? 0 } }
+          : metrics,
+      );
+      done.add(doneKey(layer, key.step));
+    }
+  }
   results.sort((a, b) => (a.layer < b.layer ? -1 : a.layer > b.layer ? 1 : a.step - b.step));
   const waitingSteps = new Map(
     [...waitingForReference].map(([layer, w]) => [layer, w.map((x) => x.read.ref.step)]),

@@ -54,8 +54,9 @@ export function reportWaiting(run: RunRef, computed: ComputedRun, emit: EventSin
       run: run.id,
       layer,
       message:
-        `layer "${layer}": step(s) ${steps.join(", ")} have one distinct row, so ` +
-        "t_conv is undefined there; the layer's T is fixed by its first step that has one (or pin --t-max)",
+        `layer "${layer}": step(s) ${steps.join(", ")} have one distinct row (collapsed: Mag ≡ 1), so ` +
+        "t_conv is undefined there; written with collapsed = 1 and the values defined without T. " +
+        "The layer's T is fixed by its first step that has a t_conv (or pin --t-max)",
     });
   }
 }

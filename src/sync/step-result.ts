@@ -71,12 +71,38 @@ export function stepResultOf(profile: MagnitudeProfile, key: StepKey): StepResul
     n_points: profile.n,
     n_distinct: profile.nDistinct,
     error_bound: errorBound,
+    // A collapsed layer (one distinct probe row, e.g. a dead ReLU layer): Mag ≡ 1 at every t.
+    ...(profile.nDistinct === 1 ? { collapsed: 1 } : {}),
   };
   return {
     layer: key.layer,
     step: key.step,
     metrics,
     curve: { t: Array.from(profile.scales), magnitude: Array.from(profile.magnitude) },
+  };
+}
+
+/**
+ * A collapsed step of a layer that has no T (no step of it had a defined t_conv): what is defined
+ * without T. Mag ≡ 1, so Mag(T) = 1, area/T = 1 and the dimension (slope of log Mag) is 0 for any T;
+ * t_conv, the raw area and diff_ref need a T and are NaN. No curve (there is no grid).
+ */
+export function collapsedStepResult(probe: PointCloud, key: StepKey): StepResult {
+  return {
+    layer: key.layer,
+    step: key.step,
+    metrics: {
+      area: 1,
+      area_raw: Number.NaN,
+      t_conv: Number.NaN,
+      dim: 0,
+      mag_T: 1,
+      n_points: probe.n,
+      n_distinct: 1,
+      error_bound: 0,
+      diff_ref: Number.NaN,
+      collapsed: 1,
+    },
   };
 }
 
