@@ -9,6 +9,7 @@ import { createMlflowAdapter } from "../../adapters/mlflow/index.js";
 import { syncRuns } from "../../src/sync/run-many.js";
 import { type ComputeSettings, DEFAULT_SETTINGS, settingsRecord } from "../../src/sync/settings.js";
 import type { FakeMlflowServer, Fault } from "../adapters/mlflow/fake-server.js";
+import { childStartMs } from "../helpers/baseline.js";
 import { cli } from "../helpers/cli.js";
 import { expectNoSecret, OPS_MLFLOW_PASSWORD, OPS_MLFLOW_USER } from "../helpers/secrets.js";
 import { ndjsonEvents, startCli } from "./helpers/child-cli.js";
@@ -180,7 +181,10 @@ describe("tracker faults during a sync (CLI child process)", () => {
       type: "summary",
       stoppedEarly: "--max-duration 1s reached",
     });
-    expect(result.ms).toBeLessThan(1000 + 1500);
+    // The child's own start (node, tsx, imports) precedes its deadline clock: measured now, on this
+    // machine under its current load, and allowed twice over, instead of a fixed wall-clock bound.
+    const start = await childStartMs();
+    expect(result.ms).toBeLessThan(1000 + 1500 + 2 * start);
   });
 });
 

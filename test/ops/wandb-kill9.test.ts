@@ -15,12 +15,16 @@ import { MAGTRACK_CONFIG_KEY, STEP_METRIC } from "../../adapters/wandb/run-confi
 import { encodeNpy } from "../../src/io/npy-write.js";
 import { type FakeRun, FakeWandbServer } from "../adapters/wandb/fake-server.js";
 import { FIXTURE } from "../adapters/wandb/seed.js";
+import { childStartMs, timeoutFor } from "../helpers/baseline.js";
 import { cli } from "../helpers/cli.js";
 import { expectNoSecret, OPS_WANDB_KEY } from "../helpers/secrets.js";
 import { stepCloud } from "../helpers/store.js";
 import { ndjsonEvents, startCli } from "./helpers/child-cli.js";
 import { KillProxy } from "./helpers/kill-proxy.js";
 import { lockFile } from "./helpers/mlflow-ops.js";
+
+/** One child CLI start now; these tests start many children, so their budget scales with it. */
+const TEST_TIMEOUT = timeoutFor(await childStartMs(), 80);
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -126,59 +130,65 @@ function expectHealed(run: FakeRun, clean: FakeRun, where: string): void {
 }
 
 describe("kill -9 during a sync against W&B", () => {
-  it("at random requests and writes (8 seeds, before/after the server processes it): the next sync heals the run exactly", async () => {
-    // Reference: a clean sync on a fresh server, through the counting proxy (total request count).
-    const clean = await world();
-    const reference = await startCli([...ARGS, "--lock-file", await lockFile()], env(clean.proxy.url)).done;
-    expectNoSecret(reference.stdout + reference.stderr, "clean sync output");
-    expect(reference.code, reference.stderr).toBe(0);
-    const total = clean.proxy.count;
-    expect(clean.fake.signedWithAuth).toBe(0);
-    expect(clean.proxy.log.some((r) => r.path.startsWith("/signed/"))).toBe(true);
-    expect(magtrackRows(clean.run).map((r) => r.step)).toEqual(STEPS);
-    // The fake logged the same requests in the same order (the sync is sequential): name the writes
-    // (GraphQL mutations, storage uploads, filestream posts), where a kill could corrupt or duplicate.
-    expect(clean.fake.log.map((r) => r.path)).toEqual(clean.proxy.log.map((r) => r.path));
-    const isWrite = (r: (typeof clean.fake.log)[number]) =>
-      r.method === "PUT" || r.path.endsWith("/file_stream") || /^\s*mutation\b/.test(r.query ?? "");
-    const writeIndexes = clean.fake.log.flatMap((r, i) => (isWrite(r) ? [i + 1] : []));
-    expect(writeIndexes.length).toBeGreaterThanOrEqual(4);
-    console.log(
-      `clean W&B sync: ${total} requests (writes at ${writeIndexes.join(", ")}), ${reference.ms} ms`,
-    );
-
-    // Seeds 1–3 kill at a uniformly random request, 4–8 at a random write: writes are few among the reads.
-    const rand = lcg(20260702);
-    const report: string[] = [];
-    for (const seed of SEEDS) {
-      const w = await world();
-      const at =
-        seed <= 3 ? 1 + Math.floor(rand() * total) : writeIndexes[Math.floor(rand() * writeIndexes.length)]!;
-      const mode = seed % 2 === 0 ? "after" : "before";
-      const lock = await lockFile();
-      const child = startCli([...ARGS, "--lock-file", lock], env(w.proxy.url));
-      w.proxy.plan = { at, mode, kill: () => child.child.kill("SIGKILL") };
-      const killed = await child.done;
-      expect(killed.signal, `seed ${seed}: killed at request ${at}`).toBe("SIGKILL");
-      expectNoSecret(killed.stdout + killed.stderr, `killed child (seed ${seed})`);
-      // Whatever the dead process left never touched the run's own lines.
-      expect(w.run.history.slice(0, FIXTURE.history.length)).toEqual(FIXTURE.history);
-      const left = `${w.run.state}, ${w.run.history.length - FIXTURE.history.length} rows`;
-
-      // W&B's watchdog: the dead session's run stops heart-beating and is seen as crashed.
-      w.fake.expireHeartbeats();
-      w.fake.baseUrl = w.direct;
-      const healed = await cli([...ARGS, "--lock-file", lock], { env: env(w.direct) });
-      expectNoSecret(healed.stdout + healed.stderr, `healing sync (seed ${seed})`);
-      expect(healed.code, healed.stdout + healed.stderr).toBe(0);
-      expect(ndjsonEvents(healed.stdout).at(-1)).toMatchObject({ type: "summary", failed: 0, deferred: 0 });
-      expectHealed(w.run, clean.run, `seed ${seed}`);
-      expect(w.fake.signedWithAuth).toBe(0);
-      const k = w.proxy.killedAt;
-      report.push(
-        `seed ${seed}: kill ${mode} request ${at}/${total} (${k?.method} ${k?.path}), left ${left}, healed`,
+  it(
+    "at random requests and writes (8 seeds, before/after the server processes it): the next sync heals the run exactly",
+    async () => {
+      // Reference: a clean sync on a fresh server, through the counting proxy (total request count).
+      const clean = await world();
+      const reference = await startCli([...ARGS, "--lock-file", await lockFile()], env(clean.proxy.url)).done;
+      expectNoSecret(reference.stdout + reference.stderr, "clean sync output");
+      expect(reference.code, reference.stderr).toBe(0);
+      const total = clean.proxy.count;
+      expect(clean.fake.signedWithAuth).toBe(0);
+      expect(clean.proxy.log.some((r) => r.path.startsWith("/signed/"))).toBe(true);
+      expect(magtrackRows(clean.run).map((r) => r.step)).toEqual(STEPS);
+      // The fake logged the same requests in the same order (the sync is sequential): name the writes
+      // (GraphQL mutations, storage uploads, filestream posts), where a kill could corrupt or duplicate.
+      expect(clean.fake.log.map((r) => r.path)).toEqual(clean.proxy.log.map((r) => r.path));
+      const isWrite = (r: (typeof clean.fake.log)[number]) =>
+        r.method === "PUT" || r.path.endsWith("/file_stream") || /^\s*mutation\b/.test(r.query ?? "");
+      const writeIndexes = clean.fake.log.flatMap((r, i) => (isWrite(r) ? [i + 1] : []));
+      expect(writeIndexes.length).toBeGreaterThanOrEqual(4);
+      console.log(
+        `clean W&B sync: ${total} requests (writes at ${writeIndexes.join(", ")}), ${reference.ms} ms`,
       );
-    }
-    console.log(report.join("\n"));
-  }, 60_000);
+
+      // Seeds 1–3 kill at a uniformly random request, 4–8 at a random write: writes are few among the reads.
+      const rand = lcg(20260702);
+      const report: string[] = [];
+      for (const seed of SEEDS) {
+        const w = await world();
+        const at =
+          seed <= 3
+            ? 1 + Math.floor(rand() * total)
+            : writeIndexes[Math.floor(rand() * writeIndexes.length)]!;
+        const mode = seed % 2 === 0 ? "after" : "before";
+        const lock = await lockFile();
+        const child = startCli([...ARGS, "--lock-file", lock], env(w.proxy.url));
+        w.proxy.plan = { at, mode, kill: () => child.child.kill("SIGKILL") };
+        const killed = await child.done;
+        expect(killed.signal, `seed ${seed}: killed at request ${at}`).toBe("SIGKILL");
+        expectNoSecret(killed.stdout + killed.stderr, `killed child (seed ${seed})`);
+        // Whatever the dead process left never touched the run's own lines.
+        expect(w.run.history.slice(0, FIXTURE.history.length)).toEqual(FIXTURE.history);
+        const left = `${w.run.state}, ${w.run.history.length - FIXTURE.history.length} rows`;
+
+        // W&B's watchdog: the dead session's run stops heart-beating and is seen as crashed.
+        w.fake.expireHeartbeats();
+        w.fake.baseUrl = w.direct;
+        const healed = await cli([...ARGS, "--lock-file", lock], { env: env(w.direct) });
+        expectNoSecret(healed.stdout + healed.stderr, `healing sync (seed ${seed})`);
+        expect(healed.code, healed.stdout + healed.stderr).toBe(0);
+        expect(ndjsonEvents(healed.stdout).at(-1)).toMatchObject({ type: "summary", failed: 0, deferred: 0 });
+        expectHealed(w.run, clean.run, `seed ${seed}`);
+        expect(w.fake.signedWithAuth).toBe(0);
+        const k = w.proxy.killedAt;
+        report.push(
+          `seed ${seed}: kill ${mode} request ${at}/${total} (${k?.method} ${k?.path}), left ${left}, healed`,
+        );
+      }
+      console.log(report.join("\n"));
+    },
+    TEST_TIMEOUT,
+  );
 });

@@ -9,8 +9,12 @@ import { cp, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { childStartMs, timeoutFor } from "../helpers/baseline.js";
 import { cli } from "../helpers/cli.js";
 import { makeStore, readResultLines, type StoredLine } from "../helpers/store.js";
+
+/** One child CLI start now; kill -9 tests start ~40 children, so their budget scales with it. */
+const TEST_TIMEOUT = timeoutFor(await childStartMs(), 80);
 
 const crash = vi.hoisted(() => ({ after: Number.POSITIVE_INFINITY, writes: 0 }));
 vi.mock("../../src/io/atomic-write.js", async (importOriginal) => {
@@ -50,66 +54,74 @@ async function cleanResult(): Promise<Record<string, StoredLine[]>> {
 }
 
 describe("crash safety of the local store", () => {
-  it("a sync interrupted before any write k completes on the next sync, without duplicates", async () => {
-    const clean = await cleanResult();
-    const totalWrites = crash.writes;
-    expect(totalWrites).toBeGreaterThan(5);
-    for (let k = 0; k < totalWrites; k++) {
-      const root = await makeStore(SPEC);
-      roots.push(root);
-      crash.writes = 0;
-      crash.after = k;
-      const broken = await cli(["sync", "--root", root]);
-      expect(broken.code).toBe(1);
-      // Whatever was committed is readable and a subset of the clean result.
-      for (const run of ["a", "b"] as const) {
-        for (const line of await readResultLines(root, run)) expect(clean[run]).toContainEqual(line);
+  it(
+    "a sync interrupted before any write k completes on the next sync, without duplicates",
+    async () => {
+      const clean = await cleanResult();
+      const totalWrites = crash.writes;
+      expect(totalWrites).toBeGreaterThan(5);
+      for (let k = 0; k < totalWrites; k++) {
+        const root = await makeStore(SPEC);
+        roots.push(root);
+        crash.writes = 0;
+        crash.after = k;
+        const broken = await cli(["sync", "--root", root]);
+        expect(broken.code).toBe(1);
+        // Whatever was committed is readable and a subset of the clean result.
+        for (const run of ["a", "b"] as const) {
+          for (const line of await readResultLines(root, run)) expect(clean[run]).toContainEqual(line);
+        }
+        crash.after = Number.POSITIVE_INFINITY;
+        expect((await cli(["sync", "--root", root])).code).toBe(0);
+        const healed = await allLines(root);
+        expect(sortLines(healed.a)).toEqual(sortLines(clean.a));
+        expect(sortLines(healed.b)).toEqual(sortLines(clean.b));
+        const leftovers = (await readdir(join(root, "a", "magnitude"))).filter((f) =>
+          f.includes("magtrack-tmp"),
+        );
+        expect(leftovers).toEqual([]);
       }
-      crash.after = Number.POSITIVE_INFINITY;
-      expect((await cli(["sync", "--root", root])).code).toBe(0);
-      const healed = await allLines(root);
-      expect(sortLines(healed.a)).toEqual(sortLines(clean.a));
-      expect(sortLines(healed.b)).toEqual(sortLines(clean.b));
-      const leftovers = (await readdir(join(root, "a", "magnitude"))).filter((f) =>
-        f.includes("magtrack-tmp"),
-      );
-      expect(leftovers).toEqual([]);
-    }
-  });
+    },
+    TEST_TIMEOUT,
+  );
 
-  it("kill -9 at random points, then a normal sync: nothing duplicated or lost", async () => {
-    const clean = await cleanResult();
-    const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
-    let state = 12345;
-    const rand = () => {
-      state = (1103515245 * state + 12345) % 2147483648;
-      return state / 2147483648;
-    };
-    for (let seed = 0; seed < 4; seed++) {
-      const root = await makeStore(SPEC);
-      roots.push(root);
-      const child = spawn(process.execPath, ["--import", "tsx", main, "sync", "--root", root], {
-        stdio: "ignore",
-        env: { ...process.env, NODE_OPTIONS: "" },
-      });
-      const delay = 300 + rand() * 2500;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => child.kill("SIGKILL"), delay);
-        child.on("exit", () => {
-          clearTimeout(timer);
-          resolve();
+  it(
+    "kill -9 at random points, then a normal sync: nothing duplicated or lost",
+    async () => {
+      const clean = await cleanResult();
+      const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+      let state = 12345;
+      const rand = () => {
+        state = (1103515245 * state + 12345) % 2147483648;
+        return state / 2147483648;
+      };
+      for (let seed = 0; seed < 4; seed++) {
+        const root = await makeStore(SPEC);
+        roots.push(root);
+        const child = spawn(process.execPath, ["--import", "tsx", main, "sync", "--root", root], {
+          stdio: "ignore",
+          env: { ...process.env, NODE_OPTIONS: "" },
         });
-      });
-      expect((await cli(["sync", "--root", root])).code).toBe(0);
-      const healed = await allLines(root);
-      expect(sortLines(healed.a)).toEqual(sortLines(clean.a));
-      expect(sortLines(healed.b)).toEqual(sortLines(clean.b));
-      const copy = `${root}-copy`;
-      await cp(root, copy, { recursive: true });
-      roots.push(copy);
-      expect(
-        JSON.parse(await readFile(join(root, "a", "magnitude", "references.json"), "utf8")).fc1.step,
-      ).toBe(0);
-    }
-  });
+        const delay = 300 + rand() * 2500;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => child.kill("SIGKILL"), delay);
+          child.on("exit", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        expect((await cli(["sync", "--root", root])).code).toBe(0);
+        const healed = await allLines(root);
+        expect(sortLines(healed.a)).toEqual(sortLines(clean.a));
+        expect(sortLines(healed.b)).toEqual(sortLines(clean.b));
+        const copy = `${root}-copy`;
+        await cp(root, copy, { recursive: true });
+        roots.push(copy);
+        expect(
+          JSON.parse(await readFile(join(root, "a", "magnitude", "references.json"), "utf8")).fc1.step,
+        ).toBe(0);
+      }
+    },
+    TEST_TIMEOUT,
+  );
 });
