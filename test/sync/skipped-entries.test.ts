@@ -41,6 +41,20 @@ describe("entries under a run that are not activation files are reported, not sk
     for (const name of ["step_-1.npy", "step_1e3.npy", "step_1234567890123456.npy"]) {
       await writeFile(join(act, "fc1", name), good);
     }
+    // Extreme but finite values (were INTERNAL TypeError / t_conv bracketing errors): computed.
+    for (const [layer, c] of [
+      ["huge", 1e200],
+      ["tiny", 1e-300],
+    ] as const) {
+      await mkdir(join(act, layer), { recursive: true });
+      await writeFile(
+        join(act, layer, "step_0.npy"),
+        encodeNpy(
+          stepCloud(12, 40, 4, 0).map((x) => x * c),
+          [40, 4],
+        ),
+      );
+    }
     const escLayer = "a\u001b[2Jb";
     await mkdir(join(act, escLayer), { recursive: true });
     await writeFile(join(act, escLayer, "step_0.npy"), good);
@@ -58,9 +72,16 @@ describe("entries under a run that are not activation files are reported, not sk
         "skipped: step 1234567890123456 has more than 15 digits (steps must be exact integers below 2^53)",
     });
     expect(problems).toHaveLength(6);
+    expect(first.stdout.split("\n").filter((l) => l.includes("file-failed"))).toEqual([]);
     expect(first.code).toBe(0);
     const keys = (await readResultLines(root, "a")).map((l) => `${l.layer}@${l.step}`).sort();
-    expect(keys).toEqual([`${escLayer}@0`, "fc1@0", "fc1@1", "fc1@2"]);
+    expect(keys).toEqual([`${escLayer}@0`, "fc1@0", "fc1@1", "fc1@2", "huge@0", "tiny@0"]);
+    // scale covariance: t_conv(cX) = t_conv(X) / c; fc1@0 holds the same cloud unscaled
+    const lines = await readResultLines(root, "a");
+    const tconv = (layer: string) =>
+      Number(lines.find((l) => l.layer === layer && l.step === 0)!.metrics.t_conv);
+    expect(tconv("huge") * 1e200).toBeCloseTo(tconv("fc1"), 6);
+    expect(tconv("tiny") * 1e-300).toBeCloseTo(tconv("fc1"), 6);
 
     const jsonl = join(root, "a", "magnitude", "metrics.jsonl");
     const before = await readFile(jsonl);
