@@ -1,12 +1,14 @@
 /**
  * readState: what magtrack already wrote into a run, read from the server each time (a cron job
  * has no disk): reference tags, settings tag, metric histories of magnitude/<layer>/<name>, and
- * the curves table artifact when it exists (so charts of earlier steps keep their curves).
+ * the curves table artifact when it exists (so charts of earlier steps keep their curves), and the
+ * diagnostics table (diagnostics.ts), whose values fill in what the metric histories lack.
  */
 import { type LayerReference, MagtrackError, type RunState, type StepResult } from "../../src/adapter-kit.js";
 import { joinArtifactPath, proxyRootOf } from "./artifacts.js";
 import type { MlflowClient } from "./client.js";
 import { CURVES_TABLE_PATH, decodeCurvesTable } from "./curves-table.js";
+import { DIAGNOSTICS_TABLE_PATH, decodeDiagnosticsTable } from "./diagnostics.js";
 import { latestByStep, magnitudeKeysOf, readHistories } from "./history.js";
 import { parseMetricKey, sanitizeLayer } from "./keys.js";
 import { decodeReference, decodeSettings, REFERENCE_TAG_PREFIX, SETTINGS_TAG } from "./tags.js";
@@ -53,18 +55,21 @@ export async function readRunState(
     }
   }
 
-  const curves = byLayerStep.size > 0 ? await readCurves(client, run, options, signal) : null;
+  const tables = byLayerStep.size > 0 ? await readTables(client, run, options, signal) : null;
   const written: StepResult[] = [...byLayerStep.values()]
     .sort((a, b) => (a.layer < b.layer ? -1 : a.layer > b.layer ? 1 : a.step - b.step))
     .map((e) => {
-      const curve = curves?.get(e.layer)?.get(e.step);
-      return curve ? { ...e, curve } : e;
+      // Metric histories win over the table (a series an older sync wrote as metrics).
+      const diagnostics = tables?.diagnostics?.get(e.layer)?.get(e.step);
+      const withDiagnostics = diagnostics ? { ...e, metrics: { ...diagnostics, ...e.metrics } } : e;
+      const curve = tables?.curves?.get(e.layer)?.get(e.step);
+      return curve ? { ...withDiagnostics, curve } : withDiagnostics;
     });
   return { references, written, ...(settings ? { settings } : {}) };
 }
 
-/** The curves table, when the run has one behind the artifact proxy; null otherwise. */
-async function readCurves(
+/** The curves and diagnostics tables, each when the run has it behind the artifact proxy. */
+async function readTables(
   client: MlflowClient,
   run: WireRun,
   options: ReadStateOptions,
@@ -75,21 +80,19 @@ async function readCurves(
   const runId = runIdOf(run.info);
   // List first: a missing file behind the proxy is a 500 (retried), not a 404.
   const listing = await client.listArtifacts(runId, "magnitude", signal);
-  const entry = listing.files.find((f) => f.path === CURVES_TABLE_PATH && !f.is_dir);
-  if (entry === undefined) return null;
-  const bytes = await client.downloadViaProxy(
-    joinArtifactPath(root, CURVES_TABLE_PATH),
-    options.maxTableBytes,
-    signal,
-  );
-  try {
-    return decodeCurvesTable(
-      Buffer.from(bytes).toString("utf8"),
-      `MLflow run ${runId} artifact ${CURVES_TABLE_PATH}`,
-    );
-  } catch (error) {
-    // A table edited by someone else only costs the curves of old steps in the charts.
-    if (error instanceof MagtrackError && error.kind === "format") return null;
-    throw error;
-  }
+  const read = async <T>(path: string, decode: (text: string, where: string) => T): Promise<T | null> => {
+    if (!listing.files.some((f) => f.path === path && !f.is_dir)) return null;
+    const bytes = await client.downloadViaProxy(joinArtifactPath(root, path), options.maxTableBytes, signal);
+    try {
+      return decode(Buffer.from(bytes).toString("utf8"), `MLflow run ${runId} artifact ${path}`);
+    } catch (error) {
+      // A table edited by someone else only costs the curves / diagnostics of old steps in the charts.
+      if (error instanceof MagtrackError && error.kind === "format") return null;
+      throw error;
+    }
+  };
+  return {
+    curves: await read(CURVES_TABLE_PATH, decodeCurvesTable),
+    diagnostics: await read(DIAGNOSTICS_TABLE_PATH, decodeDiagnosticsTable),
+  };
 }

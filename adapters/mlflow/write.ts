@@ -5,13 +5,14 @@
  *
  *   1. read the run (tags, latest metric keys) and the history of every key it will write;
  *   2. tags first — new reference tags (an existing one is never changed; a different one is a
- *      conflict, reported before anything is written) and settings (keys added, never changed);
+ *      conflict, reported before anything is written) and settings (keys added, never changed),
+ *      with the settings also as params (only keys the run lacks: params are immutable);
  *   3. only the (key, step) points not already stored, via runs/log-batch, chunked so that no
  *      request exceeds 1000 metrics and no (layer, step) is split across two requests (a crash
  *      between requests leaves whole steps), with timestamp = run start_time + step so that a
  *      transport retry of the same request is absorbed by the server's de-duplication;
- *   4. charts and the curves table through the artifact proxy, then the table registered in
- *      mlflow.loggedArtifacts (merged with the user's entries);
+ *   4. charts, the curves table and the diagnostics table through the artifact proxy (none is
+ *      registered in mlflow.loggedArtifacts: see docs/mlflow.md);
  *   5. read back the metrics and tags just written and fail loudly on any mismatch.
  */
 import {
@@ -25,14 +26,14 @@ import {
 import { joinArtifactPath, proxyRootOf } from "./artifacts.js";
 import type { MlflowClient } from "./client.js";
 import { CURVES_TABLE_PATH, encodeCurvesTable } from "./curves-table.js";
+import { DIAGNOSTIC_METRICS, DIAGNOSTICS_TABLE_PATH, encodeDiagnosticsTable } from "./diagnostics.js";
 import { latestByStep, readHistories, sameMetricValue } from "./history.js";
 import { mlflowMetricKey, sanitizeArtifactPath } from "./keys.js";
+import { missingParams } from "./params.js";
 import { referencesOf } from "./state.js";
 import {
   decodeSettings,
   encodeReference,
-  LOGGED_ARTIFACTS_TAG,
-  mergeLoggedArtifacts,
   mergeSettings,
   referenceTagKey,
   SETTINGS_TAG,
@@ -136,8 +137,11 @@ export async function writeRunResults(
     }
     tagWrites.push({ key: referenceTagKey(ref.layer), value: encodeReference(ref) });
   }
-  const settingsValue = mergeSettings(decodeSettings(tags[SETTINGS_TAG], runId), batch.settings);
+  const storedSettings = decodeSettings(tags[SETTINGS_TAG], runId);
+  const settingsValue = mergeSettings(storedSettings, batch.settings);
   if (settingsValue !== null) tagWrites.push({ key: SETTINGS_TAG, value: settingsValue });
+  // The run's settings (the tag's, plus keys it lacked) as params; keys already there are left.
+  const paramWrites = missingParams({ ...batch.settings, ...(storedSettings ?? {}) }, run.data?.params);
 
   // Order matters for crash safety. The metric points are what marks a (layer, step) done, so they
   // go last: tags (references, settings) → charts, curves table, loggedArtifacts → metrics. A crash
@@ -145,11 +149,15 @@ export async function writeRunResults(
   // uploads the charts again, so the charts can never be left behind the metrics.
   const plan = await planMetrics(client, run, batch.results, signal);
   for (const chunk of chunkTags(tagWrites)) await client.logBatch({ run_id: runId, tags: chunk }, signal);
+  for (const chunk of chunkTags(paramWrites)) await client.logBatch({ run_id: runId, params: chunk }, signal);
 
   // Artifacts.
   let filesWritten = 0;
   const table = encodeCurvesTable(batch.allResults);
-  if (options.artifacts !== "off" && (batch.charts.length > 0 || table !== null)) {
+  const hasDiagnostics = batch.allResults.some((r) =>
+    Object.keys(r.metrics).some((k) => DIAGNOSTIC_METRICS.has(k)),
+  );
+  if (options.artifacts !== "off" && (batch.charts.length > 0 || table !== null || hasDiagnostics)) {
     if (root === null) {
       options.warn(
         `MLflow run ${runId}: artifact root ${run.info.artifact_uri} is not behind the artifact proxy; charts and the curves table were not uploaded (metrics and tags were written)`,
@@ -176,18 +184,16 @@ export async function writeRunResults(
           signal,
         );
         filesWritten++;
-        const merged = mergeLoggedArtifacts(tags[LOGGED_ARTIFACTS_TAG], {
-          path: CURVES_TABLE_PATH,
-          type: "table",
-        });
-        if (merged === "unparseable") {
-          options.warn(
-            `MLflow run ${runId}: tag ${LOGGED_ARTIFACTS_TAG} is not a JSON list; left unchanged, the curves table is not registered`,
-          );
-        } else if (merged !== null) {
-          await client.setTag(runId, LOGGED_ARTIFACTS_TAG, merged, signal);
-          tagWrites.push({ key: LOGGED_ARTIFACTS_TAG, value: merged });
-        }
+      }
+      const diagnostics = encodeDiagnosticsTable(batch.allResults);
+      if (diagnostics !== null) {
+        await client.uploadViaProxy(
+          joinArtifactPath(root, DIAGNOSTICS_TABLE_PATH),
+          diagnostics,
+          "application/json",
+          signal,
+        );
+        filesWritten++;
       }
     }
   }
@@ -196,7 +202,7 @@ export async function writeRunResults(
   for (const chunk of chunkSteps(plan.steps)) await sendMetrics(client, runId, chunk, signal);
 
   // Read back.
-  await verifyWritten(client, runId, plan.steps, tagWrites, signal);
+  await verifyWritten(client, runId, plan.steps, tagWrites, paramWrites, signal);
   const metricsWritten = plan.steps.reduce((n, s) => n + s.points.length, 0);
   return { metricsWritten, filesWritten, skippedExisting: plan.skipped };
 }
@@ -237,6 +243,8 @@ async function planMetrics(
     const points: OutgoingMetric[] = [];
     for (const name of Object.keys(r.metrics).sort()) {
       const key = mlflowMetricKey(r.layer, name);
+      // Diagnostics go to the diagnostics table; a series an older sync started is continued.
+      if (DIAGNOSTIC_METRICS.has(name) && !existingKeys.has(key)) continue;
       if (stored.get(key)?.has(r.step)) {
         skipped++;
         continue;
@@ -279,6 +287,7 @@ async function verifyWritten(
   runId: string,
   steps: readonly StepPoints[],
   tagWrites: readonly { key: string; value: string }[],
+  paramWrites: readonly { key: string; value: string }[],
   signal?: AbortSignal,
 ): Promise<void> {
   const problems: string[] = [];
@@ -294,10 +303,12 @@ async function verifyWritten(
       else if (!sameMetricValue(m.value, got)) problems.push(`${m.key}@${m.step} is ${got}, sent ${m.value}`);
     }
   }
-  if (tagWrites.length > 0) {
+  if (tagWrites.length > 0 || paramWrites.length > 0) {
     const run = await client.getRun(runId, signal);
     const tags = tagsToRecord(run?.data?.tags);
     for (const t of tagWrites) if (tags[t.key] !== t.value) problems.push(`tag ${t.key} differs`);
+    const params = tagsToRecord(run?.data?.params);
+    for (const p of paramWrites) if (params[p.key] !== p.value) problems.push(`param ${p.key} differs`);
   }
   if (problems.length > 0) {
     throw new MagtrackError(

@@ -69,6 +69,7 @@ export interface SeedRunInput {
   root?: "proxy" | "s3";
   deleted?: boolean;
   tags?: Record<string, string>;
+  params?: Record<string, string>;
 }
 
 const HTML_500 = `<!doctype html>
@@ -144,7 +145,7 @@ export class FakeMlflowServer {
         tags: new Map(
           Object.entries({ ...(r.displayName ? { "mlflow.runName": r.displayName } : {}), ...r.tags }),
         ),
-        params: new Map(),
+        params: new Map(Object.entries(r.params ?? {})),
         metrics: [],
         artifacts: new Map(Object.entries(r.files).map(([p, b]) => [p, Buffer.from(b)])),
       });
@@ -518,6 +519,23 @@ export class FakeMlflowServer {
       toStore.push(m);
     }
     for (const t of tags) this.checkKey(String(t.key ?? ""));
+    // Params are immutable: re-logging the same value is accepted, a different value is refused and
+    // nothing of the batch is stored (../shared/fixtures/mlflow-3.6-real/rest-transcript.md §39,
+    // "Changing param values is not allowed"; the same check runs for runs/log-batch in
+    // mlflow/store/tracking/sqlalchemy_store.py _log_params, which fails the whole transaction).
+    for (const p of params) {
+      const key = String(p.key ?? "");
+      this.checkKey(key);
+      const had = run.params.get(key);
+      const value = String(p.value ?? "");
+      if (had !== undefined && had !== value) {
+        throw new ApiError(
+          400,
+          "INVALID_PARAMETER_VALUE",
+          `Changing param values is not allowed. Param with key='${key}' was already logged with value='${had}' for run ID='${run.runId}'. Attempted logging new value '${value}'.`,
+        );
+      }
+    }
     run.metrics.push(...toStore);
     for (const t of tags) run.tags.set(String(t.key), String(t.value ?? "").slice(0, 8000));
     for (const p of params) run.params.set(String(p.key), String(p.value ?? "").slice(0, 6000));

@@ -53,7 +53,7 @@ function batch(results: StepResult[], layer = "fc1", T = 2): ResultBatch {
 }
 
 describe("mlflow (fake server): writes", () => {
-  it("uploads charts and the curves table, registers the table next to the user's entries", async () => {
+  it("uploads charts and the curves table, and leaves the user's mlflow.loggedArtifacts alone", async () => {
     const userEntry = { path: "eval/predictions.json", type: "table" };
     const { adapter, run, server } = await setup({
       tags: { "mlflow.loggedArtifacts": JSON.stringify([userEntry]) },
@@ -72,10 +72,8 @@ describe("mlflow (fake server): writes", () => {
       ["fc1", 5, 1, 1.5],
       ["fc1", 5, 2, 1.75],
     ]);
-    expect(JSON.parse(stored.tags.get("mlflow.loggedArtifacts")!)).toEqual([
-      userEntry,
-      { path: "magnitude/curves.json", type: "table" },
-    ]);
+    // Not registered: MLflow's evaluation view would pick it by default (docs/mlflow.md).
+    expect(JSON.parse(stored.tags.get("mlflow.loggedArtifacts")!)).toEqual([userEntry]);
     expect(JSON.parse(stored.tags.get("magtrack.settings")!)).toEqual({
       "magtrack.grid": "64",
       "magtrack.q": "0.95",
@@ -127,7 +125,7 @@ describe("mlflow (fake server): writes", () => {
       "magnitude/fc1/diff_ref@1",
     ]);
     const batches = server.requestsTo("/api/2.0/mlflow/runs/log-batch");
-    expect(batches.length).toBe(3); // tags, metrics (stored, 503), metrics retried (400 UNIQUE)
+    expect(batches.length).toBe(4); // tags, params, metrics (stored, 503), metrics retried (400 UNIQUE)
   });
 
   it("fails loudly when the read-back does not match what was sent", async () => {

@@ -111,11 +111,13 @@ describe.skipIf(!present)("mlflow requests vs the upstream REST spec", () => {
       const names = r.method === "GET" ? Object.keys(r.query) : Object.keys(r.body as object);
       for (const n of names) expect(fields.has(n), `${endpoint}: field ${n} not in ${message}`).toBe(true);
       if (message === "LogBatch") {
-        const body = r.body as { metrics?: object[]; tags?: object[] };
+        const body = r.body as { metrics?: object[]; params?: object[]; tags?: object[] };
         for (const m of body.metrics ?? [])
           for (const k of Object.keys(m)) expect(messages.get("Metric")!.has(k)).toBe(true);
         for (const t of body.tags ?? [])
           for (const k of Object.keys(t)) expect(messages.get("RunTag")!.has(k)).toBe(true);
+        for (const p of body.params ?? [])
+          for (const k of Object.keys(p)) expect(messages.get("Param")!.has(k)).toBe(true);
       }
       checked.add(endpoint);
     }
@@ -126,7 +128,6 @@ describe.skipIf(!present)("mlflow requests vs the upstream REST spec", () => {
       "GET /mlflow/runs/get",
       "POST /mlflow/runs/log-batch",
       "POST /mlflow/runs/search",
-      "POST /mlflow/runs/set-tag",
     ]);
   });
 
