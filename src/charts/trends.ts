@@ -102,7 +102,7 @@ function drawPanel(panel: Panel, ordered: readonly StepResult[], rect: PlotRect,
     element(
       "text",
       { class: "panel-title", x: rect.x, y: rect.y - 8, "font-weight": "bold", fill: "#222222" },
-      textNode(panel.label + (panel.log ? " (log scale)" : "")),
+      textNode(panelTitle(panel.label, panel.key) + (panel.log ? " (log scale)" : "")),
     ),
   ];
   const lo = shown.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
@@ -144,6 +144,8 @@ function drawPanel(panel: Panel, ordered: readonly StepResult[], rect: PlotRect,
   }
   const missing = values.length - shown.length - omittedNonPositive;
   const notes: string[] = [];
+  const span = relativeSpan(shown);
+  if (span !== null) notes.push(`span ${span}`);
   if (missing > 0) notes.push(`${missing} missing/NaN`);
   if (omittedNonPositive > 0) notes.push(`${omittedNonPositive} ≤ 0 left out (log scale)`);
   if (notes.length > 0) {
@@ -163,4 +165,24 @@ function drawPanel(panel: Panel, ordered: readonly StepResult[], rect: PlotRect,
     );
   }
   return element("g", { class: "panel", "data-metric": panel.key }, out);
+}
+
+/** "MagArea / T · area": the human label with the metric key (the name in the trackers) beside it. */
+export function panelTitle(label: string, key: string): string {
+  return label === key ? key : `${label} · ${key}`;
+}
+
+/**
+ * The y axis is fitted to the data, so a 0.4 % drift fills the panel like a halving would. Each
+ * panel therefore states its span (max − min) relative to the largest |value|, e.g. "0.41 %";
+ * null for fewer than two values or an all-zero series.
+ */
+export function relativeSpan(values: readonly number[]): string | null {
+  if (values.length < 2) return null;
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const scale = Math.max(Math.abs(lo), Math.abs(hi));
+  if (!(scale > 0)) return null;
+  const pct = ((hi - lo) / scale) * 100;
+  return `${pct >= 10 ? pct.toFixed(0) : pct >= 1 ? pct.toFixed(1) : pct.toPrecision(2)} %`;
 }

@@ -50,7 +50,8 @@ describe("renderTrendsSvg", () => {
     const points = pathPoints(byClass(dim, "path", "trend")[0]!.attrs["d"]!);
     expect(points.map((p) => p === null)).toEqual([false, false, true, false, false]);
     expect(textContent(byClass(dim, "text", "note")[0]!)).toContain("1 missing/NaN");
-    expect(byClass(panel(doc, "area"), "text", "note")).toHaveLength(0);
+    const areaNotes = byClass(panel(doc, "area"), "text", "note");
+    expect(areaNotes.map(textContent).join(" ")).not.toContain("missing");
   });
 
   it("puts t_conv on a log10 axis on request, leaving out values ≤ 0", () => {
@@ -90,5 +91,19 @@ describe("renderTrendsSvg", () => {
     expect(renderTrendsSvg(layer, results.slice(1))).not.toBe(svg);
     expect(svg).not.toContain("<b>");
     expect(textContent(findAll(parseXml(svg), (e) => e.name === "title")[0]!)).toContain(layer);
+  });
+});
+
+describe("trend panels do not exaggerate, and name the key", () => {
+  it("states the span relative to the largest |value| (closed form)", async () => {
+    const { relativeSpan, panelTitle } = await import("../../src/charts/trends.js");
+    // (100.4 − 100) / 100.4 = 0.3984 %; (90.8 − 37.4) / 90.8 = 58.81 %; (2 − 1.9) / 2 = 5 %.
+    expect(relativeSpan([100, 100.4, 100.2])).toBe("0.40 %");
+    expect(relativeSpan([90.8, 37.4])).toBe("59 %");
+    expect(relativeSpan([1.9, 2])).toBe("5.0 %");
+    expect(relativeSpan([3])).toBeNull();
+    expect(relativeSpan([0, 0])).toBeNull();
+    expect(panelTitle("MagArea / T", "area")).toBe("MagArea / T · area");
+    expect(panelTitle("t_conv", "t_conv")).toBe("t_conv");
   });
 });
