@@ -132,11 +132,6 @@ export function renderCurvesSvg(
     element("title", {}, textNode(`Magnitude functions of layer ${layer}, T = ${formatValue(T, 6)}`)),
     element("defs", {}, [
       element(
-        "clipPath",
-        { id: `${prefix}-plot` },
-        element("rect", { x: rect.x, y: rect.y, width: rect.width, height: rect.height }),
-      ),
-      element(
         "linearGradient",
         { id: `${prefix}-bar`, x1: 0, y1: 1, x2: 0, y2: 0 },
         Array.from({ length: 17 }, (_, k) =>
@@ -185,8 +180,15 @@ export function renderCurvesSvg(
       ),
     );
   });
+  // No clipPath: ImageMagick's own SVG renderer (MSVG, what `convert` uses without librsvg) draws
+  // nothing of a clipped group. Every value lies inside the axes (x in [0, T], y within the loose
+  // extent computed above); a stray one (a curve stored on another grid) is pinned to the frame.
+  const inX = (px: number) => Math.min(rect.x + rect.width, Math.max(rect.x, px));
+  const inY = (py: number) => Math.min(rect.y + rect.height, Math.max(rect.y, py));
   curves.forEach((c, i) => {
-    const points = c.t.map((t, j) => `${formatPixel(xScale(t))},${formatPixel(yScale(c.magnitude[j]!))}`);
+    const points = c.t.map(
+      (t, j) => `${formatPixel(inX(xScale(t)))},${formatPixel(inY(yScale(c.magnitude[j]!)))}`,
+    );
     plotted.push(
       element(
         "polyline",
@@ -203,7 +205,7 @@ export function renderCurvesSvg(
       ),
     );
   });
-  body.push(element("g", { "clip-path": `url(#${prefix}-plot)` }, plotted));
+  body.push(element("g", { class: "plot" }, plotted));
 
   if (curves.length === 0) body.push(emptyPlotNote(rect, "no magnitude curves to draw"));
   if (skipped.length > 0) {
