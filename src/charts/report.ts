@@ -58,6 +58,12 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 nav ul { padding-left: 1.2em; }
 dt { font-weight: bold; margin-top: 0.6em; }
 footer { margin-top: 2.5em; color: #777; font-size: 0.85em; }
+/* Phone width: a 760-px chart shrunk to ~380 px has ~6-px text. Keep charts at 600 px (text ≥ 9.5 px)
+   and let the figure scroll sideways instead. */
+@media (max-width: 640px) {
+  main { padding: 8px 10px 24px; }
+  figure svg { max-width: none; width: 600px; }
+}
 `;
 
 /** Metric columns: the four documented ones first, then every other key, sorted by code unit. */

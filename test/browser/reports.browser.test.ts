@@ -1,0 +1,195 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * The demo's reports in a real browser: Debian's Chromium (/usr/bin/chromium, driven by
+ * puppeteer-core; no browser is downloaded) opens every run's report.html at 1400 and 420 px wide
+ * and checks: no console error, every chart drawn (an <svg> with a non-empty box and its lines),
+ * no text wider than its box or the page. Then curves.svg is rasterised by Chromium and by
+ * ImageMagick's `convert`, and the curve pixels are compared. Skipped, and says so, where Chromium
+ * (or ImageMagick, for the second test) is missing; .ci/run installs both.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import puppeteer, { type Browser } from "puppeteer-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const CONVERT = "/usr/bin/convert";
+const haveChromium = existsSync(CHROMIUM);
+const haveConvert = existsSync(CONVERT);
+if (!haveChromium)
+  console.log(`SKIPPED: report browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+else if (!haveConvert)
+  console.log(`SKIPPED: SVG raster comparison: ${CONVERT} is missing (apt-get install -y imagemagick)`);
+
+let root = "";
+let profile = "";
+let browser: Browser | undefined;
+let reports: string[] = [];
+
+beforeAll(async () => {
+  if (!haveChromium) return;
+  root = mkdtempSync(join(tmpdir(), "magtrack-browser-"));
+  profile = mkdtempSync(join(tmpdir(), "magtrack-chromium-profile-"));
+  const demo = await cli(["demo", "--root", join(root, "demo")]);
+  expect(demo.code, demo.stderr).toBe(0);
+  reports = readdirSync(join(root, "demo"), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => join(root, "demo", d.name, "magnitude", "report.html"))
+    .filter((p) => existsSync(p))
+    .sort();
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    userDataDir: profile,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (root) rmSync(root, { recursive: true, force: true });
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+describe.skipIf(!haveChromium)("demo reports in Chromium", () => {
+  for (const width of [1400, 420]) {
+    it(`at ${width} px: no console errors, every chart drawn, no text overflowing`, async () => {
+      expect(reports.length).toBe(3);
+      for (const report of reports) {
+        const page = await browser!.newPage();
+        const errors: string[] = [];
+        page.on("console", (m) => {
+          if (m.type() === "error") errors.push(m.text());
+        });
+        page.on("pageerror", (e) => errors.push(String(e)));
+        await page.setViewport({ width, height: 900 });
+        await page.goto(pathToFileURL(report).href, { waitUntil: "load" });
+        const found = await page.evaluate(() => {
+          const svgs = [...document.querySelectorAll("svg")];
+          const charts = svgs.map((s) => {
+            const box = s.getBoundingClientRect();
+            const lines = s.querySelectorAll("polyline, path");
+            const drawn = [...lines].filter((l) => {
+              const b = (l as SVGGraphicsElement).getBBox();
+              return b.width > 0 || b.height > 0;
+            }).length;
+            return { w: box.width, h: box.height, lines: lines.length, drawn };
+          });
+          const pageWidth = document.documentElement.clientWidth;
+          const scrolls = (e: Element) => ["auto", "scroll"].includes(getComputedStyle(e).overflowX);
+          // Inside a scrolling box (the wide tables), content may be wider than the box: it scrolls.
+          const inScroller = (e: Element) => {
+            for (let p = e.parentElement; p !== null; p = p.parentElement) if (scrolls(p)) return true;
+            return false;
+          };
+          const overflowing: string[] = [];
+          for (const el of document.querySelectorAll("body *")) {
+            if (el.closest("svg") || inScroller(el)) continue;
+            const h = el as HTMLElement;
+            const box = h.getBoundingClientRect();
+            if (!scrolls(h) && h.scrollWidth > h.clientWidth + 1 && h.clientWidth > 0)
+              overflowing.push(`${h.tagName}: ${h.textContent?.slice(0, 40)}`);
+            if (box.right > pageWidth + 1)
+              overflowing.push(`${h.tagName} past the page: ${h.textContent?.slice(0, 40)}`);
+          }
+          return { charts, overflowing, scrollWidth: document.documentElement.scrollWidth, pageWidth };
+        });
+        await page.close();
+        expect(errors, report).toEqual([]);
+        expect(found.charts.length, report).toBeGreaterThan(0);
+        for (const c of found.charts) {
+          expect(c.w).toBeGreaterThan(0);
+          expect(c.h).toBeGreaterThan(0);
+          expect(c.drawn).toBe(c.lines);
+        }
+        expect(found.overflowing, report).toEqual([]);
+        expect(found.scrollWidth, `${report}: page wider than the window`).toBeLessThanOrEqual(
+          found.pageWidth,
+        );
+      }
+    });
+  }
+});
+
+/** RGB bytes of a PNG via ImageMagick (no PNG decoder needed in node). */
+function rgbOf(png: string, width: number, height: number): Buffer {
+  return execFileSync(CONVERT, [png, "-resize", `${width}x${height}!`, "-depth", "8", "rgb:-"], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+/** Curve pixels: saturated colour (viridis lines), not the grey axes/grid nor the red threshold. */
+function curveMask(rgb: Buffer): boolean[] {
+  const out: boolean[] = [];
+  for (let i = 0; i < rgb.length; i += 3) {
+    const [r, g, b] = [rgb[i]!, rgb[i + 1]!, rgb[i + 2]!];
+    const saturation = Math.max(r, g, b) - Math.min(r, g, b);
+    const redLine = r > 150 && g < 90 && b < 80;
+    out.push(saturation > 60 && !redLine);
+  }
+  return out;
+}
+
+/** Share of `a`'s pixels with a pixel of `b` within `radius` (lines anti-alias differently). */
+function coveredShare(a: boolean[], b: boolean[], w: number, h: number, radius: number): number {
+  let total = 0;
+  let hit = 0;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      if (!a[y * w + x]) continue;
+      total++;
+      search: for (let dy = -radius; dy <= radius; dy++)
+        for (let dx = -radius; dx <= radius; dx++) {
+          const yy = y + dy;
+          const xx = x + dx;
+          if (yy >= 0 && yy < h && xx >= 0 && xx < w && b[yy * w + xx]) {
+            hit++;
+            break search;
+          }
+        }
+    }
+  return total === 0 ? 0 : hit / total;
+}
+
+describe.skipIf(!haveChromium || !haveConvert)(
+  "curves.svg: ImageMagick draws the curves Chromium draws",
+  () => {
+    it("the curve pixels of both rasterisations match (within 2 px)", async () => {
+      const svg = join(root, "demo", "lr-0.1", "magnitude", "hidden2", "curves.svg");
+      const [w, h] = [760, 460];
+      const fromChromium = join(root, "chromium.png");
+      const fromMagick = join(root, "magick.png");
+      const page = await browser!.newPage();
+      await page.setViewport({ width: w, height: h });
+      await page.goto(pathToFileURL(svg).href, { waitUntil: "load" });
+      await page.screenshot({
+        path: fromChromium as `${string}.png`,
+        clip: { x: 0, y: 0, width: w, height: h },
+      });
+      await page.close();
+      execFileSync(CONVERT, [svg, fromMagick]);
+      const a = curveMask(rgbOf(fromChromium, w, h));
+      const b = curveMask(rgbOf(fromMagick, w, h));
+      const count = (m: boolean[]) => m.filter(Boolean).length;
+      // The curves are a few thousand pixels; the colour-bar legend is also saturated and in both.
+      expect(count(a)).toBeGreaterThan(2000);
+      expect(count(b)).toBeGreaterThan(2000);
+      expect(coveredShare(a, b, w, h, 2)).toBeGreaterThan(0.9);
+      expect(coveredShare(b, a, w, h, 2)).toBeGreaterThan(0.9);
+    });
+  },
+);
