@@ -2,6 +2,8 @@
 
 export type { CurvesChartOptions } from "./curves.js";
 export { renderCurvesSvg } from "./curves.js";
+export type { DifferenceChartOptions } from "./difference.js";
+export { renderDifferenceSvg } from "./difference.js";
 export { escapeXml } from "./escape.js";
 export { formatValue } from "./format.js";
 export type { ReportLayer, ReportRun, RunReportOptions } from "./report.js";

@@ -6,6 +6,7 @@
  */
 import type { LayerReference, StepResult } from "../adapter-kit.js";
 import { renderCurvesSvg } from "./curves.js";
+import { renderDifferenceSvg } from "./difference.js";
 import { formatValue } from "./format.js";
 import { TREND_METRICS } from "./metric-info.js";
 import { element, textNode } from "./svg.js";
@@ -110,6 +111,7 @@ function layerSection(entry: ReportLayer, index: number, opts: RunReportOptions)
     ...(opts.q === undefined ? {} : { q: opts.q }),
   });
   const trends = renderTrendsSvg(layer, results, { inline: true, logTConv: opts.logTConv === true });
+  const difference = renderDifferenceSvg(layer, results, reference, { inline: true });
   return element("section", { id: `layer-${index}` }, [
     "\n",
     element("h2", {}, ["Layer ", element("code", {}, textNode(layer))]),
@@ -117,6 +119,8 @@ function layerSection(entry: ReportLayer, index: number, opts: RunReportOptions)
     element("p", { class: "muted" }, textNode(`${referenceText} ${results.length} step(s).`)),
     "\n",
     element("figure", {}, curves),
+    "\n",
+    element("figure", {}, difference),
     "\n",
     element("figure", {}, trends),
     "\n",

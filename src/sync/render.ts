@@ -1,6 +1,11 @@
 /** Render a run's charts from all its results (old + new): per layer curves and trends, one HTML report. */
 import type { ChartFile, LayerReference, RunRef, StepResult } from "../adapter-kit.js";
-import { renderCurvesSvg, renderRunReportHtml, renderTrendsSvg } from "../charts/index.js";
+import {
+  renderCurvesSvg,
+  renderDifferenceSvg,
+  renderRunReportHtml,
+  renderTrendsSvg,
+} from "../charts/index.js";
 import { VERSION } from "../version.js";
 
 export function renderRunCharts(
@@ -29,6 +34,11 @@ export function renderRunCharts(
         path: `magnitude/${safe}/curves.svg`,
         contentType: "image/svg+xml",
         body: renderCurvesSvg(layer, results, reference, { q }),
+      });
+      charts.push({
+        path: `magnitude/${safe}/difference.svg`,
+        contentType: "image/svg+xml",
+        body: renderDifferenceSvg(layer, results, reference),
       });
     }
     charts.push({

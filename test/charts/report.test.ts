@@ -22,7 +22,7 @@ afterEach(() => {
 });
 
 describe("renderRunReportHtml", () => {
-  it("is a well-formed page with a section per layer holding both charts and the metrics table", () => {
+  it("is a well-formed page with a section per layer holding the three charts and the metrics table", () => {
     const html = render();
     expect(html.startsWith("<!DOCTYPE html>\n")).toBe(true);
     const doc = parseXml(html);
@@ -31,8 +31,9 @@ describe("renderRunReportHtml", () => {
     expect(sections).toHaveLength(2);
     sections.forEach((section, i) => {
       const svgs = findAll(section, (e) => e.name === "svg");
-      expect(svgs).toHaveLength(2);
+      expect(svgs).toHaveLength(3); // curves, difference to the reference, trends
       expect(byClass(section, "polyline", "curve")).toHaveLength(layers[i]!.results.length);
+      expect(byClass(section, "polyline", "difference")).toHaveLength(layers[i]!.results.length);
       const rows = findAll(section, (e) => e.name === "tbody")[0]!.children.filter(
         (c) => typeof c !== "string",
       );
