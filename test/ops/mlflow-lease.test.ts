@@ -22,6 +22,7 @@ import {
   lockFile,
   metricPoints,
   mlflowEnv,
+  POINTS_PER_RUN,
   startMlflow,
 } from "./helpers/mlflow-ops.js";
 
@@ -33,10 +34,6 @@ afterEach(async () => {
 const SETTINGS: ComputeSettings = { ...DEFAULT_SETTINGS, mode: "exact" };
 const NOW = Date.UTC(2026, 6, 1, 12, 0, 0);
 const ME = { owner: "worker-a:100:aaaa", host: "worker-a", pid: 100 };
-// opsRuns(): 2 layers × 4 steps × 6 chart metrics (area, area_raw, t_conv, dim, mag_T, diff_ref). The
-// diagnostics (n_points, n_distinct, error_bound) go to magnitude/diagnostics.json, not to metrics
-// (adapters/mlflow/diagnostics.ts); with them it was 2 × 4 × 9 = 72.
-const POINTS_PER_RUN = 48;
 
 async function server(): Promise<FakeMlflowServer> {
   const s = await startMlflow();

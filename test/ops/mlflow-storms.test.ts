@@ -14,7 +14,15 @@ import { cli } from "../helpers/cli.js";
 import { expectNoSecret, OPS_MLFLOW_PASSWORD, OPS_MLFLOW_USER } from "../helpers/secrets.js";
 import { ndjsonEvents, startCli } from "./helpers/child-cli.js";
 import { KillProxy } from "./helpers/kill-proxy.js";
-import { EXPERIMENT, lockFile, metricPoints, mlflowEnv, startMlflow } from "./helpers/mlflow-ops.js";
+import {
+  EXPERIMENT,
+  LOG_BATCHES_PER_RUN,
+  lockFile,
+  metricPoints,
+  mlflowEnv,
+  POINTS_PER_RUN,
+  startMlflow,
+} from "./helpers/mlflow-ops.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -23,8 +31,6 @@ afterEach(async () => {
 
 const LOG_BATCH = "/api/2.0/mlflow/runs/log-batch";
 const HISTORY = "/api/2.0/mlflow/metrics/get-history";
-/** Points one run of opsRuns() gets: 2 layers × 4 steps × 9 metrics. */
-const POINTS_PER_RUN = 72;
 
 async function setup(): Promise<{ server: FakeMlflowServer; proxy: KillProxy }> {
   const server = await startMlflow();
@@ -76,8 +82,11 @@ const ARGS = ["sync", "--tracker", "mlflow", "--experiment", EXPERIMENT, "--json
 describe("tracker faults during a sync (CLI child process)", () => {
   it("a 429 storm with Retry-After: 1 on one run's writes: waits of 1 s, 6 attempts, that run fails, the others are written", async () => {
     const { server, proxy } = await setup();
-    // run0 makes 2 log-batch requests (tags, metrics); run1's first one then gets 429 six times.
-    server.faults.push(...storm(LOG_BATCH, [429, 429, 429, 429, 429, 429], 2, { "Retry-After": "1" }));
+    // run0 makes LOG_BATCHES_PER_RUN log-batch requests (tags, params, metrics); run1's first one
+    // then gets 429 six times.
+    server.faults.push(
+      ...storm(LOG_BATCH, [429, 429, 429, 429, 429, 429], LOG_BATCHES_PER_RUN, { "Retry-After": "1" }),
+    );
     const lock = await lockFile();
     const result = await startCli(
       [...ARGS, "--max-duration", "20s", "--lock-file", lock],
@@ -99,7 +108,7 @@ describe("tracker faults during a sync (CLI child process)", () => {
       stepsWritten: 16,
       stoppedEarly: null,
     });
-    const waits = gaps(proxy, LOG_BATCH, 2, 5);
+    const waits = gaps(proxy, LOG_BATCH, LOG_BATCHES_PER_RUN, 5);
     console.log(
       `429 storm, Retry-After: 1 → waits between attempts ${waits.join(", ")} ms; job ${result.ms} ms`,
     );
@@ -171,7 +180,9 @@ describe("tracker faults during a sync (CLI child process)", () => {
   // The CLI now hard-aborts a grace period (10 % of the deadline, ≥ 100 ms) after the soft stop.
   it("--max-duration shorter than a retry storm: the job still ends by the deadline (+1.5 s grace)", async () => {
     const { server, proxy } = await setup();
-    server.faults.push(...storm(LOG_BATCH, [429, 429, 429, 429, 429, 429], 2, { "Retry-After": "1" }));
+    server.faults.push(
+      ...storm(LOG_BATCH, [429, 429, 429, 429, 429, 429], LOG_BATCHES_PER_RUN, { "Retry-After": "1" }),
+    );
     const result = await startCli(
       [...ARGS, "--max-duration", "1s", "--lock-file", await lockFile()],
       mlflowEnv(proxy.url),

@@ -9,6 +9,20 @@ import { stepCloud } from "../../helpers/store.js";
 
 export const EXPERIMENT = "magtrack-test";
 
+/**
+ * Metric points one run of opsRuns() gets once synced: 2 layers × 4 steps × 6 chart metrics (area,
+ * area_raw, t_conv, dim, mag_T, diff_ref). The diagnostics (n_points, n_distinct, error_bound) go to
+ * magnitude/diagnostics.json, not to metrics (adapters/mlflow/diagnostics.ts).
+ */
+export const POINTS_PER_RUN = 2 * 4 * 6;
+
+/**
+ * log-batch requests a first sync of one run sends before its metrics: its tags, then the settings
+ * params it lacks (adapters/mlflow/write.ts). Fault tests that target "the next run's first write"
+ * skip this many plus one per earlier run's metric chunk.
+ */
+export const LOG_BATCHES_PER_RUN = 3;
+
 /** Runs with two layers and a few steps each: small clouds, so a whole sync takes about a second. */
 export function opsRuns(count = 3, steps: readonly number[] = [0, 1, 2, 3]): SeedRunInput[] {
   return Array.from({ length: count }, (_, r) => {
