@@ -3,6 +3,17 @@ export { magArea, magAreaScaled, magAreaSimpson, magDiff, trapezoid } from "./ar
 export { backSubstitution, choleskyInPlace, forwardSubstitution } from "./cholesky.js";
 export { type DedupResult, dedupRows } from "./dedup.js";
 export { dimensionProfile, dimensionProfileCentral, magnitudeDimension } from "./dimension.js";
+export {
+  DIMENSION_FIT_DEFAULTS,
+  type DimensionFit,
+  type DimensionFitOptions,
+  fitDimension,
+} from "./dimension-fit.js";
+export {
+  type EvaluatedDimensionFit,
+  evaluateDimensionFit,
+  type FitScaleOptions,
+} from "./dimension-fit-scales.js";
 export { offDiagonalStats, pairwiseDistances } from "./distances.js";
 export type { DistanceContext, MagnitudeEngine } from "./engine.js";
 export { engineFor } from "./engines.js";

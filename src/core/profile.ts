@@ -7,6 +7,7 @@ import { engineFor } from "./engines.js";
 import { InputError, NumericalError } from "./errors.js";
 import { makeGrid } from "./grid.js";
 import { divideCloud, scaleUnit } from "./scale-unit.js";
+import { withDimensionFit } from "./profile-fit.js";
 import type { MagnitudeAtScale } from "./solve.js";
 import type { DistanceMetric, MagnitudeProfile, PointCloud, ProfileOptions, SolveInfo } from "./types.js";
 import { validatePointCloud, validateQ, validateScale } from "./validate.js";
@@ -196,7 +197,7 @@ export function computeProfile(points: PointCloud, options: ProfileOptions = {})
   const results = plan.engine.evaluateScales(plan.prep.ctx, plan.scales, {
     weights: options.weights ?? false,
   });
-  return finishProfile(plan, results, now() - t0);
+  return withDimensionFit(plan, finishProfile(plan, results, now() - t0));
 }
 
 export interface MagnitudeOptions {

@@ -1,3 +1,5 @@
+import type { FitScaleOptions } from "./dimension-fit-scales.js";
+
 /** A point cloud: n points in R^d, row-major (point i, coordinate j at data[i*d + j]). */
 export interface PointCloud {
   readonly data: Float64Array;
@@ -48,6 +50,31 @@ export interface ProfileOptions {
   readonly mode?: "exact" | "fast";
   /** Also return the weighting vector at every scale (default false; n floats per scale). */
   readonly weights?: boolean;
+  /**
+   * Also fit TAG23's dimension on extra log-spaced scales below t_conv (src/core/dimension-fit.ts;
+   * default false: it costs ≈8 solves per decade between Mag = 2 and t_conv).
+   */
+  readonly dimensionFit?: boolean | FitScaleOptions;
+}
+
+/** TAG23 Algorithm 1 with the interval chosen by src/core/dimension-fit.ts, and what it saw. */
+export interface ProfileDimensionFit {
+  readonly dimension: number;
+  readonly interval: {
+    readonly tStart: number;
+    readonly tEnd: number;
+    readonly magStart: number;
+    readonly magEnd: number;
+    readonly points: number;
+  } | null;
+  readonly tolerance: number;
+  readonly reason?: string;
+  /** The log-spaced scales evaluated for the fit (ascending) and Mag there. */
+  readonly scales: Float64Array;
+  readonly magnitude: Float64Array;
+  readonly evaluations: number;
+  /** Largest error bound the fit's evaluations stated (0: factorisations only). */
+  readonly errorBound: number;
 }
 
 export interface MagnitudeProfile {
@@ -79,5 +106,7 @@ export interface MagnitudeProfile {
   readonly keptIndices?: Int32Array;
   /** Why tConv is null when a pinned tMax let the profile go ahead without it. */
   readonly tConvError?: string;
+  /** TAG23's fitted dimension (only with options.dimensionFit). */
+  readonly dimensionFit?: ProfileDimensionFit;
   readonly timingsMs: Readonly<Record<string, number>>;
 }

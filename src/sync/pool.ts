@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import { DEFAULT_MODE } from "../core/engines.js";
 import { finishProfile, planProfile } from "../core/profile.js";
+import { withDimensionFit } from "../core/profile-fit.js";
 import type { MagnitudeAtScale } from "../core/solve.js";
 import type { MagnitudeProfile, PointCloud, ProfileOptions } from "../core/types.js";
 import { evaluateRange, type ProfileTask, type ScalesTask } from "./pool-worker.js";
@@ -103,7 +104,7 @@ export class ProfilePool {
         mode,
         weights,
       });
-      return finishProfile(plan, all, performance.now() - t0);
+      return withDimensionFit(plan, finishProfile(plan, all, performance.now() - t0));
     }
     const bounds = splitBounds(m, parts);
     const D = sharedCopy(ctx.D);
@@ -132,7 +133,7 @@ export class ProfilePool {
       weights,
     });
     const rest = await Promise.all(remote);
-    return finishProfile(plan, local.concat(...rest), performance.now() - t0);
+    return withDimensionFit(plan, finishProfile(plan, local.concat(...rest), performance.now() - t0));
   }
 
   /** Resolves when the queue has room for one more task. */
