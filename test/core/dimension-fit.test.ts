@@ -90,7 +90,7 @@ describe("fitted dimension of sampled shapes (computeProfile with dimensionFit)"
 
 describe("fitted dimension of random paths in R^10 (scipy fixtures, n = 1000)", () => {
   const load = (name: string): PointCloud =>
-    parseActivation(readFixture("trajectory", `${name}.npy`), { format: "npy", name: `${name}.npy` });
+    parseActivation(readFixture("trajectory", `${name}.npy`), { format: "npy", source: `${name}.npy` });
 
   it("Brownian path (range dimension 2): 1.4 < dim_fit < 2.1", () => {
     const d = fitOf(load("brownian_r10")).dimension;
