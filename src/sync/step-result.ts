@@ -6,6 +6,7 @@ import type { StepResult } from "../adapter-kit.js";
 import { magDiff } from "../core/area.js";
 import { computeProfile } from "../core/profile.js";
 import type { MagnitudeProfile, PointCloud, ProfileOptions } from "../core/types.js";
+import { dimensionFitMetrics } from "./dimension-fit-metrics.js";
 import { chooseProbeRows, selectRows } from "./probe-rows.js";
 import type { ComputeSettings } from "./settings.js";
 
@@ -56,6 +57,7 @@ export function profileOptions(settings: ComputeSettings, T: number | undefined)
     grid: settings.grid,
     mode: settings.mode,
     ...(T === undefined ? {} : { tMax: T }),
+    dimensionFit: true,
   };
 }
 
@@ -73,6 +75,7 @@ export function stepResultOf(profile: MagnitudeProfile, key: StepKey): StepResul
     error_bound: errorBound,
     // A collapsed layer (one distinct probe row, e.g. a dead ReLU layer): Mag ≡ 1 at every t.
     ...(profile.nDistinct === 1 ? { collapsed: 1 } : {}),
+    ...dimensionFitMetrics(profile),
   };
   return {
     layer: key.layer,

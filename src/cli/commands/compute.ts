@@ -61,6 +61,9 @@ function profileJson(
     mag_area: p.magArea,
     mag_area_scaled: p.magAreaScaled,
     magnitude_dimension: p.magnitudeDimension,
+    // TAG23 Algorithm 1 on log-spaced scales below t_conv, interval by the rule in docs/trajectory.md
+    magnitude_dimension_fit: p.dimensionFit?.dimension ?? null,
+    fit_interval: p.dimensionFit?.interval ?? null,
     dimension_profile: {
       scales: Array.from(p.dimensionProfile.scales),
       values: Array.from(p.dimensionProfile.values),
@@ -114,6 +117,7 @@ export async function runCompute(args: ComputeCommandArgs, ctx: CliContext): Pro
           grid: settings.grid,
           mode: settings.mode,
           ...(sharedT === undefined ? {} : { tMax: sharedT }),
+          dimensionFit: true,
         });
         if (sharedT === undefined && profile.tConv !== null && profile.tConv > 0) {
           sharedT = profile.tConv;
