@@ -5,6 +5,7 @@
  * is lost) and JSON.parse rejects them, so both directions are done here.
  */
 import { MagtrackError } from "../../src/adapter-kit.js";
+import { jsonStringField } from "./scalars.js";
 
 export type ExtendedJson =
   | null
@@ -140,9 +141,13 @@ export function parseExtended(text: string, what: string): ExtendedJson {
   return result;
 }
 
-/** Parse a JSON string holding an object (config, summary, a history line); null/empty → {}. */
-export function parseObject(text: string | null | undefined, what: string): Record<string, ExtendedJson> {
-  if (text === null || text === undefined || text.trim() === "") return {};
+/**
+ * Parse a `JSONString` value holding an object (config, summary, a history line); null/empty → {}.
+ * Anything but a string (e.g. an object where the protocol sends JSON text) is a typed error.
+ */
+export function parseObject(value: unknown, what: string): Record<string, ExtendedJson> {
+  const text = jsonStringField(value, what);
+  if (text === null || text.trim() === "") return {};
   const v = parseExtended(text, what);
   if (v === null) return {};
   if (typeof v !== "object" || Array.isArray(v)) {

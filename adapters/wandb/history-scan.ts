@@ -12,6 +12,7 @@ import type { WandbApi } from "./api.js";
 import { HISTORY_PAGE, RUN_HISTORY_KEYS } from "./documents.js";
 import { type ExtendedJson, parseObject } from "./extended-json.js";
 import { isMagtrackHistoryKey, resultsFromRows } from "./history-rows.js";
+import { jsonObjectField, jsonStringField } from "./scalars.js";
 
 export const HISTORY_PAGE_STEPS = 1000;
 
@@ -26,12 +27,13 @@ export async function readWrittenResults(
   const where = `W&B run ${entity}/${project}/${run}`;
   let start = window.start;
   if (start === undefined) {
-    const data = await api.graphql<{ project: { run: { historyKeys: string | null } | null } | null }>(
+    const data = await api.graphql<{ project: { run: { historyKeys: unknown } | null } | null }>(
       RUN_HISTORY_KEYS,
       { entity, project, name: run },
       signal,
     );
-    const keys = parseObject(data.project?.run?.historyKeys ?? null, `${where} historyKeys`).keys;
+    // historyKeys is a `JSON` field: already parsed ({"lastStep": …, "keys": {…}}), see scalars.ts.
+    const keys = jsonObjectField(data.project?.run?.historyKeys, `${where} historyKeys`)?.keys;
     const names = keys && typeof keys === "object" && !Array.isArray(keys) ? Object.keys(keys) : [];
     if (!names.some(isMagtrackHistoryKey)) return [];
     start = 0;
@@ -44,10 +46,9 @@ export async function readWrittenResults(
       { entity, project, run, minStep: lo, maxStep: lo + HISTORY_PAGE_STEPS, pageSize: HISTORY_PAGE_STEPS },
       signal,
     );
+    // Run.history is [JSONString]: each row a string to parse (wandb-core: `History []string`).
     for (const line of data.project?.run?.history ?? []) {
-      if (typeof line === "string") rows.push(parseObject(line, `${where} history row`));
-      else if (line && typeof line === "object" && !Array.isArray(line))
-        rows.push(line as Record<string, ExtendedJson>);
+      rows.push(parseObject(jsonStringField(line, `${where} history row`), `${where} history row`));
     }
   }
   return resultsFromRows(rows);

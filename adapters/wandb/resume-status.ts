@@ -7,6 +7,7 @@ import { MagtrackError } from "../../src/adapter-kit.js";
 import type { WandbApi } from "./api.js";
 import { RUN_RESUME_STATUS } from "./documents.js";
 import { type ExtendedJson, parseExtended, parseObject } from "./extended-json.js";
+import { jsonStringField } from "./scalars.js";
 
 export interface ResumeStatus {
   readonly storageId: string;
@@ -22,10 +23,11 @@ export interface ResumeStatus {
 interface Bucket {
   id: string;
   name: string;
-  summaryMetrics?: string | null;
+  /** JSONString fields (strings holding JSON), see scalars.ts. */
+  summaryMetrics?: unknown;
   historyLineCount?: number | null;
-  historyTail?: string | null;
-  config?: string | null;
+  historyTail?: unknown;
+  config?: unknown;
 }
 
 export async function readResumeStatus(
@@ -50,7 +52,11 @@ export async function readResumeStatus(
       `${where}: RunResumeStatus has no historyLineCount`,
     );
   }
-  const tail = parseExtended(bucket.historyTail ?? "[]", `${where} historyTail`);
+  // historyTail is a JSONString holding a JSON list of history lines (each itself JSON text).
+  const tail = parseExtended(
+    jsonStringField(bucket.historyTail, `${where} historyTail`) ?? "[]",
+    `${where} historyTail`,
+  );
   if (!Array.isArray(tail) || !tail.every((l) => typeof l === "string")) {
     throw new MagtrackError("tracker", "WANDB_BAD_TAIL", `${where}: historyTail is not a list of lines`);
   }

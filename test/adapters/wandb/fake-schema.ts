@@ -3,9 +3,23 @@
  * (see ../shared/contracts/wandb/SOURCE.txt); this subset follows the field types in the official
  * operations. Executing documents against it means a selection the fake does not know fails the
  * way the real server fails: a GraphQL `errors` entry.
+ *
+ * Scalar types of the JSON-ish fields (the table in docs/wandb.md; checked by scalars.contract.test.ts
+ * against test/fixtures/wandb/scalar-types.json):
+ * - JSONString = a string holding JSON. wandb-core binds it to Go `string`
+ *   (core/api/graphql/genqlient.yaml bindings), e.g. core/internal/gql/gql_gen.go
+ *   RunResumeStatusModelProjectBucketRun.{SummaryMetrics,HistoryTail,Config,WandbConfig} *string and
+ *   HistoryPageProjectRun.History []string; the public client json.loads config, summaryMetrics
+ *   and systemMetrics (wandb/apis/public/runs.py _convert_to_dict) and each history line
+ *   (runs.py Run._full_history).
+ * - JSON = any JSON value, sent parsed. wandb-core binds it to `interface{}` (genqlient.yaml; e.g.
+ *   gql_gen.go SampledHistoryPageProjectRun.SampledHistory []interface{}); the public client reads
+ *   historyKeys["lastStep"] directly (runs.py Run.lastHistoryStep; wandb/sdk/verify/verify.py reads
+ *   history_keys["keys"]["loss"]["previousValue"]).
  */
 export const FAKE_WANDB_SDL = /* GraphQL */ `
 scalar JSONString
+scalar JSON
 scalar Int64
 
 type Query {
@@ -46,10 +60,11 @@ type Run {
   tags: [String!]
   config: JSONString
   summaryMetrics: JSONString
+  systemMetrics: JSONString
   historyLineCount: Int
   historyTail: JSONString
   wandbConfig(keys: [String!]): JSONString
-  historyKeys: JSONString
+  historyKeys: JSON
   history(minStep: Int64, maxStep: Int64, samples: Int): [JSONString]
   files(names: [String], after: String, first: Int, pattern: String): FileConnection
   outputArtifacts(after: String, first: Int): ArtifactConnection

@@ -13,7 +13,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { buildSchema, type GraphQLSchema, graphql } from "graphql";
+import { buildSchema, GraphQLError, type GraphQLScalarType, type GraphQLSchema, graphql } from "graphql";
 import { parseJsonLenient } from "../../../src/io/http-body.js";
 import { FAKE_WANDB_SDL } from "./fake-schema.js";
 
@@ -104,9 +104,14 @@ export class FakeWandbServer {
   private readonly faults: Fault[] = [];
   /** Test hook: runs after every accepted filestream post (e.g. to simulate a server losing data). */
   afterFileStream: ((run: FakeRun) => void) | undefined;
+  /**
+   * Test hook: rewrites the `data` of a GraphQL answer before it is sent — to play a server (or a
+   * fake) that gets a field's scalar kind wrong, which the adapter must refuse with a typed error.
+   */
+  rewriteGraphqlData: ((operationName: string | undefined, data: unknown) => unknown) | undefined;
   private readonly graphqlErrors = new Map<string, string>();
   private readonly signed = new Map<string, { run: FakeRun; name: string } | { bytes: Uint8Array }>();
-  private readonly schema: GraphQLSchema = buildSchema(FAKE_WANDB_SDL);
+  private readonly schema: GraphQLSchema = strictJsonScalars(buildSchema(FAKE_WANDB_SDL));
   private server: Server | undefined;
   private clock = Date.UTC(2026, 5, 1);
   baseUrl = "";
@@ -444,6 +449,10 @@ export class FakeWandbServer {
       rootValue: this.root(),
       variableValues: body.variables ?? {},
     });
+    if (this.rewriteGraphqlData && result.data) {
+      send({ ...result, data: this.rewriteGraphqlData(operationName, result.data) });
+      return;
+    }
     send(result);
   }
 
@@ -597,6 +606,7 @@ export class FakeWandbServer {
       tags: run.tags,
       config: run.config,
       summaryMetrics: run.summary,
+      systemMetrics: "{}",
       historyLineCount: run.history.length,
       historyTail: JSON.stringify(run.history.slice(-10)),
       wandbConfig: ({ keys }: { keys?: string[] }) => {
@@ -617,7 +627,8 @@ export class FakeWandbServer {
             keys[k] = entry;
           }
         }
-        return JSON.stringify({ keys, lastStep });
+        // A `JSON` field: the object itself, serialised by the GraphQL layer (see fake-schema.ts).
+        return { keys, lastStep };
       },
       history: ({ minStep, maxStep, samples }: { minStep?: number; maxStep?: number; samples?: number }) => {
         const inRange = this.rows(run).filter(
@@ -716,4 +727,35 @@ export class FakeWandbServer {
       },
     };
   }
+}
+
+/**
+ * The two JSON scalars made strict, so the fake cannot drift from the official clients again
+ * (fake-schema.ts cites the sources): a `JSONString` is a string both ways — the clients send
+ * json.dumps / Go string values and read strings back; a `JSON` field is never a pre-serialised
+ * string from a resolver here (historyKeys is an object), and as input it takes any parsed value.
+ */
+function strictJsonScalars(schema: GraphQLSchema): GraphQLSchema {
+  const jsonString = schema.getType("JSONString") as GraphQLScalarType;
+  const json = schema.getType("JSON") as GraphQLScalarType;
+  const requireString = (v: unknown) => {
+    if (typeof v !== "string")
+      throw new GraphQLError(`JSONString cannot represent a ${typeof v}: send JSON text`);
+    return v;
+  };
+  Object.assign(jsonString, {
+    serialize: requireString,
+    parseValue: requireString,
+    parseLiteral: (ast: { kind: string; value?: string }) => {
+      if (ast.kind !== "StringValue") throw new GraphQLError("JSONString literal must be a string");
+      return ast.value;
+    },
+  });
+  Object.assign(json, {
+    serialize: (v: unknown) => {
+      if (typeof v === "string") throw new GraphQLError("fake bug: a JSON field resolved to JSON text");
+      return v;
+    },
+  });
+  return schema;
 }
