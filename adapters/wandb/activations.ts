@@ -1,15 +1,36 @@
 /**
  * Finding a run's activation files: the artifacts of type `activations` the run logged
  * (outputArtifacts → each committed version's files via ArtifactMembershipFiles, alias "v<index>",
- * as Artifact.files() does), then the run's own files. Both are matched with the activation
- * pattern; md5 (base64, as W&B reports it) and size become ActivationRef.digest/size. When the
- * same path appears more than once, the newest artifact version wins, and artifacts win over run files.
+ * as Artifact.files() does), then the run's own files. Names inside an artifact are relative to
+ * its root (`art.add_dir("activations")` stores `fc1/step_00000.npy`), so artifact files are
+ * matched with their own pattern (default `{layer}/step_{step}.{ext}`) and run files with the run
+ * pattern (default `activations/{layer}/step_{step}.{ext}`). md5 (base64, as W&B reports it) and
+ * size become ActivationRef.digest/size. When the same path appears more than once, the newest
+ * artifact version wins, and artifacts win over run files. What was seen but not matched is
+ * counted, so a run whose files all miss the pattern can be told apart from a run without files.
  */
 import type { ActivationRef, PathMatcher, RunRef } from "../../src/adapter-kit.js";
 import type { WandbApi } from "./api.js";
 import { ARTIFACT_MEMBERSHIP_FILES, RUN_FILES, RUN_OUTPUT_ARTIFACTS } from "./documents.js";
 
 export const ACTIVATIONS_ARTIFACT_TYPE = "activations";
+/** Default pattern inside an `activations` artifact (names relative to the artifact root). */
+export const DEFAULT_ARTIFACT_PATTERN = "{layer}/step_{step}.{ext}";
+
+export interface ActivationMatchers {
+  /** For files of `activations` artifacts, relative to the artifact root. */
+  readonly artifact: PathMatcher;
+  /** For the run's own files. */
+  readonly runFile: PathMatcher;
+}
+
+/** Names listed for a run that no pattern matched (for "nothing matched" reports). */
+export interface UnmatchedNames {
+  artifactFiles: number;
+  runFiles: number;
+  /** A few unmatched names, the likeliest activation files first (see `examples`). */
+  readonly samples: { name: string; where: "artifact" | "run file" }[];
+}
 const PAGE = 200;
 const MAX_PAGES = 10_000;
 
@@ -74,14 +95,32 @@ function toRef(
   };
 }
 
+const SAMPLE_CAP = 64;
+
+/** Two names to show: artifact files first, then files with an activation extension, then the rest. */
+export function examples(unmatched: UnmatchedNames, count = 2): string[] {
+  const rank = (s: { name: string; where: string }) =>
+    (s.where === "artifact" ? 0 : 2) + (/\.(npy|npz|safetensors)$/i.test(s.name) ? 0 : 1);
+  return [...unmatched.samples]
+    .sort((a, b) => rank(a) - rank(b))
+    .slice(0, count)
+    .map((s) => (s.where === "artifact" ? `${s.name} (in an artifact)` : s.name));
+}
+
 export async function listActivationRefs(
   api: WandbApi,
   entity: string,
   project: string,
   run: RunRef,
-  match: PathMatcher,
+  matchers: ActivationMatchers,
   signal?: AbortSignal,
+  unmatched: UnmatchedNames = { artifactFiles: 0, runFiles: 0, samples: [] },
 ): Promise<ActivationRef[]> {
+  const miss = (name: string, where: "artifact" | "run file") => {
+    if (where === "artifact") unmatched.artifactFiles++;
+    else unmatched.runFiles++;
+    if (unmatched.samples.length < SAMPLE_CAP) unmatched.samples.push({ name, where });
+  };
   const byPath = new Map<string, { ref: ActivationRef; rank: number }>();
   const offer = (ref: ActivationRef | null, rank: number) => {
     if (!ref) return;
@@ -118,10 +157,14 @@ export async function listActivationRefs(
     }, signal);
     for await (const f of files) {
       // rank: artifacts above run files (0), newer versions above older ones.
-      offer(
-        toRef(run, match, f, { source: "artifact", ...owner, collection: seq.name, alias }),
-        1 + a.versionIndex,
-      );
+      const ref = toRef(run, matchers.artifact, f, {
+        source: "artifact",
+        ...owner,
+        collection: seq.name,
+        alias,
+      });
+      if (ref) offer(ref, 1 + a.versionIndex);
+      else miss(f.name, "artifact");
     }
   }
 
@@ -132,7 +175,11 @@ export async function listActivationRefs(
     const conn = data.project?.run?.files;
     return conn ? { items: conn.edges.map((e) => e.node), pageInfo: conn.pageInfo } : null;
   }, signal);
-  for await (const f of runFiles) offer(toRef(run, match, f, { source: "run-file" }), 0);
+  for await (const f of runFiles) {
+    const ref = toRef(run, matchers.runFile, f, { source: "run-file" });
+    if (ref) offer(ref, 0);
+    else miss(f.name, "run file");
+  }
 
   return [...byPath.values()]
     .map((v) => v.ref)

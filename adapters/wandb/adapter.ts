@@ -16,10 +16,17 @@ import {
   type RunFilter,
   type RunRef,
   type RunState,
+  type SkippedEntry,
   type TrackerAdapter,
   type WriteReport,
 } from "../../src/adapter-kit.js";
-import { listActivationRefs, refreshDirectUrl } from "./activations.js";
+import {
+  DEFAULT_ARTIFACT_PATTERN,
+  examples,
+  listActivationRefs,
+  refreshDirectUrl,
+  type UnmatchedNames,
+} from "./activations.js";
 import { createWandbApi } from "./api.js";
 import { readWrittenResults } from "./history-scan.js";
 import { readResumeStatus } from "./resume-status.js";
@@ -33,7 +40,13 @@ export interface WandbAdapterOptions {
   readonly project: string;
   /** Default https://api.wandb.ai (WANDB_BASE_URL for self-hosted servers). */
   readonly baseUrl?: string;
+  /**
+   * Pattern for the run's own files (default activations/{layer}/step_{step}.{ext}). Given alone,
+   * it applies to artifact files as well.
+   */
   readonly pattern?: string;
+  /** Pattern inside `activations` artifacts, relative to the artifact root (default {layer}/step_{step}.{ext}). */
+  readonly artifactPattern?: string;
   /** Refuse activation files larger than this (bytes). */
   readonly maxFileBytes?: number;
   /** History lines per filestream post (W&B limits request sizes; 413 is not retried). */
@@ -75,7 +88,11 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
   });
   const api = createWandbApi(http, [options.apiKey]);
   const { entity, project } = options;
-  const match = compilePattern(options.pattern ?? DEFAULT_ACTIVATION_PATTERN);
+  const runFilePattern = options.pattern ?? DEFAULT_ACTIVATION_PATTERN;
+  const artifactPattern = options.artifactPattern ?? options.pattern ?? DEFAULT_ARTIFACT_PATTERN;
+  const matchers = { runFile: compilePattern(runFilePattern), artifact: compilePattern(artifactPattern) };
+  /** What the last listing of each run saw but did not match (skippedEntries capability). */
+  const skipped = new Map<string, SkippedEntry[]>();
   const maxFileBytes = options.maxFileBytes ?? 2 ** 31;
   const ctx: SessionContext = {
     api,
@@ -96,7 +113,17 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     },
 
     async *listActivations(run: RunRef, signal?: AbortSignal): AsyncIterable<ActivationRef> {
-      yield* await listActivationRefs(api, entity, project, run, match, signal);
+      const unmatched: UnmatchedNames = { artifactFiles: 0, runFiles: 0, samples: [] };
+      skipped.delete(run.id);
+      const refs = await listActivationRefs(api, entity, project, run, matchers, signal, unmatched);
+      if (refs.length === 0 && unmatched.artifactFiles + unmatched.runFiles > 0) {
+        skipped.set(run.id, [nothingMatched(unmatched, artifactPattern, runFilePattern)]);
+      }
+      yield* refs;
+    },
+
+    skippedEntries(run: RunRef): readonly SkippedEntry[] {
+      return skipped.get(run.id) ?? [];
     },
 
     async readActivation(ref: ActivationRef, signal?: AbortSignal): Promise<Uint8Array> {
@@ -180,5 +207,21 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
       if (run.extra?.pendingSession) return null; // an interrupted magtrack session: finish it
       return `W&B run is ${state}: completing a write session would mark it finished; magtrack writes only into finished or failed runs`;
     },
+  };
+}
+
+/** "Nothing matched" for a run that holds files: how many of each kind, two names, both patterns. */
+function nothingMatched(u: UnmatchedNames, artifactPattern: string, runFilePattern: string): SkippedEntry {
+  const held: string[] = [];
+  if (u.artifactFiles > 0) {
+    held.push(
+      `${u.artifactFiles} file(s) in activations artifacts (pattern "${artifactPattern}", relative to the artifact root)`,
+    );
+  }
+  if (u.runFiles > 0) held.push(`${u.runFiles} run file(s) (pattern "${runFilePattern}")`);
+  const names = examples(u).map((n) => `"${n}"`);
+  return {
+    path: "",
+    reason: `no activation file matched: the run holds ${held.join(" and ")}, e.g. ${names.join(", ")}`,
   };
 }

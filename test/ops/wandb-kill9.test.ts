@@ -59,7 +59,7 @@ async function world(): Promise<{ fake: FakeWandbServer; run: FakeRun; proxy: Ki
   const files: Record<string, Uint8Array> = {};
   for (const [l, layer] of LAYERS.entries()) {
     for (const s of STEPS)
-      files[`activations/${layer}/step_${s}.npy`] = encodeNpy(stepCloud(11 + 5 * l, 20, 3, s), [20, 3]);
+      files[`${layer}/step_${s}.npy`] = encodeNpy(stepCloud(11 + 5 * l, 20, 3, s), [20, 3]);
   }
   const run = fake.addRun({
     name: RUN,

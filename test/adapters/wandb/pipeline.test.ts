@@ -31,9 +31,7 @@ beforeEach(async () => {
       {
         type: "activations",
         sequence: "trained-acts",
-        files: Object.fromEntries(
-          [0, 5].map((s) => [`activations/fc1/step_${s}.npy`, encodeNpy(cloud(s), [N, D])]),
-        ),
+        files: Object.fromEntries([0, 5].map((s) => [`fc1/step_${s}.npy`, encodeNpy(cloud(s), [N, D])])),
       },
     ],
   });
