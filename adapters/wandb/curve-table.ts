@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import type { StepResult } from "../../src/adapter-kit.js";
-import { type ExtendedJson, stringifyExtended } from "./extended-json.js";
+import { type ExtendedJson, isJsonObject, stringifyExtended } from "./extended-json.js";
 import { tableKey } from "./run-config.js";
 
 export const TABLE_COLUMNS = ["step", "t", "magnitude", "series"] as const;
@@ -24,7 +24,7 @@ type Row = [number, number, number, string];
 /** Rows of an earlier table, grouped by step (to keep curves the pipeline no longer holds). */
 export function rowsByStep(table: ExtendedJson): Map<number, Row[]> {
   const out = new Map<number, Row[]>();
-  if (typeof table !== "object" || table === null || Array.isArray(table)) return out;
+  if (!isJsonObject(table)) return out;
   const data = table.data;
   if (!Array.isArray(data)) return out;
   for (const row of data) {

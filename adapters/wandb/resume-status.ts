@@ -6,7 +6,7 @@
 import { MagtrackError } from "../../src/adapter-kit.js";
 import type { WandbApi } from "./api.js";
 import { RUN_RESUME_STATUS } from "./documents.js";
-import { type ExtendedJson, parseExtended, parseObject } from "./extended-json.js";
+import { type ExtendedJson, numberOf, parseExtended, parseObject } from "./extended-json.js";
 import { jsonStringField } from "./scalars.js";
 
 export interface ResumeStatus {
@@ -62,10 +62,12 @@ export async function readResumeStatus(
   }
   const summary = parseObject(bucket.summaryMetrics, `${where} summaryMetrics`);
   const config = parseObject(bucket.config, `${where} config`);
-  let lastStep = typeof summary._step === "number" ? summary._step : -1;
+  const summaryStep = numberOf(summary._step);
+  let lastStep = Number.isFinite(summaryStep) ? summaryStep : -1;
   const lastLine =
     tail.length > 0 ? parseObject(tail[tail.length - 1] as string, `${where} last history line`) : {};
-  if (typeof lastLine._step === "number") lastStep = Math.max(lastStep, lastLine._step);
+  const lineStep = numberOf(lastLine._step);
+  if (Number.isFinite(lineStep)) lastStep = Math.max(lastStep, lineStep);
   // wandb-core: the last step + 1; 1 when lines exist but carry no _step; 0 for an empty run.
   const nextStep = lastStep >= 0 ? Math.floor(lastStep) + 1 : bucket.historyLineCount > 0 ? 1 : 0;
   return {

@@ -8,7 +8,7 @@
  * Everything else (the user's keys, _wandb.t, viz, other panels, desc fields) is copied untouched.
  */
 import type { LayerReference } from "../../src/adapter-kit.js";
-import type { ExtendedJson } from "./extended-json.js";
+import { cloneJson, type ExtendedJson, isJsonObject } from "./extended-json.js";
 
 export type Json = ExtendedJson;
 type JsonObject = { [key: string]: Json };
@@ -27,11 +27,8 @@ export interface MagtrackConfig {
   readonly pending?: { readonly state: string; readonly startedAt: string };
 }
 
-const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
-
-function cloneJson<T>(v: T): T {
-  return structuredClone(v);
-}
+/** An object (not an array, not a lossless number). Copies keep lossless numbers and key order. */
+const isObject = isJsonObject;
 
 export function wandbBlock(config: JsonObject): JsonObject {
   const w = config._wandb;

@@ -32,7 +32,9 @@ import {
   UPSERT_BUCKET_CONFIG,
 } from "./documents.js";
 import {
+  cloneJson,
   type ExtendedJson,
+  isJsonObject,
   parseExtended,
   parseObject,
   sameJson,
@@ -218,7 +220,7 @@ function mergedSummary(
   results: readonly StepResult[],
   tables: readonly CurveTable[],
 ): JsonObject {
-  const next = structuredClone(base);
+  const next = cloneJson(base); // keeps lossless numbers and key order of what is not ours
   const latest = new Map<string, StepResult>();
   let maxStep: number | undefined;
   for (const r of results) {
@@ -289,10 +291,7 @@ export async function writeSession(
   for (const layer of freshLayers) {
     const pointer = status.summary[tableKey(layer)];
     let previous = new Map<number, [number, number, number, string][]>();
-    const oldPath =
-      pointer && typeof pointer === "object" && !Array.isArray(pointer) && typeof pointer.path === "string"
-        ? pointer.path
-        : undefined;
+    const oldPath = isJsonObject(pointer) && typeof pointer.path === "string" ? pointer.path : undefined;
     if (oldPath) {
       const url = (await runFiles(ctx, name, [oldPath], signal)).get(oldPath)?.directUrl;
       if (url) {
