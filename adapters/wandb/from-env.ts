@@ -1,22 +1,21 @@
 /**
  * Building the W&B adapter from the environment and flags, as the W&B client resolves them:
- * key from WANDB_API_KEY, else ~/.netrc (machine = host of the base URL, password field);
+ * key from WANDB_API_KEY, else ~/.netrc (machine = host[:port] of the base URL, see netrc.ts);
  * base URL from WANDB_BASE_URL (default https://api.wandb.ai); entity/project from the flags,
  * else WANDB_ENTITY / WANDB_PROJECT.
  */
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
 import { MagtrackError, type TrackerAdapter } from "../../src/adapter-kit.js";
 import { createWandbAdapter, DEFAULT_WANDB_BASE_URL, type WandbAdapterOptions } from "./adapter.js";
-import { netrcPassword } from "./netrc.js";
+import { netlocOf, netrcPassword, netrcPath } from "./netrc.js";
 
 export interface WandbFlags {
   readonly entity?: string;
   readonly project?: string;
   readonly pattern?: string;
   readonly maxFileBytes?: number;
-  /** Where ~/.netrc is looked for (tests); default: $NETRC, else the home directory's .netrc. */
+  /** Where ~/.netrc is looked for (tests); default as the official client: see netrcPath. */
   readonly netrcPath?: string;
 }
 
@@ -25,15 +24,14 @@ export function resolveWandbOptions(
   flags: WandbFlags = {},
 ): WandbAdapterOptions {
   const baseUrl = (env.WANDB_BASE_URL || DEFAULT_WANDB_BASE_URL).replace(/\/+$/, "");
-  let host: string;
-  try {
-    host = new URL(baseUrl).hostname;
-  } catch {
+  // The machine the official client looks up: urlsplit(base_url).netloc (host and port as written).
+  const host = netlocOf(baseUrl);
+  if (!host || !URL.canParse(baseUrl)) {
     throw new MagtrackError("config", "WANDB_BAD_BASE_URL", `WANDB_BASE_URL is not a URL: ${baseUrl}`);
   }
   let apiKey = env.WANDB_API_KEY?.trim();
   if (!apiKey) {
-    const path = flags.netrcPath ?? env.NETRC ?? join(env.HOME ?? homedir(), ".netrc");
+    const path = flags.netrcPath ?? netrcPath(env, env.HOME ?? homedir());
     let text: string | undefined;
     try {
       text = readFileSync(path, "utf8");
