@@ -23,14 +23,10 @@ import {
   type WriteReport,
 } from "../../src/adapter-kit.js";
 import { parseUploadHeaders, type WandbApi } from "./api.js";
+import { magtrackConfigProblems } from "./config-readback.js";
+import { upsertConfig } from "./config-write.js";
 import { buildCurveTable, type CurveTable, rowsByStep } from "./curve-table.js";
-import {
-  CREATE_RUN_FILES,
-  MARK_RUN_FILES_UPLOADED,
-  RUN_FILES,
-  RUN_STATE,
-  UPSERT_BUCKET_CONFIG,
-} from "./documents.js";
+import { CREATE_RUN_FILES, MARK_RUN_FILES_UPLOADED, RUN_FILES, RUN_STATE } from "./documents.js";
 import {
   cloneJson,
   type ExtendedJson,
@@ -51,6 +47,7 @@ import {
   tableKey,
   wandbBlock,
 } from "./run-config.js";
+import { closeAfterFailure, type SessionProgress } from "./session-cleanup.js";
 
 type JsonObject = Record<string, ExtendedJson>;
 
@@ -86,34 +83,6 @@ export async function readRunState(
 
 function where(ctx: SessionContext, run: string): string {
   return `W&B run ${ctx.entity}/${ctx.project}/${run}`;
-}
-
-async function upsertConfig(
-  ctx: SessionContext,
-  run: string,
-  storageId: string,
-  config: JsonObject,
-  signal?: AbortSignal,
-): Promise<void> {
-  const data = await ctx.api.graphql<{
-    upsertBucket: { bucket: { id: string; name: string; config: string | null } | null } | null;
-  }>(UPSERT_BUCKET_CONFIG, { id: storageId, config: stringifyExtended(config) }, signal);
-  const bucket = data.upsertBucket?.bucket;
-  if (!bucket || bucket.name !== run) {
-    throw new MagtrackError(
-      "tracker",
-      "WANDB_UPSERT_WRONG_RUN",
-      `${where(ctx, run)}: upsertBucket answered for ${bucket ? `run ${bucket.name}` : "no run"}`,
-    );
-  }
-  const stored = parseObject(bucket.config, `${where(ctx, run)} config after upsert`);
-  if (!sameJson(stored, config)) {
-    throw new MagtrackError(
-      "tracker",
-      "WANDB_READBACK_MISMATCH",
-      `${where(ctx, run)}: config read back differs from what was written`,
-    );
-  }
 }
 
 /** Run files by name → md5 (base64) and a download URL. */
@@ -313,7 +282,48 @@ export async function writeSession(
     historyStart: status.nextStep,
     pending: { state: restoreState, startedAt: new Date(ctx.now()).toISOString() },
   });
-  await upsertConfig(ctx, name, status.storageId, sessionConfig, signal);
+  // From here on the marker may be stored; if a step fails, the session is closed where that is
+  // safe (session-cleanup.ts), so the marker does not stay behind.
+  const progress: SessionProgress = { streamTouched: false, completed: false };
+  try {
+    const opened = await upsertConfig(ctx, name, status.storageId, sessionConfig, signal);
+    const work = { batch, fresh, written, tables, restoreState, opened, skippedExisting };
+    return await appendAndClose(ctx, name, status, work, progress, signal);
+  } catch (error) {
+    await closeAfterFailure(
+      ctx,
+      name,
+      status.storageId,
+      EXIT_CODE_FOR_STATE[restoreState]!,
+      progress,
+      signal,
+    );
+    throw error;
+  }
+}
+
+interface SessionWork {
+  readonly batch: ResultBatch;
+  readonly fresh: readonly StepResult[];
+  readonly written: readonly StepResult[];
+  readonly tables: readonly CurveTable[];
+  readonly restoreState: string;
+  /** The config as stored after the session was opened (server-added keys included). */
+  readonly opened: JsonObject;
+  readonly skippedExisting: number;
+}
+
+/** Steps 4–6: tables, filestream (history, summary, complete), config without the marker, read-back. */
+async function appendAndClose(
+  ctx: SessionContext,
+  name: string,
+  status: ResumeStatus,
+  work: SessionWork,
+  progress: SessionProgress,
+  signal?: AbortSignal,
+): Promise<WriteReport> {
+  const at = where(ctx, name);
+  const { fresh, written, tables, restoreState, skippedExisting } = work;
 
   // 4. Files: the curve tables. The pipeline's SVG/HTML charts are not uploaded: the history
   // keeps only scalars, so a chart re-rendered from read-back results would lack the curves of
@@ -334,8 +344,10 @@ export async function writeSession(
     // The whole merged summary rides along with every post, so an interrupted session never
     // leaves the table pointers (their files are uploaded before) behind the history.
     files["wandb-summary.json"] = { offset: 0, content: [summaryLine] };
+    progress.streamTouched = true; // a post that fails may still have arrived
     await ctx.api.fileStream(ctx.entity, ctx.project, name, JSON.stringify({ files }), signal);
   }
+  progress.streamTouched = true;
   await ctx.api.fileStream(
     ctx.entity,
     ctx.project,
@@ -343,9 +355,11 @@ export async function writeSession(
     JSON.stringify({ complete: true, exitcode: EXIT_CODE_FOR_STATE[restoreState] }),
     signal,
   );
+  progress.completed = true;
 
-  // 6. Close the session: the same config without the marker, then verify everything.
-  const closedConfig = mergeConfig(sessionConfig, {
+  // 6. Close the session: the config as stored (keys the server added kept) without the marker,
+  // then verify everything.
+  const closedConfig = mergeConfig(work.opened, {
     newReferences: [],
     settings: {},
     layers: [],
@@ -406,7 +420,7 @@ async function verify(
     // every pre-existing key is still there with its value (unless it is one of magtrack's own).
     for (const k of Object.keys(before.summary))
       if (!(k in after.summary)) problems.push(`summary key ${k} was lost`);
-    if (!sameJson(after.config, expected.config)) problems.push("config differs from the merged config");
+    problems.push(...magtrackConfigProblems(after.config, expected.config));
     for (const [k, v] of Object.entries(before.config)) {
       if (k === "_wandb" || k === MAGTRACK_CONFIG_KEY) continue;
       if (!sameJson(after.config[k], v)) problems.push(`config key ${k} changed`);

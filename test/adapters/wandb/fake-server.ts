@@ -109,6 +109,11 @@ export class FakeWandbServer {
    * fake) that gets a field's scalar kind wrong, which the adapter must refuse with a typed error.
    */
   rewriteGraphqlData: ((operationName: string | undefined, data: unknown) => unknown) | undefined;
+  /**
+   * Test hook: what the server stores when a client writes a config (default: exactly the text
+   * sent). Plays servers that add or drop keys on write — not an official behaviour, a fault.
+   */
+  onConfigWrite: ((config: string) => string) | undefined;
   private readonly graphqlErrors = new Map<string, string>();
   private readonly signed = new Map<string, { run: FakeRun; name: string } | { bytes: Uint8Array }>();
   private readonly schema: GraphQLSchema = strictJsonScalars(buildSchema(FAKE_WANDB_SDL));
@@ -694,7 +699,9 @@ export class FakeWandbServer {
             inserted = true;
           }
         }
-        if (typeof input.config === "string") run.config = input.config; // wholesale replacement
+        if (typeof input.config === "string") {
+          run.config = this.onConfigWrite ? this.onConfigWrite(input.config) : input.config; // wholesale replacement
+        }
         if (typeof input.summaryMetrics === "string") run.summary = input.summaryMetrics; // wholesale
         if (Array.isArray(input.tags)) run.tags = input.tags as string[];
         if (typeof input.state === "string") run.state = input.state;

@@ -290,8 +290,15 @@ describe("W&B: failures", () => {
     fake.failNext(413, 1, { path: /file_stream$/ });
     const results = [result("fc1", 0, 0.8125), result("fc1", 10, 0.71875)];
     await expect(adapter.writeResults!(ref, batchOf(results))).rejects.toMatchObject({ status: 413 });
-    expect(fileStreamPosts()).toHaveLength(1);
+    // One history post (not retried), then the failed session is closed: `complete` returns the
+    // run to finished and the pending marker is removed (session-cleanup.ts).
+    expect(fileStreamPosts().map((p) => p.body)).toEqual([
+      expect.stringContaining("wandb-history.jsonl"),
+      '{"complete":true,"exitcode":0}',
+    ]);
     expect(run.history).toEqual(FIXTURE.history);
+    expect(run.state).toBe("finished");
+    expect((obj(run.config).magtrack as { value: Obj }).value.pending).toBeUndefined();
     await adapter.writeResults!(ref, batchOf(results));
     expect(run.history).toHaveLength(7);
     expect(run.state).toBe("finished");
