@@ -24,14 +24,14 @@ import { KillProxy } from "./helpers/kill-proxy.js";
 import { lockFile } from "./helpers/mlflow-ops.js";
 
 /** One child CLI start now; these tests start many children, so their budget scales with it. */
-const TEST_TIMEOUT = timeoutFor(await childStartMs(), 80);
+const TEST_TIMEOUT = timeoutFor(await childStartMs(), 160);
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
+const SEEDS = Array.from({ length: 16 }, (_, i) => i + 1);
 const RUN = "trained";
 const STEPS = [0, 1, 2, 3];
 const LAYERS = ["fc1", "fc2"];
@@ -131,7 +131,7 @@ function expectHealed(run: FakeRun, clean: FakeRun, where: string): void {
 
 describe("kill -9 during a sync against W&B", () => {
   it(
-    "at random requests and writes (8 seeds, before/after the server processes it): the next sync heals the run exactly",
+    "at random requests, writes and filestream posts (16 seeds, before/after the server processes it): the next sync heals the run exactly",
     async () => {
       // Reference: a clean sync on a fresh server, through the counting proxy (total request count).
       const clean = await world();
@@ -153,7 +153,13 @@ describe("kill -9 during a sync against W&B", () => {
         `clean W&B sync: ${total} requests (writes at ${writeIndexes.join(", ")}), ${reference.ms} ms`,
       );
 
-      // Seeds 1–3 kill at a uniformly random request, 4–8 at a random write: writes are few among the reads.
+      const streamIndexes = clean.fake.log.flatMap((r, i) =>
+        r.path.endsWith("/file_stream") ? [i + 1] : [],
+      );
+      expect(streamIndexes.length).toBeGreaterThanOrEqual(2); // history + summary post(s), then complete
+
+      // Seeds 1–3 kill at a uniformly random request, 4–10 at a random write (writes are few among
+      // the reads), 11–16 at each filestream post in turn (here: history + summary, then complete; cycling), before and after.
       const rand = lcg(20260702);
       const report: string[] = [];
       for (const seed of SEEDS) {
@@ -161,7 +167,9 @@ describe("kill -9 during a sync against W&B", () => {
         const at =
           seed <= 3
             ? 1 + Math.floor(rand() * total)
-            : writeIndexes[Math.floor(rand() * writeIndexes.length)]!;
+            : seed <= 10
+              ? writeIndexes[Math.floor(rand() * writeIndexes.length)]!
+              : streamIndexes[Math.floor((seed - 11) / 2) % streamIndexes.length]!;
         const mode = seed % 2 === 0 ? "after" : "before";
         const lock = await lockFile();
         const child = startCli([...ARGS, "--lock-file", lock], env(w.proxy.url));
