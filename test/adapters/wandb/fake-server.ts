@@ -82,6 +82,13 @@ export interface LoggedRequest {
   readonly body?: string;
 }
 
+interface Drop {
+  match: (method: string, path: string, operationName: string | undefined) => boolean;
+  remaining: number;
+  /** "before": the socket closes unanswered, nothing processed; "after": processed, answer lost. */
+  phase: "before" | "after";
+}
+
 interface Fault {
   match: (method: string, path: string, operationName: string | undefined, body: string) => boolean;
   status: number;
@@ -102,6 +109,7 @@ export class FakeWandbServer {
   /** Filestream posts that wrote a history line at an offset that already existed. */
   historyOverwrites = 0;
   private readonly faults: Fault[] = [];
+  private readonly drops: Drop[] = [];
   /** Test hook: runs after every accepted filestream post (e.g. to simulate a server losing data). */
   afterFileStream: ((run: FakeRun) => void) | undefined;
   /**
@@ -213,6 +221,23 @@ export class FakeWandbServer {
 
   clearFaults(): void {
     this.faults.length = 0;
+    this.drops.length = 0;
+  }
+
+  /** The next `count` matching requests lose their connection, before or after being processed. */
+  dropNext(
+    count: number,
+    phase: "before" | "after",
+    where: { path?: RegExp; operationName?: string; method?: string } = {},
+  ): void {
+    this.drops.push({
+      remaining: count,
+      phase,
+      match: (method, path, op) =>
+        (where.method === undefined || where.method === method) &&
+        (where.path === undefined || where.path.test(path)) &&
+        (where.operationName === undefined || where.operationName === op),
+    });
   }
 
   /** The next request of this GraphQL operation answers 200 with an `errors` entry. */
@@ -269,6 +294,19 @@ export class FakeWandbServer {
       ...(url.pathname.endsWith("/file_stream") ? { body: raw.toString("utf8") } : {}),
     });
 
+    const drop = this.drops.find((d) => d.remaining > 0 && d.match(method, url.pathname, operationName));
+    if (drop) {
+      drop.remaining--;
+      if (drop.phase === "before") {
+        req.socket.destroy();
+        return;
+      }
+      // Processed as usual, but the answer never reaches the client.
+      res.end = (() => {
+        res.socket?.destroy();
+        return res;
+      }) as typeof res.end;
+    }
     const fault = this.faults.find(
       (f) => f.remaining > 0 && f.match(method, url.pathname, operationName, raw.toString("utf8")),
     );
