@@ -21,6 +21,7 @@ import {
 } from "../../src/adapter-kit.js";
 import { listActivationRefs, refreshDirectUrl } from "./activations.js";
 import { createWandbApi } from "./api.js";
+import { customChartRegistry } from "./custom-chart.js";
 import { readWrittenResults } from "./history-scan.js";
 import { readResumeStatus } from "./resume-status.js";
 import { readMagtrackConfig } from "./run-config.js";
@@ -84,6 +85,7 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     linesPerPost: options.linesPerPost ?? 500,
     bytesPerPost: options.bytesPerPost ?? 4 * 1024 * 1024,
     maxTableBytes: 512 * 1024 * 1024,
+    registerChart: customChartRegistry(api, entity),
     now: options.now ?? Date.now,
     verifyDelaysMs: options.verifyDelaysMs ?? [1000, 2000, 4000, 8000],
   };

@@ -185,6 +185,15 @@ export const MARK_RUN_FILES_UPLOADED = `mutation MarkRunFilesUploaded($entity: S
   }
 }`;
 
+/** wandb-core, core/api/graphql/mutation_create_custom_chart.graphql (wandb.Api().create_custom_chart). */
+export const CREATE_CUSTOM_CHART = `mutation CreateCustomChart($entity: String!, $chartName: String!, $displayName: String!, $chartType: String!, $access: String!, $spec: JSONString!) {
+  createCustomChart(input: {entity: $entity, name: $chartName, displayName: $displayName, type: $chartType, access: $access, spec: $spec}) {
+    chart {
+      id
+    }
+  }
+}`;
+
 export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   RUNS,
   RUN_STATE,
@@ -197,4 +206,5 @@ export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   ARTIFACT_MEMBERSHIP_FILES,
   CREATE_RUN_FILES,
   MARK_RUN_FILES_UPLOADED,
+  CREATE_CUSTOM_CHART,
 };

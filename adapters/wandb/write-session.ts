@@ -23,6 +23,7 @@ import {
   type WriteReport,
 } from "../../src/adapter-kit.js";
 import { parseUploadHeaders, type WandbApi } from "./api.js";
+import { curveChartStrings } from "./curve-chart.js";
 import { buildCurveTable, type CurveTable, rowsByStep } from "./curve-table.js";
 import {
   CREATE_RUN_FILES,
@@ -42,6 +43,8 @@ import { buildHistoryLines } from "./history-rows.js";
 import { readWrittenResults } from "./history-scan.js";
 import { type ResumeStatus, readResumeStatus } from "./resume-status.js";
 import {
+  chartKey,
+  curvePanel,
   MAGTRACK_CONFIG_KEY,
   mergeConfig,
   readMagtrackConfig,
@@ -61,6 +64,8 @@ export interface SessionContext {
   /** Approximate byte budget of the history lines in one filestream post. */
   readonly bytesPerPost: number;
   readonly maxTableBytes: number;
+  /** The id of magtrack's custom chart (custom-chart.ts: registered on first use). */
+  readonly registerChart: (signal?: AbortSignal) => Promise<string>;
   readonly now: () => number;
   /** Waits between read-back attempts (the filestream may apply posts asynchronously). */
   readonly verifyDelaysMs: readonly number[];
@@ -212,6 +217,22 @@ export function chunkLines(lines: readonly string[], maxLines: number, maxBytes:
   return posts;
 }
 
+/** One panel per changed table, titled with its metric key and the steps it shows. */
+async function curvePanels(
+  ctx: SessionContext,
+  tables: readonly CurveTable[],
+  signal?: AbortSignal,
+): Promise<Record<string, JsonObject>> {
+  if (tables.length === 0) return {};
+  const chartId = await ctx.registerChart(signal);
+  return Object.fromEntries(
+    tables.map((t) => [
+      chartKey(t.layer),
+      curvePanel(t.layer, chartId, curveChartStrings(chartKey(t.layer), t.selection)),
+    ]),
+  );
+}
+
 /** Latest value of every magtrack metric (by training step) plus the chart table pointers. */
 function mergedSummary(
   base: JsonObject,
@@ -288,7 +309,7 @@ export async function writeSession(
   const tables: CurveTable[] = [];
   for (const layer of freshLayers) {
     const pointer = status.summary[tableKey(layer)];
-    let previous = new Map<number, [number, number, number, string][]>();
+    let previous = new Map<number, [number, number, number][]>();
     const oldPath =
       pointer && typeof pointer === "object" && !Array.isArray(pointer) && typeof pointer.path === "string"
         ? pointer.path
@@ -304,13 +325,13 @@ export async function writeSession(
     if (table && table.path !== oldPath) tables.push(table);
   }
 
-  // 3. Config with the pending marker (opens the session).
+  // 3. Config with the pending marker (opens the session), and the chart panel of every layer
+  // whose table changed (magtrack's own chart, registered once per process).
+  const panels = await curvePanels(ctx, tables, signal);
   const sessionConfig = mergeConfig(status.config, {
     newReferences,
     settings: batch.settings,
-    layers: [
-      ...new Set([...freshLayers, ...Object.keys(magtrack.references), ...newReferences.map((r) => r.layer)]),
-    ].sort(),
+    panels,
     historyStart: status.nextStep,
     pending: { state: restoreState, startedAt: new Date(ctx.now()).toISOString() },
   });
@@ -349,7 +370,7 @@ export async function writeSession(
   const closedConfig = mergeConfig(sessionConfig, {
     newReferences: [],
     settings: {},
-    layers: [],
+    panels: {},
     pending: null,
   });
   await upsertConfig(ctx, name, status.storageId, closedConfig, signal);
