@@ -25,6 +25,7 @@ import { customChartRegistry } from "./custom-chart.js";
 import { readWrittenResults } from "./history-scan.js";
 import { readResumeStatus } from "./resume-status.js";
 import { readMagtrackConfig } from "./run-config.js";
+import { runSnapshot } from "./run-snapshot.js";
 import { listRuns } from "./runs.js";
 import { type SessionContext, writeSession } from "./write-session.js";
 
@@ -90,6 +91,9 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     verifyDelaysMs: options.verifyDelaysMs ?? [1000, 2000, 4000, 8000],
   };
 
+  /** Runs this adapter wrote into: their listed snapshots are out of date. */
+  const writtenHere = new Set<string>();
+
   return {
     name: "wandb",
 
@@ -149,7 +153,11 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     },
 
     async readState(run: RunRef, signal?: AbortSignal): Promise<RunState> {
-      const status = await readResumeStatus(api, entity, project, run.id, signal);
+      // The runs page already holds config, summary, line count and history keys (run-snapshot.ts);
+      // RunResumeStatus only for a ref that did not come from this adapter's listing.
+      // A ref listed before this adapter wrote into the run holds a stale snapshot: read afresh.
+      const listed = writtenHere.has(run.id) ? undefined : runSnapshot(run.extra);
+      const status = listed ?? (await readResumeStatus(api, entity, project, run.id, signal));
       if (!status) return { references: {}, written: [] };
       const magtrack = readMagtrackConfig(status.config);
       const written = await readWrittenResults(
@@ -157,7 +165,12 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
         entity,
         project,
         run.id,
-        { start: magtrack.historyStart, nextStep: status.nextStep },
+        {
+          start: magtrack.historyStart,
+          nextStep: status.nextStep,
+          lineCount: status.historyLineCount,
+          ...("hasMagtrackKeys" in status ? { hasMagtrackKeys: status.hasMagtrackKeys } : {}),
+        },
         signal,
       );
       return {
@@ -170,6 +183,7 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     },
 
     writeResults(run: RunRef, batch: ResultBatch, signal?: AbortSignal): Promise<WriteReport> {
+      writtenHere.add(run.id);
       return writeSession(ctx, run, batch, signal);
     },
 

@@ -7,7 +7,11 @@
  * every field we select.
  */
 
-/** Public API, wandb/apis/public/runs.py (query Runs with RunFragment). */
+/**
+ * Public API, wandb/apis/public/runs.py (query Runs with RunFragment). summaryMetrics,
+ * historyLineCount and historyKeys are RunFragment fields too: with them a run's state is read from
+ * the page itself (run-snapshot.ts), with no request of its own.
+ */
 export const RUNS = `query Runs($project: String!, $entity: String!, $cursor: String, $perPage: Int = 50, $order: String, $filters: JSONString) {
   project(name: $project, entityName: $entity) {
     runs(filters: $filters, after: $cursor, first: $perPage, order: $order) {
@@ -21,6 +25,9 @@ export const RUNS = `query Runs($project: String!, $entity: String!, $cursor: St
           heartbeatAt
           tags
           config
+          summaryMetrics
+          historyLineCount
+          historyKeys
         }
         cursor
       }

@@ -292,7 +292,7 @@ export async function writeSession(
     ctx.entity,
     ctx.project,
     name,
-    { start: magtrack.historyStart, nextStep: status.nextStep },
+    { start: magtrack.historyStart, nextStep: status.nextStep, lineCount: status.historyLineCount },
     signal,
   );
   const done = new Set(written.map((r) => `${r.layer}\u0000${r.step}`));

@@ -33,7 +33,8 @@ export async function seedSyncedProject(
 ): Promise<FakeRun[]> {
   const files: Record<string, Uint8Array> = {};
   for (const [l, layer] of LAYERS.entries()) {
-    for (const step of STEPS) files[`${layer}/step_${step}.npy`] = encodeNpy(stepCloud(l + 1, N, D, step), [N, D]);
+    for (const step of STEPS)
+      files[`${layer}/step_${step}.npy`] = encodeNpy(stepCloud(l + 1, N, D, step), [N, D]);
   }
   const template = fake.addRun({
     name: "run-00000",
@@ -87,7 +88,11 @@ export function requestsByKind(fake: FakeWandbServer): Record<string, number> {
   for (const r of fake.log) {
     const kind =
       r.operationName ??
-      (r.path.endsWith("/file_stream") ? "file_stream" : r.path.startsWith("/signed/") ? `${r.method} signed` : r.path);
+      (r.path.endsWith("/file_stream")
+        ? "file_stream"
+        : r.path.startsWith("/signed/")
+          ? `${r.method} signed`
+          : r.path);
     out[kind] = (out[kind] ?? 0) + 1;
   }
   return out;
