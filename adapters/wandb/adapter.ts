@@ -27,6 +27,7 @@ import { readResumeStatus } from "./resume-status.js";
 import { readMagtrackConfig } from "./run-config.js";
 import { runSnapshot } from "./run-snapshot.js";
 import { listRuns } from "./runs.js";
+import { unchangedSteps } from "./sync-fingerprint.js";
 import { type SessionContext, writeSession } from "./write-session.js";
 
 export interface WandbAdapterOptions {
@@ -45,8 +46,23 @@ export interface WandbAdapterOptions {
   /** Transport settings (timeouts, retry policy; tests inject sleep). */
   readonly http?: Partial<Omit<HttpClientOptions, "baseUrl" | "service" | "auth">>;
   readonly now?: () => number;
+  /**
+   * List every run's files even when the runs page shows it unchanged since magtrack's last
+   * complete write (sync-fingerprint.ts); env MAGTRACK_WANDB_FULL_CHECK=1.
+   */
+  readonly fullCheck?: boolean;
   /** Waits between read-back attempts after writing (default 1, 2, 4, 8 s). */
   readonly verifyDelaysMs?: readonly number[];
+}
+
+/** Stored settings equal to this sync's (else the pipeline must read state and refuse or decide). */
+function sameSettings(
+  stored: Readonly<Record<string, string>> | undefined,
+  current: Readonly<Record<string, string>>,
+): boolean {
+  if (!stored) return false;
+  const keys = Object.keys(current);
+  return keys.length === Object.keys(stored).length && keys.every((k) => stored[k] === current[k]);
 }
 
 export const DEFAULT_WANDB_BASE_URL = "https://api.wandb.ai";
@@ -77,7 +93,8 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
   });
   const api = createWandbApi(http, [options.apiKey]);
   const { entity, project } = options;
-  const match = compilePattern(options.pattern ?? DEFAULT_ACTIVATION_PATTERN);
+  const pattern = options.pattern ?? DEFAULT_ACTIVATION_PATTERN;
+  const match = compilePattern(pattern);
   const maxFileBytes = options.maxFileBytes ?? 2 ** 31;
   const ctx: SessionContext = {
     api,
@@ -86,6 +103,7 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     linesPerPost: options.linesPerPost ?? 500,
     bytesPerPost: options.bytesPerPost ?? 4 * 1024 * 1024,
     maxTableBytes: 512 * 1024 * 1024,
+    pattern,
     registerChart: customChartRegistry(api, entity),
     now: options.now ?? Date.now,
     verifyDelaysMs: options.verifyDelaysMs ?? [1000, 2000, 4000, 8000],
@@ -93,6 +111,8 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
 
   /** Runs this adapter wrote into: their listed snapshots are out of date. */
   const writtenHere = new Set<string>();
+  /** (layer, step) of every file the last listing of a run found, until its write. */
+  const listedKeys = new Map<string, Set<string>>();
 
   return {
     name: "wandb",
@@ -102,7 +122,9 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     },
 
     async *listActivations(run: RunRef, signal?: AbortSignal): AsyncIterable<ActivationRef> {
-      yield* await listActivationRefs(api, entity, project, run, match, signal);
+      const refs = await listActivationRefs(api, entity, project, run, match, signal);
+      listedKeys.set(run.id, new Set(refs.map((r) => `${r.layer}\u0000${r.step}`)));
+      yield* refs;
     },
 
     async readActivation(ref: ActivationRef, signal?: AbortSignal): Promise<Uint8Array> {
@@ -184,7 +206,19 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
 
     writeResults(run: RunRef, batch: ResultBatch, signal?: AbortSignal): Promise<WriteReport> {
       writtenHere.add(run.id);
-      return writeSession(ctx, run, batch, signal);
+      const listed = listedKeys.get(run.id);
+      listedKeys.delete(run.id);
+      return writeSession(ctx, run, batch, signal, listed);
+    },
+
+    upToDate(run: RunRef, settings: Readonly<Record<string, string>>): { steps: number } | null {
+      if (options.fullCheck || writtenHere.has(run.id)) return null;
+      const listed = runSnapshot(run.extra);
+      if (!listed) return null;
+      const magtrack = readMagtrackConfig(listed.config);
+      if (magtrack.pending || !sameSettings(magtrack.settings, settings)) return null;
+      const steps = unchangedSteps(magtrack.synced, listed, pattern);
+      return steps === undefined ? null : { steps };
     },
 
     deferReason(run: RunRef): string | null {

@@ -4,12 +4,14 @@
  * read → merge → write, and the merge only ever adds or updates magtrack's own entries:
  *   _wandb.value.m            define_metric records (MetricRecord, keys = protobuf field numbers)
  *   _wandb.value.visualize.K  one custom chart panel per layer (K = magnitude/<layer>/curves)
- *   magtrack.value            references (T per layer), settings, history start hint, pending session
+ *   magtrack.value            references (T per layer), settings, history start hint, pending session,
+ *                             the no-op fingerprint (synced)
  * Everything else (the user's keys, _wandb.t, viz, other panels, desc fields) is copied untouched.
  */
 import type { LayerReference } from "../../src/adapter-kit.js";
 import { CURVE_CHART_FIELDS } from "./curve-chart.js";
 import type { ExtendedJson } from "./extended-json.js";
+import { readFingerprint, type SyncFingerprint } from "./sync-fingerprint.js";
 
 export type Json = ExtendedJson;
 type JsonObject = { [key: string]: Json };
@@ -26,6 +28,8 @@ export interface MagtrackConfig {
   readonly historyStart?: number;
   /** Set while a write session is open: the state to restore when a crashed session is finished. */
   readonly pending?: { readonly state: string; readonly startedAt: string };
+  /** What the run looked like after the last session that covered every listed file (sync-fingerprint.ts). */
+  readonly synced?: SyncFingerprint;
 }
 
 const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -63,8 +67,10 @@ export function readMagtrackConfig(config: JsonObject): MagtrackConfig {
     isObject(v.pending) && typeof v.pending.state === "string"
       ? { state: v.pending.state, startedAt: String(v.pending.startedAt ?? "") }
       : undefined;
+  const synced = readFingerprint(v.synced);
   return {
     references,
+    ...(synced ? { synced } : {}),
     ...(settings ? { settings } : {}),
     ...(typeof v.historyStart === "number" ? { historyStart: v.historyStart } : {}),
     ...(pending ? { pending } : {}),
@@ -140,6 +146,8 @@ export interface ConfigUpdate {
   readonly historyStart?: number;
   /** Set (open a session) or remove (null) the pending marker; undefined leaves it as it is. */
   readonly pending?: { readonly state: string; readonly startedAt: string } | null;
+  /** Set or remove (null) the no-op fingerprint; undefined leaves it as it is. */
+  readonly synced?: SyncFingerprint | null;
 }
 
 /** The merged config: a deep copy of `current` with magtrack's entries added. */
@@ -167,6 +175,8 @@ export function mergeConfig(current: JsonObject, update: ConfigUpdate): JsonObje
   if (typeof value.historyStart !== "number" && update.historyStart !== undefined) {
     value.historyStart = update.historyStart;
   }
+  if (update.synced === null) delete value.synced;
+  else if (update.synced !== undefined) value.synced = { ...update.synced };
   if (update.pending === null) delete value.pending;
   else if (update.pending !== undefined) value.pending = { ...update.pending };
   entry.value = value;

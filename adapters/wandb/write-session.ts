@@ -52,6 +52,7 @@ import {
   tableKey,
   wandbBlock,
 } from "./run-config.js";
+import { fingerprintOf } from "./sync-fingerprint.js";
 
 type JsonObject = Record<string, ExtendedJson>;
 
@@ -64,6 +65,8 @@ export interface SessionContext {
   /** Approximate byte budget of the history lines in one filestream post. */
   readonly bytesPerPost: number;
   readonly maxTableBytes: number;
+  /** The activation pattern (recorded in the no-op fingerprint). */
+  readonly pattern: string;
   /** The id of magtrack's custom chart (custom-chart.ts: registered on first use). */
   readonly registerChart: (signal?: AbortSignal) => Promise<string>;
   readonly now: () => number;
@@ -217,6 +220,14 @@ export function chunkLines(lines: readonly string[], maxLines: number, maxBytes:
   return posts;
 }
 
+/** True when the results cover every (layer, step) the run listed (nothing left to compute). */
+function coveredEverything(listed: ReadonlySet<string> | undefined, results: readonly StepResult[]): boolean {
+  if (!listed || listed.size === 0) return false;
+  const have = new Set(results.map((r) => `${r.layer}\u0000${r.step}`));
+  for (const key of listed) if (!have.has(key)) return false;
+  return true;
+}
+
 /** One panel per changed table, titled with its metric key and the steps it shows. */
 async function curvePanels(
   ctx: SessionContext,
@@ -260,6 +271,8 @@ export async function writeSession(
   run: RunRef,
   batch: ResultBatch,
   signal?: AbortSignal,
+  /** (layer, step) keys of every activation file this sync listed for the run, if it listed. */
+  listed?: ReadonlySet<string>,
 ): Promise<WriteReport> {
   const name = run.id;
   const at = where(ctx, name);
@@ -334,6 +347,7 @@ export async function writeSession(
     panels,
     historyStart: status.nextStep,
     pending: { state: restoreState, startedAt: new Date(ctx.now()).toISOString() },
+    synced: null, // a session in progress vouches for nothing
   });
   await upsertConfig(ctx, name, status.storageId, sessionConfig, signal);
 
@@ -372,6 +386,14 @@ export async function writeSession(
     settings: {},
     panels: {},
     pending: null,
+    synced: coveredEverything(listed, [...written, ...fresh])
+      ? fingerprintOf(
+          summary,
+          status.historyLineCount + lines.length,
+          ctx.pattern,
+          written.length + fresh.length,
+        )
+      : null,
   });
   await upsertConfig(ctx, name, status.storageId, closedConfig, signal);
   // The filestream may be applied asynchronously: poll the read-back a few times before failing.
