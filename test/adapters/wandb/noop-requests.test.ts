@@ -8,6 +8,8 @@
  * (history appended, summary rewritten) is read and listed in full, and writes what is new.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseObject } from "../../../adapters/wandb/extended-json.js";
+import { summaryDigest } from "../../../adapters/wandb/sync-fingerprint.js";
 import { encodeNpy } from "../../../src/io/npy-write.js";
 import { syncRuns } from "../../../src/sync/run-many.js";
 import { stepCloud } from "../../helpers/store.js";
@@ -69,6 +71,38 @@ describe("W&B no-op sync: requests", () => {
     expect(perRun(runs[1]!.name)).toBeGreaterThan(0);
   });
 
+  it("a write that left files uncomputed (a step filter) vouches for nothing: the next sync computes the rest", async () => {
+    const run = fake.addRun({
+      name: "filtered",
+      artifacts: [
+        {
+          type: "activations",
+          sequence: "filtered-acts",
+          files: Object.fromEntries(
+            STEPS.flatMap((s) => {
+              const bytes = encodeNpy(stepCloud(1, 24, 3, s), [24, 3]);
+              return [
+                [`fc1/step_${s}.npy`, bytes],
+                [`activations/fc1/step_${s}.npy`, bytes],
+              ];
+            }),
+          ),
+        },
+      ],
+    });
+    const first = await syncRuns({ ...syncOptions(adapterFor(fake)), stepFilter: { stepMax: STEPS[0]! } });
+    expect(first.stepsWritten).toBe(1);
+    expect(run.config).not.toContain('"synced"');
+    fake.log.length = 0;
+    const second = await syncRuns(syncOptions(adapterFor(fake)));
+    expect(second.stepsWritten).toBe(STEPS.length - 1);
+    expect(run.config).toContain('"synced"'); // now every listed file is covered
+    fake.log.length = 0;
+    const third = await syncRuns(syncOptions(adapterFor(fake)));
+    expect(third.stepsWritten).toBe(0);
+    expect(requestsByKind(fake)).toEqual({ Runs: 1 });
+  });
+
   it("fullCheck (MAGTRACK_WANDB_FULL_CHECK=1) reads and lists every run, and still writes nothing", async () => {
     await seedSyncedProject(fake, adapterFor(fake), 10);
     const before = fake.snapshot();
@@ -78,5 +112,17 @@ describe("W&B no-op sync: requests", () => {
     expect(kinds.RunOutputArtifacts).toBe(10);
     expect(kinds.RunFiles).toBe(10);
     expect(fake.snapshot()).toEqual(before);
+  });
+});
+
+describe("W&B no-op fingerprint: summary digest", () => {
+  it("ignores key order (a server may reorder) but sees any value change", () => {
+    const a = parseObject('{"b": {"y": 1, "x": [1, {"q": 2, "p": 3}]}, "a": 0.5, "n": NaN}', "a");
+    const b = parseObject('{"a": 0.5, "n": NaN, "b": {"x": [1, {"p": 3, "q": 2}], "y": 1}}', "b");
+    expect(summaryDigest(a)).toBe(summaryDigest(b));
+    const c = parseObject('{"a": 0.5, "n": NaN, "b": {"x": [1, {"p": 3, "q": 2}], "y": 2}}', "c");
+    expect(summaryDigest(c)).not.toBe(summaryDigest(a));
+    const d = parseObject('{"a": 0.5, "n": NaN, "b": {"x": [{"p": 3, "q": 2}, 1], "y": 1}}', "d");
+    expect(summaryDigest(d)).not.toBe(summaryDigest(a)); // array order is data
   });
 });
