@@ -140,6 +140,13 @@ export interface TrackerAdapter {
    * the pipeline can say so instead of skipping them silently.
    */
   skippedEntries?(run: RunRef): readonly SkippedEntry[];
+  /**
+   * Optional, no I/O: from what the listing already holds, the run is unchanged since a magtrack
+   * write that covered every activation file it then listed, under the same pattern and these
+   * settings; returns how many (layer, step) results that write covered, else null. The pipeline
+   * then reports the run unchanged without reading its state or listing its files.
+   */
+  upToDate?(run: RunRef, settings: Readonly<Record<string, string>>): { readonly steps: number } | null;
   close?(): Promise<void>;
 }
 

@@ -28,10 +28,13 @@ import {
   type UnmatchedNames,
 } from "./activations.js";
 import { createWandbApi } from "./api.js";
+import { customChartRegistry } from "./custom-chart.js";
 import { readWrittenResults } from "./history-scan.js";
 import { readResumeStatus } from "./resume-status.js";
 import { readMagtrackConfig } from "./run-config.js";
+import { runSnapshot } from "./run-snapshot.js";
 import { listRuns } from "./runs.js";
+import { unchangedSteps } from "./sync-fingerprint.js";
 import { type SessionContext, writeSession } from "./write-session.js";
 
 export interface WandbAdapterOptions {
@@ -56,8 +59,23 @@ export interface WandbAdapterOptions {
   /** Transport settings (timeouts, retry policy; tests inject sleep). */
   readonly http?: Partial<Omit<HttpClientOptions, "baseUrl" | "service" | "auth">>;
   readonly now?: () => number;
+  /**
+   * List every run's files even when the runs page shows it unchanged since magtrack's last
+   * complete write (sync-fingerprint.ts); env MAGTRACK_WANDB_FULL_CHECK=1.
+   */
+  readonly fullCheck?: boolean;
   /** Waits between read-back attempts after writing (default 1, 2, 4, 8 s). */
   readonly verifyDelaysMs?: readonly number[];
+}
+
+/** Stored settings equal to this sync's (else the pipeline must read state and refuse or decide). */
+function sameSettings(
+  stored: Readonly<Record<string, string>> | undefined,
+  current: Readonly<Record<string, string>>,
+): boolean {
+  if (!stored) return false;
+  const keys = Object.keys(current);
+  return keys.length === Object.keys(stored).length && keys.every((k) => stored[k] === current[k]);
 }
 
 export const DEFAULT_WANDB_BASE_URL = "https://api.wandb.ai";
@@ -101,9 +119,17 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     linesPerPost: options.linesPerPost ?? 500,
     bytesPerPost: options.bytesPerPost ?? 4 * 1024 * 1024,
     maxTableBytes: 512 * 1024 * 1024,
+    // Both patterns are part of what a fingerprint vouches for (a changed pattern lists other files).
+    pattern: `run files: ${runFilePattern}; artifacts: ${artifactPattern}`,
+    registerChart: customChartRegistry(api, entity),
     now: options.now ?? Date.now,
     verifyDelaysMs: options.verifyDelaysMs ?? [1000, 2000, 4000, 8000],
   };
+
+  /** Runs this adapter wrote into: their listed snapshots are out of date. */
+  const writtenHere = new Set<string>();
+  /** (layer, step) of every file the last listing of a run found, until its write. */
+  const listedKeys = new Map<string, Set<string>>();
 
   return {
     name: "wandb",
@@ -119,6 +145,7 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
       if (refs.length === 0 && unmatched.artifactFiles + unmatched.runFiles > 0) {
         skipped.set(run.id, [nothingMatched(unmatched, artifactPattern, runFilePattern)]);
       }
+      listedKeys.set(run.id, new Set(refs.map((r) => `${r.layer}\u0000${r.step}`)));
       yield* refs;
     },
 
@@ -174,7 +201,11 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     },
 
     async readState(run: RunRef, signal?: AbortSignal): Promise<RunState> {
-      const status = await readResumeStatus(api, entity, project, run.id, signal);
+      // The runs page already holds config, summary, line count and history keys (run-snapshot.ts);
+      // RunResumeStatus only for a ref that did not come from this adapter's listing.
+      // A ref listed before this adapter wrote into the run holds a stale snapshot: read afresh.
+      const listed = writtenHere.has(run.id) ? undefined : runSnapshot(run.extra);
+      const status = listed ?? (await readResumeStatus(api, entity, project, run.id, signal));
       if (!status) return { references: {}, written: [] };
       const magtrack = readMagtrackConfig(status.config);
       const written = await readWrittenResults(
@@ -182,7 +213,12 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
         entity,
         project,
         run.id,
-        { start: magtrack.historyStart, nextStep: status.nextStep },
+        {
+          start: magtrack.historyStart,
+          nextStep: status.nextStep,
+          lineCount: status.historyLineCount,
+          ...("hasMagtrackKeys" in status ? { hasMagtrackKeys: status.hasMagtrackKeys } : {}),
+        },
         signal,
       );
       return {
@@ -195,7 +231,20 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     },
 
     writeResults(run: RunRef, batch: ResultBatch, signal?: AbortSignal): Promise<WriteReport> {
-      return writeSession(ctx, run, batch, signal);
+      writtenHere.add(run.id);
+      const listed = listedKeys.get(run.id);
+      listedKeys.delete(run.id);
+      return writeSession(ctx, run, batch, signal, listed);
+    },
+
+    upToDate(run: RunRef, settings: Readonly<Record<string, string>>): { steps: number } | null {
+      if (options.fullCheck || writtenHere.has(run.id)) return null;
+      const listed = runSnapshot(run.extra);
+      if (!listed) return null;
+      const magtrack = readMagtrackConfig(listed.config);
+      if (magtrack.pending || !sameSettings(magtrack.settings, settings)) return null;
+      const steps = unchangedSteps(magtrack.synced, listed, ctx.pattern);
+      return steps === undefined ? null : { steps };
     },
 
     deferReason(run: RunRef): string | null {

@@ -7,7 +7,11 @@
  * every field we select.
  */
 
-/** Public API, wandb/apis/public/runs.py (query Runs with RunFragment). */
+/**
+ * Public API, wandb/apis/public/runs.py (query Runs with RunFragment). summaryMetrics,
+ * historyLineCount and historyKeys are RunFragment fields too: with them a run's state is read from
+ * the page itself (run-snapshot.ts), with no request of its own.
+ */
 export const RUNS = `query Runs($project: String!, $entity: String!, $cursor: String, $perPage: Int = 50, $order: String, $filters: JSONString) {
   project(name: $project, entityName: $entity) {
     runs(filters: $filters, after: $cursor, first: $perPage, order: $order) {
@@ -21,6 +25,9 @@ export const RUNS = `query Runs($project: String!, $entity: String!, $cursor: St
           heartbeatAt
           tags
           config
+          summaryMetrics
+          historyLineCount
+          historyKeys
         }
         cursor
       }
@@ -185,6 +192,15 @@ export const MARK_RUN_FILES_UPLOADED = `mutation MarkRunFilesUploaded($entity: S
   }
 }`;
 
+/** wandb-core, core/api/graphql/mutation_create_custom_chart.graphql (wandb.Api().create_custom_chart). */
+export const CREATE_CUSTOM_CHART = `mutation CreateCustomChart($entity: String!, $chartName: String!, $displayName: String!, $chartType: String!, $access: String!, $spec: JSONString!) {
+  createCustomChart(input: {entity: $entity, name: $chartName, displayName: $displayName, type: $chartType, access: $access, spec: $spec}) {
+    chart {
+      id
+    }
+  }
+}`;
+
 export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   RUNS,
   RUN_STATE,
@@ -197,4 +213,5 @@ export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   ARTIFACT_MEMBERSHIP_FILES,
   CREATE_RUN_FILES,
   MARK_RUN_FILES_UPLOADED,
+  CREATE_CUSTOM_CHART,
 };

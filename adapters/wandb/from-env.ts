@@ -63,6 +63,7 @@ export function resolveWandbOptions(
     baseUrl,
     ...(flags.pattern ? { pattern: flags.pattern } : {}),
     ...(flags.maxFileBytes !== undefined ? { maxFileBytes: flags.maxFileBytes } : {}),
+    ...(env.MAGTRACK_WANDB_FULL_CHECK === "1" ? { fullCheck: true } : {}),
   };
 }
 

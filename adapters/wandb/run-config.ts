@@ -3,12 +3,15 @@
  * "visualize": {…}, "viz": {…}, …}}}. upsertBucket REPLACES the whole config, so every write is
  * read → merge → write, and the merge only ever adds or updates magtrack's own entries:
  *   _wandb.value.m            define_metric records (MetricRecord, keys = protobuf field numbers)
- *   _wandb.value.visualize.K  one custom chart panel per layer
- *   magtrack.value            references (T per layer), settings, history start hint, pending session
+ *   _wandb.value.visualize.K  one custom chart panel per layer (K = magnitude/<layer>/curves)
+ *   magtrack.value            references (T per layer), settings, history start hint, pending session,
+ *                             the no-op fingerprint (synced)
  * Everything else (the user's keys, _wandb.t, viz, other panels, desc fields) is copied untouched.
  */
 import type { LayerReference } from "../../src/adapter-kit.js";
+import { CURVE_CHART_FIELDS } from "./curve-chart.js";
 import { cloneJson, type ExtendedJson, isJsonObject } from "./extended-json.js";
+import { readFingerprint, type SyncFingerprint } from "./sync-fingerprint.js";
 
 export type Json = ExtendedJson;
 type JsonObject = { [key: string]: Json };
@@ -25,6 +28,8 @@ export interface MagtrackConfig {
   readonly historyStart?: number;
   /** Set while a write session is open: the state to restore when a crashed session is finished. */
   readonly pending?: { readonly state: string; readonly startedAt: string };
+  /** What the run looked like after the last session that covered every listed file (sync-fingerprint.ts). */
+  readonly synced?: SyncFingerprint;
 }
 
 /** An object (not an array, not a lossless number). Copies keep lossless numbers and key order. */
@@ -59,8 +64,10 @@ export function readMagtrackConfig(config: JsonObject): MagtrackConfig {
     isObject(v.pending) && typeof v.pending.state === "string"
       ? { state: v.pending.state, startedAt: String(v.pending.startedAt ?? "") }
       : undefined;
+  const synced = readFingerprint(v.synced);
   return {
     references,
+    ...(synced ? { synced } : {}),
     ...(settings ? { settings } : {}),
     ...(typeof v.historyStart === "number" ? { historyStart: v.historyStart } : {}),
     ...(pending ? { pending } : {}),
@@ -96,16 +103,17 @@ export const chartKey = (layer: string) => `magnitude/${layer}/curves`;
 export const tableKey = (layer: string) => `${chartKey(layer)}_table`;
 
 /**
- * The panel config the Python SDK writes for wandb.plot_table("wandb/line/v0", …) (wandb/plot/custom_chart.py):
- * a Vega2 panel whose query reads the run's summary table.
+ * The panel config the Python SDK writes for wandb.plot_table(<chart id>, table, fields, strings)
+ * (wandb/plot/custom_chart.py CustomChartSpec.config_value): a Vega2 panel whose query reads the
+ * run's summary table, here with magtrack's own chart (curve-chart.ts) as panelDefId.
  */
-export function curvePanel(layer: string): JsonObject {
+export function curvePanel(layer: string, chartId: string, strings: Record<string, string>): JsonObject {
   return {
     panel_type: "Vega2",
     panel_config: {
-      panelDefId: "wandb/line/v0",
-      fieldSettings: { x: "t", y: "magnitude", stroke: "series" },
-      stringSettings: { title: `Magnitude function of ${layer} (one line per training step)` },
+      panelDefId: chartId,
+      fieldSettings: { ...CURVE_CHART_FIELDS },
+      stringSettings: { ...strings },
       transform: { name: "tableWithLeafColNames" },
       userQuery: {
         queryFields: [
@@ -130,10 +138,13 @@ export function curvePanel(layer: string): JsonObject {
 export interface ConfigUpdate {
   readonly newReferences: readonly LayerReference[];
   readonly settings: Readonly<Record<string, string>>;
-  readonly layers: readonly string[];
+  /** Custom chart panels by chart key (magtrack's own keys: set or replaced whole). */
+  readonly panels: Readonly<Record<string, JsonObject>>;
   readonly historyStart?: number;
   /** Set (open a session) or remove (null) the pending marker; undefined leaves it as it is. */
   readonly pending?: { readonly state: string; readonly startedAt: string } | null;
+  /** Set or remove (null) the no-op fingerprint; undefined leaves it as it is. */
+  readonly synced?: SyncFingerprint | null;
 }
 
 /** The merged config: a deep copy of `current` with magtrack's entries added. */
@@ -143,8 +154,7 @@ export function mergeConfig(current: JsonObject, update: ConfigUpdate): JsonObje
   const block = isObject(wandbEntry.value) ? wandbEntry.value : {};
   block.m = mergeMetricDefinitions(block.m);
   const visualize = isObject(block.visualize) ? block.visualize : {};
-  for (const layer of update.layers)
-    if (!isObject(visualize[chartKey(layer)])) visualize[chartKey(layer)] = curvePanel(layer);
+  for (const [key, panel] of Object.entries(update.panels)) visualize[key] = cloneJson(panel);
   block.visualize = visualize;
   wandbEntry.value = block;
   next._wandb = wandbEntry;
@@ -162,6 +172,8 @@ export function mergeConfig(current: JsonObject, update: ConfigUpdate): JsonObje
   if (typeof value.historyStart !== "number" && update.historyStart !== undefined) {
     value.historyStart = update.historyStart;
   }
+  if (update.synced === null) delete value.synced;
+  else if (update.synced !== undefined) value.synced = { ...update.synced };
   if (update.pending === null) delete value.pending;
   else if (update.pending !== undefined) value.pending = { ...update.pending };
   entry.value = value;

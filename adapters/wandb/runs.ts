@@ -10,6 +10,7 @@ import type { WandbApi } from "./api.js";
 import { RUNS } from "./documents.js";
 import { parseObject } from "./extended-json.js";
 import { pendingSessionOf } from "./run-config.js";
+import { snapshotOf } from "./run-snapshot.js";
 
 export interface WandbRunNode {
   id: string;
@@ -20,6 +21,9 @@ export interface WandbRunNode {
   heartbeatAt?: string | null;
   tags?: string[] | null;
   config?: string | null;
+  summaryMetrics?: string | null;
+  historyLineCount?: number | null;
+  historyKeys?: unknown;
 }
 
 interface RunsPage {
@@ -96,7 +100,9 @@ export function runRefOf(node: WandbRunNode, entity: string, project: string): R
   const startTime = parseWandbTime(node.createdAt);
   const updatedTime = parseWandbTime(node.heartbeatAt);
   const tags = Object.fromEntries((node.tags ?? []).map((t) => [t, "true"]));
-  const config = parseObject(node.config ?? null, `W&B run ${entity}/${project}/${node.name} config`);
+  const where = `W&B run ${entity}/${project}/${node.name}`;
+  const snapshot = snapshotOf(node, where);
+  const config = snapshot?.config ?? parseObject(node.config ?? null, `${where} config`);
   const pending = pendingSessionOf(config);
   return {
     id: node.name,
@@ -106,7 +112,12 @@ export function runRefOf(node: WandbRunNode, entity: string, project: string): R
     ...(startTime !== undefined ? { startTime } : {}),
     ...(updatedTime !== undefined ? { updatedTime } : {}),
     tags,
-    extra: { storageId: node.id, state: node.state ?? null, ...(pending ? { pendingSession: pending } : {}) },
+    extra: {
+      storageId: node.id,
+      state: node.state ?? null,
+      ...(pending ? { pendingSession: pending } : {}),
+      ...(snapshot ? { snapshot } : {}),
+    },
   };
 }
 

@@ -38,7 +38,7 @@ export async function closeAfterFailure(
     }
     const status = await readResumeStatus(ctx.api, ctx.entity, ctx.project, run, signal);
     if (!status || status.storageId !== storageId || !readMagtrackConfig(status.config).pending) return;
-    const closed = mergeConfig(status.config, { newReferences: [], settings: {}, layers: [], pending: null });
+    const closed = mergeConfig(status.config, { newReferences: [], settings: {}, panels: {}, pending: null });
     await upsertConfig(ctx, run, storageId, closed, signal);
   } catch {
     // The marker stays; the next sync finishes the session (see above).

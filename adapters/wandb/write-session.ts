@@ -25,6 +25,7 @@ import {
 import { parseUploadHeaders, type WandbApi } from "./api.js";
 import { magtrackConfigProblems } from "./config-readback.js";
 import { upsertConfig } from "./config-write.js";
+import { curveChartStrings } from "./curve-chart.js";
 import { buildCurveTable, type CurveTable, rowsByStep } from "./curve-table.js";
 import { CREATE_RUN_FILES, MARK_RUN_FILES_UPLOADED, RUN_FILES, RUN_STATE } from "./documents.js";
 import {
@@ -40,6 +41,8 @@ import { buildHistoryLines } from "./history-rows.js";
 import { readWrittenResults } from "./history-scan.js";
 import { type ResumeStatus, readResumeStatus } from "./resume-status.js";
 import {
+  chartKey,
+  curvePanel,
   MAGTRACK_CONFIG_KEY,
   mergeConfig,
   readMagtrackConfig,
@@ -48,6 +51,7 @@ import {
   wandbBlock,
 } from "./run-config.js";
 import { closeAfterFailure, type SessionProgress } from "./session-cleanup.js";
+import { fingerprintOf } from "./sync-fingerprint.js";
 
 type JsonObject = Record<string, ExtendedJson>;
 
@@ -60,6 +64,10 @@ export interface SessionContext {
   /** Approximate byte budget of the history lines in one filestream post. */
   readonly bytesPerPost: number;
   readonly maxTableBytes: number;
+  /** The activation pattern (recorded in the no-op fingerprint). */
+  readonly pattern: string;
+  /** The id of magtrack's custom chart (custom-chart.ts: registered on first use). */
+  readonly registerChart: (signal?: AbortSignal) => Promise<string>;
   readonly now: () => number;
   /** Waits between read-back attempts (the filestream may apply posts asynchronously). */
   readonly verifyDelaysMs: readonly number[];
@@ -183,6 +191,30 @@ export function chunkLines(lines: readonly string[], maxLines: number, maxBytes:
   return posts;
 }
 
+/** True when the results cover every (layer, step) the run listed (nothing left to compute). */
+function coveredEverything(listed: ReadonlySet<string> | undefined, results: readonly StepResult[]): boolean {
+  if (!listed || listed.size === 0) return false;
+  const have = new Set(results.map((r) => `${r.layer}\u0000${r.step}`));
+  for (const key of listed) if (!have.has(key)) return false;
+  return true;
+}
+
+/** One panel per changed table, titled with its metric key and the steps it shows. */
+async function curvePanels(
+  ctx: SessionContext,
+  tables: readonly CurveTable[],
+  signal?: AbortSignal,
+): Promise<Record<string, JsonObject>> {
+  if (tables.length === 0) return {};
+  const chartId = await ctx.registerChart(signal);
+  return Object.fromEntries(
+    tables.map((t) => [
+      chartKey(t.layer),
+      curvePanel(t.layer, chartId, curveChartStrings(chartKey(t.layer), t.selection)),
+    ]),
+  );
+}
+
 /** Latest value of every magtrack metric (by training step) plus the chart table pointers. */
 function mergedSummary(
   base: JsonObject,
@@ -210,6 +242,8 @@ export async function writeSession(
   run: RunRef,
   batch: ResultBatch,
   signal?: AbortSignal,
+  /** (layer, step) keys of every activation file this sync listed for the run, if it listed. */
+  listed?: ReadonlySet<string>,
 ): Promise<WriteReport> {
   const name = run.id;
   const at = where(ctx, name);
@@ -242,7 +276,7 @@ export async function writeSession(
     ctx.entity,
     ctx.project,
     name,
-    { start: magtrack.historyStart, nextStep: status.nextStep },
+    { start: magtrack.historyStart, nextStep: status.nextStep, lineCount: status.historyLineCount },
     signal,
   );
   const done = new Set(written.map((r) => `${r.layer}\u0000${r.step}`));
@@ -259,7 +293,7 @@ export async function writeSession(
   const tables: CurveTable[] = [];
   for (const layer of freshLayers) {
     const pointer = status.summary[tableKey(layer)];
-    let previous = new Map<number, [number, number, number, string][]>();
+    let previous = new Map<number, [number, number, number][]>();
     const oldPath = isJsonObject(pointer) && typeof pointer.path === "string" ? pointer.path : undefined;
     if (oldPath) {
       const url = (await runFiles(ctx, name, [oldPath], signal)).get(oldPath)?.directUrl;
@@ -272,22 +306,23 @@ export async function writeSession(
     if (table && table.path !== oldPath) tables.push(table);
   }
 
-  // 3. Config with the pending marker (opens the session).
+  // 3. Config with the pending marker (opens the session), and the chart panel of every layer
+  // whose table changed (magtrack's own chart, registered once per process).
+  const panels = await curvePanels(ctx, tables, signal);
   const sessionConfig = mergeConfig(status.config, {
     newReferences,
     settings: batch.settings,
-    layers: [
-      ...new Set([...freshLayers, ...Object.keys(magtrack.references), ...newReferences.map((r) => r.layer)]),
-    ].sort(),
+    panels,
     historyStart: status.nextStep,
     pending: { state: restoreState, startedAt: new Date(ctx.now()).toISOString() },
+    synced: null, // a session in progress vouches for nothing
   });
   // From here on the marker may be stored; if a step fails, the session is closed where that is
   // safe (session-cleanup.ts), so the marker does not stay behind.
   const progress: SessionProgress = { streamTouched: false, completed: false };
   try {
     const opened = await upsertConfig(ctx, name, status.storageId, sessionConfig, signal);
-    const work = { batch, fresh, written, tables, restoreState, opened, skippedExisting };
+    const work = { batch, fresh, written, tables, restoreState, opened, skippedExisting, listed };
     return await appendAndClose(ctx, name, status, work, progress, signal);
   } catch (error) {
     await closeAfterFailure(
@@ -311,6 +346,8 @@ interface SessionWork {
   /** The config as stored after the session was opened (server-added keys included). */
   readonly opened: JsonObject;
   readonly skippedExisting: number;
+  /** (layer, step) keys of every activation file this sync listed for the run, if it listed. */
+  readonly listed: ReadonlySet<string> | undefined;
 }
 
 /** Steps 4–6: tables, filestream (history, summary, complete), config without the marker, read-back. */
@@ -323,7 +360,7 @@ async function appendAndClose(
   signal?: AbortSignal,
 ): Promise<WriteReport> {
   const at = where(ctx, name);
-  const { fresh, written, tables, restoreState, skippedExisting } = work;
+  const { fresh, written, tables, restoreState, skippedExisting, listed } = work;
 
   // 4. Files: the curve tables. The pipeline's SVG/HTML charts are not uploaded: the history
   // keeps only scalars, so a chart re-rendered from read-back results would lack the curves of
@@ -362,8 +399,16 @@ async function appendAndClose(
   const closedConfig = mergeConfig(work.opened, {
     newReferences: [],
     settings: {},
-    layers: [],
+    panels: {},
     pending: null,
+    synced: coveredEverything(listed, [...written, ...fresh])
+      ? fingerprintOf(
+          summary,
+          status.historyLineCount + lines.length,
+          ctx.pattern,
+          written.length + fresh.length,
+        )
+      : null,
   });
   await upsertConfig(ctx, name, status.storageId, closedConfig, signal);
   // The filestream may be applied asynchronously: poll the read-back a few times before failing.

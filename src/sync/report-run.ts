@@ -46,6 +46,12 @@ export function reportUnchanged(
   return { run: run.id, status: "unchanged", stepsComputed: 0, stepsWritten: 0, failures: 0, filesFound };
 }
 
+/** The adapter vouched that nothing changed since a write covering every file (TrackerAdapter.upToDate). */
+export function reportUpToDate(run: RunRef, steps: number, emit: EventSink): RunOutcome {
+  emit({ type: "run-unchanged", run: run.id, alreadyDone: steps });
+  return { run: run.id, status: "unchanged", stepsComputed: 0, stepsWritten: 0, failures: 0 };
+}
+
 /** Layers left without T are said once, after every file was tried. */
 export function reportWaiting(run: RunRef, computed: ComputedRun, emit: EventSink): void {
   for (const [layer, steps] of computed.waitingForReference) {

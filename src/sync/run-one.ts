@@ -9,7 +9,7 @@ import type { EventSink, RunOutcome } from "./events.js";
 import { findActivations } from "./find-activations.js";
 import type { StepFilter } from "./plan.js";
 import { renderRunCharts } from "./render.js";
-import { reportDryRun, reportUnchanged, reportWaiting, runOutcome } from "./report-run.js";
+import { reportDryRun, reportUnchanged, reportUpToDate, reportWaiting, runOutcome } from "./report-run.js";
 import type { ComputeSettings } from "./settings.js";
 import { assertSameSettings } from "./settings-identity.js";
 import { IN_PROCESS, type ProfileComputer } from "./step-result.js";
@@ -35,6 +35,8 @@ export interface RunOptions {
 
 export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOptions): Promise<RunOutcome> {
   const { settings, settingsRecord, emit, signal } = opts;
+  const upToDate = adapter.upToDate?.(run, settingsRecord);
+  if (upToDate) return reportUpToDate(run, upToDate.steps, emit);
   const state = await adapter.readState(run, signal);
   assertSameSettings(run, state, settingsRecord);
   const activations = await findActivations(adapter, run, emit, signal);

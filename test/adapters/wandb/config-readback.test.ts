@@ -22,7 +22,7 @@ describe("magtrackConfigProblems", () => {
   const sent = mergeConfig(base, {
     newReferences: [{ layer: "fc1", T: 2.5, step: 0, source: "t_conv" }],
     settings: { engine: "exact" },
-    layers: ["fc1"],
+    panels: { "magnitude/fc1/curves": { panel_type: "Vega2", panel_config: { userQuery: {} } } },
   });
   const stored = () => parseObject(stringifyExtended(sent), "stored");
 

@@ -31,6 +31,7 @@ type Mutation {
   upsertBucket(input: UpsertBucketInput!): UpsertBucketPayload
   createRunFiles(input: CreateRunFilesInput!): CreateRunFilesPayload
   markRunFilesUploaded(input: MarkRunFilesUploadedInput!): MarkRunFilesUploadedPayload
+  createCustomChart(input: CreateCustomChartInput!): CreateCustomChartPayload
 }
 
 type Entity { id: ID! name: String! }
@@ -126,4 +127,8 @@ type CreateRunFilesPayload { runID: ID! uploadHeaders: [String!]! files: [Upload
 
 input MarkRunFilesUploadedInput { entityName: String! projectName: String! runName: String! files: [String!]! }
 type MarkRunFilesUploadedPayload { success: Boolean }
+
+input CreateCustomChartInput { entity: String! name: String! displayName: String! type: String! access: String! spec: JSONString! }
+type CustomChart { id: ID! }
+type CreateCustomChartPayload { chart: CustomChart }
 `;

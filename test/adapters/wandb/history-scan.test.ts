@@ -1,4 +1,7 @@
-/** Reading back magtrack's rows from a long history: windowed, never down-sampled, started at the hint. */
+/**
+ * Reading back magtrack's rows from a long history: windowed by rows (not steps), never
+ * down-sampled, started at the hint.
+ */
 import { afterEach, beforeEach, expect, it } from "vitest";
 import type { RunRef, TrackerAdapter } from "../../../src/adapter-kit.js";
 import { batchOf, result } from "./batch.js";
@@ -39,7 +42,7 @@ it("a first read asks only for the history keys; after writing, one window from 
   expect(historyPages()).toHaveLength(1);
   expect(historyPages()[0]!.variables).toMatchObject({
     minStep: LINES,
-    maxStep: LINES + 1000,
+    maxStep: LINES + 2, // the 2 steps since the hint hold at most 2 rows: one window
     pageSize: 1000,
   });
 });
@@ -52,8 +55,57 @@ it("without the config hint (config replaced by someone) it scans every window a
   fake.log.length = 0;
   const state = await adapter.readState(r);
   expect(state.written.map((w) => w.step).sort()).toEqual([0, 1]);
-  expect(historyPages().length).toBe(3); // _step 0 … 2501 in windows of 1000
+  expect(historyPages().length).toBe(3); // _step 0 … 2501 (2502 lines): windows of 900 rows
   const before = run.history.length;
   await adapter.writeResults!(r, batchOf([result("fc1", 0, 0.5), result("fc1", 1, 0.25)]));
   expect(run.history.length).toBe(before); // nothing twice
+});
+
+it("steps up to 10^7 without the hint: one window, not 10^4", async () => {
+  const sparse = fake.addRun({
+    name: "sparse",
+    createdAt: Date.UTC(2027, 0, 1),
+    history: [0, 5_000_000, 10_000_000].map((s) => `{"_step":${s},"loss":0.5}`),
+    summary: '{"_step":10000000,"loss":0.5}',
+  });
+  let r: RunRef | undefined;
+  for await (const x of adapter.listRuns({ runs: ["sparse"] })) r = x;
+  await adapter.writeResults!(r!, batchOf([result("fc1", 0, 0.5), result("fc1", 1, 0.25)]));
+  sparse.config = '{"_wandb": {"value": {"t": {"1": [1]}}}}'; // the hint is gone
+  const fresh = adapterFor(fake);
+  for await (const x of fresh.listRuns({ runs: ["sparse"] })) r = x;
+  fake.log.length = 0;
+  const state = await fresh.readState(r!);
+  expect(state.written.map((w) => w.step).sort()).toEqual([0, 1]);
+  expect(historyPages()).toHaveLength(1);
+  expect(historyPages()[0]!.variables).toMatchObject({ minStep: 0, maxStep: 10_000_003 }); // magtrack's rows took _step 10^7+1, +2
+  expect(fake.log).toHaveLength(1); // the runs page told line count, last step and history keys
+});
+
+it("dense and sparse stretches of magtrack rows: every row read, in O(rows/page + log(span)) windows (full pages re-read in quarters)", async () => {
+  // 2,000 rows at _step 0…1999, then 1,000 rows 10,000 steps apart (up to ~10^7).
+  const steps = [
+    ...Array.from({ length: 2000 }, (_, i) => i),
+    ...Array.from({ length: 1000 }, (_, i) => 2000 + (i + 1) * 10_000),
+  ];
+  const history = steps.map(
+    (s, i) => `{"_step":${s},"magnitude/step":${i},"magnitude/fc1/area":${(i % 7) / 8}}`,
+  );
+  fake.addRun({
+    name: "mixed",
+    createdAt: Date.UTC(2027, 0, 2),
+    history,
+    summary: `{"_step":${steps.at(-1)}}`,
+  });
+  let r: RunRef | undefined;
+  for await (const x of adapter.listRuns({ runs: ["mixed"] })) r = x;
+  fake.log.length = 0;
+  const state = await adapter.readState(r!);
+  expect(state.written).toHaveLength(3000);
+  expect(new Set(state.written.map((w) => w.step)).size).toBe(3000);
+  for (const w of state.written) expect(w.metrics.area).toBe((w.step % 7) / 8);
+  // Bound: 4 windows per page of rows + 2·log2(span / page) for shrinking and regrowing
+  // = 4·3 + 2·log2(10^7 / 10^3) ≈ 38; windowing by steps took 10^4.
+  expect(historyPages().length).toBeLessThanOrEqual(4 * 3 + 2 * Math.ceil(Math.log2(1e7 / 1e3)));
+  console.log(`mixed history (3,000 rows over 10^7 steps): ${historyPages().length} HistoryPage calls`);
 });

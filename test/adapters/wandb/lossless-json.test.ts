@@ -61,7 +61,7 @@ describe("lossless JSON", () => {
       '"_wandb":{"desc":null,"value":{"t":{"1":[1],"12":"0.21.0","2":[1]},"cli_version":"0.21.0",' +
       '"m":[{"1":"train/step","6":[3],"7":[]}]}}}';
     const before = parseObject(config, "config");
-    const merged = mergeConfig(before, { newReferences: [], settings: { engine: "exact" }, layers: ["fc1"] });
+    const merged = mergeConfig(before, { newReferences: [], settings: { engine: "exact" }, panels: {} });
     const out = stringifyExtended(merged);
     expect(
       out.startsWith('{"seed":{"desc":null,"value":12345678901234567891},"wd":{"desc":null,"value":0.0},'),

@@ -119,6 +119,11 @@ describe("the adapter reads each scalar as its kind and refuses the other", () =
     for await (const r of adapter.listRuns({ runs: [FIXTURE.name] })) return r;
     throw new Error("run not listed");
   };
+  /** A ref without the runs page's snapshot: readState reads RunResumeStatus and RunHistoryKeys. */
+  const listOneWithoutSnapshot = async () => {
+    const r = await listOne();
+    return { ...r, extra: { ...r.extra, snapshot: undefined } };
+  };
   /** Replace one field of every object named `key` in the answer of operation `op`. */
   const rewrite = (op: string, key: string, to: (v: unknown) => unknown) => {
     fake.rewriteGraphqlData = (name, data) => {
@@ -139,15 +144,23 @@ describe("the adapter reads each scalar as its kind and refuses the other", () =
         seen.push((data as { project: { run: { historyKeys: unknown } } }).project.run.historyKeys);
       return data;
     };
-    const state = await adapter.readState(await listOne());
+    const state = await adapter.readState(await listOneWithoutSnapshot());
     expect(state.written).toEqual([]);
     expect(seen).toHaveLength(1);
     expect(typeof seen[0]).toBe("object");
     expect((seen[0] as { lastStep: number }).lastStep).toBe(4); // fixture history has _step 0–4
   });
 
+  it("historyKeys (JSON) on the runs page sent as JSON text is a WANDB_BAD_SCALAR naming the field", async () => {
+    rewrite("Runs", "historyKeys", (v) => JSON.stringify(v));
+    await expect(listOne()).rejects.toMatchObject({
+      code: "WANDB_BAD_SCALAR",
+      message: expect.stringContaining("historyKeys"),
+    });
+  });
+
   it("historyKeys (JSON) sent as JSON text is a WANDB_BAD_SCALAR naming the field", async () => {
-    const run = await listOne();
+    const run = await listOneWithoutSnapshot();
     rewrite("RunHistoryKeys", "historyKeys", (v) => JSON.stringify(v));
     await expect(adapter.readState(run)).rejects.toMatchObject({
       code: "WANDB_BAD_SCALAR",
@@ -166,7 +179,7 @@ describe("the adapter reads each scalar as its kind and refuses the other", () =
   it.each(["summaryMetrics", "historyTail", "config"])(
     "RunResumeStatus %s (JSONString) sent parsed is a WANDB_BAD_SCALAR",
     async (key) => {
-      const run = await listOne();
+      const run = await listOneWithoutSnapshot();
       // Any parsed value stands for "sent parsed" (the fixture's text holds bare NaN tokens).
       rewrite("RunResumeStatus", key, () => (key === "historyTail" ? [] : { _step: 4 }));
       await expect(adapter.readState(run)).rejects.toMatchObject({
@@ -177,7 +190,7 @@ describe("the adapter reads each scalar as its kind and refuses the other", () =
   );
 
   it("history rows (JSONString items) sent parsed are a WANDB_BAD_SCALAR", async () => {
-    const run = await listOne();
+    const run = await listOneWithoutSnapshot();
     // Make the scan read the history: a magtrack key in historyKeys.
     fake.run(FIXTURE.name).history.push('{"_step": 5, "magnitude/fc1/area": 1.5, "magnitude/step": 0}');
     rewrite("HistoryPage", "history", (v) => (v as string[]).map((_, i) => ({ _step: i })));

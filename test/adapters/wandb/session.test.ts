@@ -139,14 +139,14 @@ describe("W&B: writing into a finished run", () => {
       columns: string[];
       data: unknown[][];
     };
-    expect(tableJson.columns).toEqual(["step", "t", "magnitude", "series"]);
+    expect(tableJson.columns).toEqual(["step", "t", "magnitude"]);
     expect(tableJson.data).toEqual([
-      [0, 0, 1, "step 0"],
-      [0, 2.25, 8.5, "step 0"],
-      [0, 4.5, 31.25, "step 0"],
-      [10, 0, 1, "step 10"],
-      [10, 2.25, 18.5, "step 10"],
-      [10, 4.5, 41.25, "step 10"],
+      [0, 0, 1],
+      [0, 2.25, 8.5],
+      [0, 4.5, 31.25],
+      [10, 0, 1],
+      [10, 2.25, 18.5],
+      [10, 4.5, 41.25],
     ]);
     expect(pointer.nrows).toBe(6);
     expect(pointer.size).toBe(table.bytes.byteLength);
@@ -168,6 +168,16 @@ describe("W&B: writing into a finished run", () => {
     const panel = visualize["magnitude/fc1/curves"] as { panel_type: string; panel_config: Obj };
     expect(panel.panel_type).toBe("Vega2");
     expect(JSON.stringify(panel.panel_config.userQuery)).toContain('"value":"magnitude/fc1/curves_table"');
+    // magtrack's own chart, registered once with createCustomChart as wandb.Api().create_custom_chart does.
+    const charts = fake.log.filter((r) => r.operationName === "CreateCustomChart");
+    expect(charts).toHaveLength(1);
+    const vars = charts[0]!.variables as Obj;
+    expect(vars).toMatchObject({ entity: "team", chartType: "vega2", access: "PRIVATE" });
+    expect(panel.panel_config.panelDefId).toBe(`team/${vars.chartName}`);
+    expect(fake.customCharts.get(`team/${vars.chartName}`)?.spec).toBe(vars.spec);
+    expect(panel.panel_config.fieldSettings).toEqual({ step: "step", t: "t", magnitude: "magnitude" });
+    expect((panel.panel_config.stringSettings as Obj).title).toContain("magnitude/fc1/curves");
+    expect((panel.panel_config.stringSettings as Obj).subtitle).toContain("all 2 steps");
     const magtrack = (config.magtrack as { value: Obj }).value;
     expect(magtrack.references).toEqual({ fc1: { T: 4.5, step: 0, source: "t_conv(q=0.95)@step 0" } });
     expect(magtrack.historyStart).toBe(5);
@@ -179,6 +189,31 @@ describe("W&B: writing into a finished run", () => {
     expect(posts.at(-1)).toEqual({ complete: true, exitcode: 0 });
     expect(posts[0].files["wandb-history.jsonl"].offset).toBe(5);
     expect(run.files.get("output.log")!.uploaded).toBe(true);
+  });
+
+  it("registers its chart once per process; another process finds it registered (refused as existing) and uses its id", async () => {
+    seedFinishedRun(fake, { name: "run-b" });
+    const batch = batchOf([result("fc1", 0, 0.8125)]);
+    await adapter.writeResults!(await runRef(), batch);
+    await adapter.writeResults!(await runRef("run-b"), batch);
+    const creates = () => fake.log.filter((r) => r.operationName === "CreateCustomChart").length;
+    expect(creates()).toBe(1);
+    const other = adapterFor(fake); // a second sync process: its first create is refused
+    seedFinishedRun(fake, { name: "run-c" });
+    adapter = other;
+    await other.writeResults!(await runRef("run-c"), batch);
+    expect(creates()).toBe(2);
+    expect(fake.customCharts.size).toBe(1);
+    const ids = ["run-b", "run-c"].map(
+      (n) =>
+        (
+          (wandbValue(obj(fake.run(n).config)).visualize as Obj)["magnitude/fc1/curves"] as {
+            panel_config: Obj;
+          }
+        ).panel_config.panelDefId,
+    );
+    expect(ids).toEqual([[...fake.customCharts.keys()][0], [...fake.customCharts.keys()][0]]);
+    expect(fake.run("run-c").state).toBe("finished");
   });
 
   it("re-sync of the same results sends nothing; a new step lands after the last line with the next _step", async () => {

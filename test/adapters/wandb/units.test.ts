@@ -130,7 +130,7 @@ describe("define_metric and config merge", () => {
     const once = mergeConfig(base, {
       newReferences: [ref],
       settings: { q: "0.9" },
-      layers: ["fc1"],
+      panels: {},
       historyStart: 7,
     });
     expect(once.user).toEqual(base.user);
@@ -138,7 +138,7 @@ describe("define_metric and config merge", () => {
     const twice = mergeConfig(once, {
       newReferences: [{ ...ref, T: 99 }],
       settings: { q: "0.5" },
-      layers: ["fc1"],
+      panels: {},
       historyStart: 100,
     });
     expect(twice).toEqual(once);
