@@ -5,12 +5,15 @@
  *   <root>/<run>/magnitude/...                 results (see store-format.ts)
  */
 import type { Stats } from "node:fs";
-import { lstat, readdir, readFile, stat } from "node:fs/promises";
+import { lstat, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import {
   type ActivationRef,
   compilePattern,
   DEFAULT_ACTIVATION_PATTERN,
+  decodeKnownFailures,
+  encodeKnownFailures,
+  type KnownFailure,
   type LayerReference,
   MagtrackError,
   type ResultBatch,
@@ -29,6 +32,7 @@ import {
   decodeResultLines,
   encodeCsv,
   encodeResultLine,
+  FAILURES_JSON,
   METRICS_CSV,
   METRICS_JSONL,
   REFERENCES_JSON,
@@ -73,6 +77,15 @@ async function readJsonIfExists<T>(path: string): Promise<T | null> {
     return JSON.parse(text) as T;
   } catch (cause) {
     throw new MagtrackError("tracker", "LOCAL_BAD_JSON", `${path}: not valid JSON`, { cause });
+  }
+}
+
+async function readTextIfExists(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
   }
 }
 
@@ -274,12 +287,26 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
     },
 
     async readState(run: RunRef): Promise<RunState> {
-      const [references, written, settings] = await Promise.all([
+      const [references, written, settings, failures] = await Promise.all([
         readReferences(run),
         readWritten(run),
         readJsonIfExists<Record<string, string>>(resultPath(run, SETTINGS_JSON)),
+        readTextIfExists(resultPath(run, FAILURES_JSON)),
       ]);
-      return { references, written, ...(settings ? { settings } : {}) };
+      const knownFailures = decodeKnownFailures(failures);
+      return {
+        references,
+        written,
+        ...(settings ? { settings } : {}),
+        ...(knownFailures.length > 0 ? { knownFailures } : {}),
+      };
+    },
+
+    /** magnitude/failures.json, replaced atomically; removed when no failure is left. */
+    async recordFailures(run: RunRef, failures: readonly KnownFailure[]): Promise<void> {
+      const path = resultPath(run, FAILURES_JSON);
+      if (failures.length === 0) await rm(path, { force: true });
+      else await writeFileAtomic(path, encodeKnownFailures(failures).text + "\n");
     },
 
     deferReason(run: RunRef): string | null {

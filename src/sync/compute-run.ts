@@ -15,6 +15,7 @@ import { MagtrackError } from "../core/errors.js";
 import type { PointCloud } from "../core/types.js";
 import { errorCode } from "./error-code.js";
 import type { EventSink } from "./events.js";
+import { type FailedFile, isPermanentFailure } from "./known-failures.js";
 import { doneKey, type PlannedRead, type RunPlan, type StepFilter } from "./plan.js";
 import { type LayerCloud, readClouds } from "./read-clouds.js";
 import { referenceCurves } from "./reference-curves.js";
@@ -48,6 +49,8 @@ export interface ComputedRun {
   /** All references of the run (stored + fixed this sync). */
   readonly references: Record<string, LayerReference>;
   readonly failures: number;
+  /** Each failure with its file and whether re-reading could fix it (known-failures.ts records these). */
+  readonly failedFiles: readonly FailedFile[];
   /** Steps left without a T: their layer had no step with a defined t_conv (one distinct row). */
   readonly waitingForReference: ReadonlyMap<string, readonly number[]>;
 }
@@ -59,6 +62,7 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
   const done = new Set(state.written.map((r) => doneKey(r.layer, r.step)));
   const results: StepResult[] = [];
   let failures = 0;
+  const failedFiles: FailedFile[] = [];
 
   const nonFinite = settings.nonFinite ?? "fail";
   const read = (ref: ActivationRef) => readClouds(adapter, run, ref, ctx.maxFileBytes, nonFinite, signal);
@@ -99,7 +103,9 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
   const reportFailure = (ref: ActivationRef, layer: string, error: unknown): void => {
     if (signal?.aborted) throw error;
     failures++;
-    emit({ type: "file-failed", run: run.id, path: ref.path, layer, step: ref.step, ...errorCode(error) });
+    const { code, message } = errorCode(error);
+    failedFiles.push({ ref, layer, code, permanent: isPermanentFailure(error) });
+    emit({ type: "file-failed", run: run.id, path: ref.path, layer, step: ref.step, code, message });
   };
 
   /** Compute one (layer, step); the first computable step of a layer without a reference fixes T. */
@@ -202,5 +208,5 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
   const waitingSteps = new Map(
     [...waitingForReference].map(([layer, w]) => [layer, w.map((x) => x.read.ref.step)]),
   );
-  return { results, newReferences, references, failures, waitingForReference: waitingSteps };
+  return { results, newReferences, references, failures, failedFiles, waitingForReference: waitingSteps };
 }

@@ -18,6 +18,8 @@ export interface SyncOptions {
   readonly settingsRecord: Readonly<Record<string, string>>;
   readonly dryRun?: boolean;
   readonly maxFileBytes?: number;
+  /** Read files recorded as known failures again (default: set aside while unchanged). */
+  readonly retryFailed?: boolean;
   readonly emit?: EventSink;
   /** Stop starting new runs once this signal aborts (deadline, SIGTERM). */
   readonly stopSignal?: AbortSignal;
@@ -43,6 +45,7 @@ export function summarize(outcomes: readonly RunOutcome[], stoppedEarly: string 
     stepsPlanned: outcomes.reduce((s, o) => s + (o.stepsPlanned ?? 0), 0),
     runsWithoutFiles: outcomes.filter((o) => o.filesFound === 0).length,
     fileFailures: outcomes.reduce((s, o) => s + o.failures, 0),
+    knownFailuresSkipped: outcomes.reduce((s, o) => s + (o.knownFailuresSkipped ?? 0), 0),
     stoppedEarly,
     outcomes,
   };
@@ -78,6 +81,7 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
               filter: options.stepFilter ?? {},
               dryRun,
               maxFileBytes: options.maxFileBytes ?? 2 ** 31,
+              retryFailed: options.retryFailed === true,
               emit,
               ...(signal ? { signal } : {}),
               ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),

@@ -37,6 +37,7 @@ export type SyncArgs = ComputeArgs &
     lock: boolean;
     lockFile?: string;
     workers: number;
+    retryFailed: boolean;
   };
 
 /** One lock per store: the local root, or the tracker address + experiment/project. */
@@ -105,6 +106,7 @@ export async function runSync(
       settingsRecord: settingsRecord(settings, VERSION),
       dryRun: args.dryRun,
       maxFileBytes: args.maxFileBytes,
+      retryFailed: args.retryFailed === true,
       emit: reporter.emit,
       stopSignal,
       signal: abortSignal,
