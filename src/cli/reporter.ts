@@ -19,6 +19,9 @@ function ndjson(value: unknown): string {
 }
 
 export function summaryLine(command: string, s: SyncSummary): string {
+  if (s.skippedByLock) {
+    return `magtrack ${command}: skipped — ${s.skippedByLock.holder} holds the lock ${s.skippedByLock.lockFile}\n`;
+  }
   const parts = [
     `${s.runs} run${s.runs === 1 ? "" : "s"}`,
     `${s.ok} ok`,

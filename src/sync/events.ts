@@ -68,5 +68,7 @@ export interface SyncSummary {
   /** Files not read again because they failed in an earlier sync and are unchanged (--retry-failed). */
   readonly knownFailuresSkipped: number;
   readonly stoppedEarly: string | null;
+  /** Set when this sync did nothing because another sync of the store holds its lock file. */
+  readonly skippedByLock?: { readonly lockFile: string; readonly holder: string };
   readonly outcomes: readonly RunOutcome[];
 }

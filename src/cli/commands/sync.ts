@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { MagtrackError } from "../../core/errors.js";
 import { acquireLock } from "../../sync/lock.js";
 import { createPooledComputer } from "../../sync/pool-computer.js";
-import { syncRuns } from "../../sync/run-many.js";
+import { summarize, syncRuns } from "../../sync/run-many.js";
 import { settingsRecord } from "../../sync/settings.js";
 import { inShard, shardFromEnv } from "../../sync/shard.js";
 import { VERSION } from "../../version.js";
@@ -72,12 +72,16 @@ export async function runSync(
   const lockPath = args.lockFile ?? defaultLockFile(args, ctx);
   const lock = args.lock && !args.dryRun ? await acquireLock(lockPath) : null;
   if (lock && !lock.acquired) {
-    const who = lock.holder
+    // Visible in the summary (skippedByLock) and exit 0: an overlapping tick is normal for cron; the
+    // holder's own summary reports its work. A stale lock (crash, reboot, reused pid) is taken over.
+    const holder = lock.holder
       ? `pid ${lock.holder.pid} on ${lock.holder.host} since ${new Date(lock.holder.started).toISOString()}`
       : "another process";
-    const message = `another magtrack sync of this store is running (${who}); nothing to do (lock ${lockPath})`;
+    const message = `another magtrack sync of this store is running (${holder}); nothing to do (lock ${lockPath})`;
     if (args.json) ctx.stdout(JSON.stringify({ type: "skipped", command, reason: message }) + "\n");
     else ctx.stderr(`magtrack ${command}: ${message}\n`);
+    reporter.finish({ ...summarize([], null), skippedByLock: { lockFile: lockPath, holder } }, command);
+    await adapter.close?.();
     return EXIT_OK;
   }
   // Soft stop at the deadline or SIGTERM: no new file is started, what is computed is written.
