@@ -9,7 +9,7 @@ import { summarize, syncRuns } from "../../sync/run-many.js";
 import { settingsRecord } from "../../sync/settings.js";
 import { inShard, shardFromEnv } from "../../sync/shard.js";
 import { VERSION } from "../../version.js";
-import { EXIT_OK, EXIT_RUNS_FAILED } from "../exit-codes.js";
+import { EXIT_OK, EXIT_RUNS_FAILED, EXIT_STOPPED_EARLY } from "../exit-codes.js";
 import type { CliContext } from "../io.js";
 import {
   type ComputeArgs,
@@ -88,10 +88,16 @@ export async function runSync(
   // Hard abort a grace period later: a request still retrying (Retry-After storms, a stalled server)
   // is cancelled, so the job ends close to its deadline. Aborting mid-write is safe: every write is
   // read-before-write idempotent and the next sync completes the run.
+  // The deadline counts from the process start (ctx.startedAt), so slow imports on a loaded machine
+  // are inside it; every request is cut by the hard abort, whatever its own timeout (30 s).
+  const elapsed = ctx.startedAt === undefined ? 0 : performance.now() - ctx.startedAt;
   const stopSignal =
     deadline === null
       ? ctx.signal
-      : AbortSignal.any([ctx.signal, timeoutSignal(deadline, `--max-duration ${args.maxDuration} reached`)]);
+      : AbortSignal.any([
+          ctx.signal,
+          timeoutSignal(Math.max(0, deadline - elapsed), `--max-duration ${args.maxDuration} reached`),
+        ]);
   const abortSignal = afterGrace(stopSignal, deadline === null ? SIGTERM_GRACE_MS : graceFor(deadline));
   if (!Number.isInteger(args.workers) || args.workers < 1 || args.workers > 64) {
     throw new MagtrackError(
@@ -118,7 +124,13 @@ export async function runSync(
       ...(computer ? { computer } : {}),
     });
     reporter.finish(summary, command);
-    return summary.failed > 0 ? EXIT_RUNS_FAILED : EXIT_OK;
+    // Failures first (exit 1); then a stop with work left (exit 3), so "0 runs, exit 0" never hides a
+    // deadline that cut the job, e.g. against a server that accepts and never answers.
+    return summary.failed > 0
+      ? EXIT_RUNS_FAILED
+      : summary.stoppedEarly !== null
+        ? EXIT_STOPPED_EARLY
+        : EXIT_OK;
   } finally {
     await computer?.close();
     if (lock?.acquired) await lock.release();
