@@ -3,6 +3,7 @@
  * SIGTERM) stops cleanly at a run boundary — the run in progress finishes its write or writes nothing.
  */
 import type { RunFilter, TrackerAdapter } from "../adapter-kit.js";
+import { isAuthError } from "./error-code.js";
 import type { EventSink, RunOutcome, SyncSummary } from "./events.js";
 import { type LeaseSettings, withRunLease } from "./lease.js";
 import type { StepFilter } from "./plan.js";
@@ -104,6 +105,8 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
           emit({ type: "stopped", reason: stoppedEarly });
           break;
         }
+        // Auth errors end the sync: every other run would fail the same way (the CLI exits 2, once).
+        if (isAuthError(error)) throw error;
         emit({ type: "run-failed", run: run.id, ...errorCode(error) });
         outcomes.push({ run: run.id, status: "failed", stepsComputed: 0, stepsWritten: 0, failures: 1 });
       }
