@@ -217,6 +217,8 @@ export { parseJsonLenient } from "./io/http-body.js";
 export { isTrackerError, TrackerError } from "./io/http-errors.js";
 export type { RetryOptions } from "./io/http-retry.js";
 export { DEFAULT_RETRY, parseRetryAfter } from "./io/http-retry.js";
+// File-system failures as typed errors naming the path (STORE_IO).
+export { onStorePath, storeIoError } from "./io/io-error.js";
 // The stored form of a run's known failures (local file, MLflow tag).
 export { decodeKnownFailures, encodeKnownFailures } from "./io/known-failure-record.js";
 export { REDACTED, redactHeaders, redactText, redactUrl, urlForError } from "./io/redact.js";

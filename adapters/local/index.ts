@@ -16,6 +16,7 @@ import {
   type KnownFailure,
   type LayerReference,
   MagtrackError,
+  onStorePath,
   type ResultBatch,
   type RunFilter,
   type RunRef,
@@ -23,6 +24,7 @@ import {
   type RunStatus,
   type SkippedEntry,
   type StepResult,
+  storeIoError,
   type TrackerAdapter,
   type WriteReport,
   writeFileAtomic,
@@ -71,7 +73,7 @@ async function readJsonIfExists<T>(path: string): Promise<T | null> {
     text = await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
+    throw storeIoError(path, "read", error);
   }
   try {
     return JSON.parse(text) as T;
@@ -85,7 +87,7 @@ async function readTextIfExists(path: string): Promise<string | null> {
     return await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
+    throw storeIoError(path, "read", error);
   }
 }
 
@@ -146,7 +148,7 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
       text = await readFile(resultPath(run, METRICS_JSONL), "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-      throw error;
+      throw storeIoError(resultPath(run, METRICS_JSONL), "read", error);
     }
     return decodeResultLines(text, (lineNo) => {
       throw new MagtrackError(
@@ -175,7 +177,7 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
         if ((error as NodeJS.ErrnoException).code === "ENOENT") {
           throw new MagtrackError("config", "LOCAL_ROOT_MISSING", `local store ${root} does not exist`);
         }
-        throw error;
+        throw storeIoError(root, "list", error);
       }
       for (const id of entries) {
         signal?.throwIfAborted();
@@ -197,7 +199,7 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
           entries = await readdir(join(base, rel), { withFileTypes: true });
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-          throw error;
+          throw storeIoError(join(base, rel), "list", error);
         }
         for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
           signal?.throwIfAborted();
@@ -268,7 +270,7 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
           `${ref.path}: path leaves the run folder ${base}`,
         );
       }
-      const info = await stat(full); // follows a symlink to its regular file (listActivations checked it)
+      const info = await onStorePath(full, "read", () => stat(full)); // follows a symlink to its regular file (listActivations checked it)
       if (!info.isFile()) {
         throw new MagtrackError("format", "NOT_A_FILE", `${full}: not a regular file`);
       }
@@ -279,7 +281,7 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
           `${full}: ${info.size} bytes exceeds the limit of ${maxFileBytes} (raise it with --max-file-bytes)`,
         );
       }
-      return new Uint8Array(await readFile(full, { signal }));
+      return new Uint8Array(await onStorePath(full, "read", () => readFile(full, { signal })));
     },
 
     skippedEntries(run: RunRef): readonly SkippedEntry[] {
@@ -305,7 +307,7 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
     /** magnitude/failures.json, replaced atomically; removed when no failure is left. */
     async recordFailures(run: RunRef, failures: readonly KnownFailure[]): Promise<void> {
       const path = resultPath(run, FAILURES_JSON);
-      if (failures.length === 0) await rm(path, { force: true });
+      if (failures.length === 0) await onStorePath(path, "remove", () => rm(path, { force: true }));
       else await writeFileAtomic(path, encodeKnownFailures(failures).text + "\n");
     },
 
