@@ -89,6 +89,26 @@ export interface RunState {
    * even when there is nothing new, so the adapter can finish the session.
    */
   readonly unfinishedWrite?: boolean;
+  /**
+   * Files that failed permanently in an earlier sync (adapters with recordFailures): later syncs set
+   * them aside while their path, digest and settings are unchanged (src/sync/known-failures.ts).
+   */
+  readonly knownFailures?: readonly KnownFailure[];
+}
+
+/**
+ * A file that failed for a reason re-reading cannot fix (bad format, NaN under --non-finite fail,
+ * a numerical failure): recorded in the tracker so cron does not fail on it forever.
+ */
+export interface KnownFailure {
+  readonly path: string;
+  /** ActivationRef.digest when it failed; a changed digest means a new file, tried again. */
+  readonly digest: string;
+  /** Short hash of the settings it failed under; other settings try it again. */
+  readonly settings: string;
+  readonly layer: string;
+  readonly step: number;
+  readonly code: string;
 }
 
 export interface ChartFile {
@@ -147,6 +167,11 @@ export interface TrackerAdapter {
    * then reports the run unchanged without reading its state or listing its files.
    */
   upToDate?(run: RunRef, settings: Readonly<Record<string, string>>): { readonly steps: number } | null;
+  /**
+   * Optional: replace the run's record of known failures (read back as RunState.knownFailures).
+   * The pipeline calls it only when the record changes; an empty list clears it.
+   */
+  recordFailures?(run: RunRef, failures: readonly KnownFailure[], signal?: AbortSignal): Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -193,13 +218,16 @@ export type {
   QueryValue,
   RetryInfo,
 } from "./io/http.js";
-
 // HTTP transport shared by the tracker adapters (retries, timeouts, byte caps, redaction).
 export { createHttpClient } from "./io/http.js";
 export { parseJsonLenient } from "./io/http-body.js";
 export { isTrackerError, TrackerError } from "./io/http-errors.js";
 export type { RetryOptions } from "./io/http-retry.js";
 export { DEFAULT_RETRY, parseRetryAfter } from "./io/http-retry.js";
+// File-system failures as typed errors naming the path (STORE_IO).
+export { onStorePath, storeIoError } from "./io/io-error.js";
+// The stored form of a run's known failures (local file, MLflow tag).
+export { decodeKnownFailures, encodeKnownFailures } from "./io/known-failure-record.js";
 export { REDACTED, redactHeaders, redactText, redactUrl, urlForError } from "./io/redact.js";
 export type { PathMatcher, PatternMatch } from "./pattern.js";
 export { compilePattern } from "./pattern.js";

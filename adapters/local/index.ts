@@ -5,14 +5,18 @@
  *   <root>/<run>/magnitude/...                 results (see store-format.ts)
  */
 import type { Stats } from "node:fs";
-import { lstat, readdir, readFile, stat } from "node:fs/promises";
+import { lstat, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import {
   type ActivationRef,
   compilePattern,
   DEFAULT_ACTIVATION_PATTERN,
+  decodeKnownFailures,
+  encodeKnownFailures,
+  type KnownFailure,
   type LayerReference,
   MagtrackError,
+  onStorePath,
   type ResultBatch,
   type RunFilter,
   type RunRef,
@@ -20,6 +24,7 @@ import {
   type RunStatus,
   type SkippedEntry,
   type StepResult,
+  storeIoError,
   type TrackerAdapter,
   type WriteReport,
   writeFileAtomic,
@@ -29,6 +34,7 @@ import {
   decodeResultLines,
   encodeCsv,
   encodeResultLine,
+  FAILURES_JSON,
   METRICS_CSV,
   METRICS_JSONL,
   REFERENCES_JSON,
@@ -67,12 +73,21 @@ async function readJsonIfExists<T>(path: string): Promise<T | null> {
     text = await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
+    throw storeIoError(path, "read", error);
   }
   try {
     return JSON.parse(text) as T;
   } catch (cause) {
     throw new MagtrackError("tracker", "LOCAL_BAD_JSON", `${path}: not valid JSON`, { cause });
+  }
+}
+
+async function readTextIfExists(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw storeIoError(path, "read", error);
   }
 }
 
@@ -133,7 +148,7 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
       text = await readFile(resultPath(run, METRICS_JSONL), "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-      throw error;
+      throw storeIoError(resultPath(run, METRICS_JSONL), "read", error);
     }
     return decodeResultLines(text, (lineNo) => {
       throw new MagtrackError(
@@ -162,7 +177,7 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
         if ((error as NodeJS.ErrnoException).code === "ENOENT") {
           throw new MagtrackError("config", "LOCAL_ROOT_MISSING", `local store ${root} does not exist`);
         }
-        throw error;
+        throw storeIoError(root, "list", error);
       }
       for (const id of entries) {
         signal?.throwIfAborted();
@@ -184,7 +199,7 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
           entries = await readdir(join(base, rel), { withFileTypes: true });
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-          throw error;
+          throw storeIoError(join(base, rel), "list", error);
         }
         for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
           signal?.throwIfAborted();
@@ -255,7 +270,7 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
           `${ref.path}: path leaves the run folder ${base}`,
         );
       }
-      const info = await stat(full); // follows a symlink to its regular file (listActivations checked it)
+      const info = await onStorePath(full, "read", () => stat(full)); // follows a symlink to its regular file (listActivations checked it)
       if (!info.isFile()) {
         throw new MagtrackError("format", "NOT_A_FILE", `${full}: not a regular file`);
       }
@@ -266,7 +281,7 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
           `${full}: ${info.size} bytes exceeds the limit of ${maxFileBytes} (raise it with --max-file-bytes)`,
         );
       }
-      return new Uint8Array(await readFile(full, { signal }));
+      return new Uint8Array(await onStorePath(full, "read", () => readFile(full, { signal })));
     },
 
     skippedEntries(run: RunRef): readonly SkippedEntry[] {
@@ -274,12 +289,26 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
     },
 
     async readState(run: RunRef): Promise<RunState> {
-      const [references, written, settings] = await Promise.all([
+      const [references, written, settings, failures] = await Promise.all([
         readReferences(run),
         readWritten(run),
         readJsonIfExists<Record<string, string>>(resultPath(run, SETTINGS_JSON)),
+        readTextIfExists(resultPath(run, FAILURES_JSON)),
       ]);
-      return { references, written, ...(settings ? { settings } : {}) };
+      const knownFailures = decodeKnownFailures(failures);
+      return {
+        references,
+        written,
+        ...(settings ? { settings } : {}),
+        ...(knownFailures.length > 0 ? { knownFailures } : {}),
+      };
+    },
+
+    /** magnitude/failures.json, replaced atomically; removed when no failure is left. */
+    async recordFailures(run: RunRef, failures: readonly KnownFailure[]): Promise<void> {
+      const path = resultPath(run, FAILURES_JSON);
+      if (failures.length === 0) await onStorePath(path, "remove", () => rm(path, { force: true }));
+      else await writeFileAtomic(path, encodeKnownFailures(failures).text + "\n");
     },
 
     deferReason(run: RunRef): string | null {

@@ -5,6 +5,8 @@
  *   metrics.csv       the same scalars, one row per (layer, step, metric), for spreadsheets.
  *   references.json   {"<layer>": {T, step, source}} — fixed once per layer, never changed.
  *   settings.json     the computation settings of the first sync.
+ *   failures.json     files that failed permanently and are set aside while unchanged
+ *                     (src/io/known-failure-record.ts; absent when there are none).
  *   <layer>/curves.svg, <layer>/trends.svg, report.html — rendered charts.
  * Non-finite numbers are stored as the strings "NaN", "Infinity", "-Infinity" (JSON has no tokens for them).
  */
@@ -15,6 +17,7 @@ export const METRICS_JSONL = "metrics.jsonl";
 export const METRICS_CSV = "metrics.csv";
 export const REFERENCES_JSON = "references.json";
 export const SETTINGS_JSON = "settings.json";
+export const FAILURES_JSON = "failures.json";
 
 export function encodeNumber(x: number): number | string {
   if (Number.isFinite(x)) return x;

@@ -39,6 +39,12 @@ export interface MlflowClient {
   getMetricHistory(runId: string, key: string, signal?: AbortSignal): Promise<WireMetric[]>;
   logBatch(req: LogBatchRequest, signal?: AbortSignal): Promise<void>;
   setTag(runId: string, key: string, value: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * POST runs/delete-tag {run_id, key} (service.proto DeleteTag). A tag that is already gone is
+   * RESOURCE_DOES_NOT_EXIST on the server (mlflow/store/tracking/sqlalchemy_store.py delete_tag):
+   * taken as done, so deleting twice is harmless.
+   */
+  deleteTag(runId: string, key: string, signal?: AbortSignal): Promise<void>;
   /** GET through the artifact proxy; `proxyPath` is "<exp>/<run>/artifacts/<path>". */
   downloadViaProxy(proxyPath: string, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array>;
   /** GET /get-artifact?path=&run_uuid= (roots the server can read but does not proxy). */
@@ -177,6 +183,15 @@ export function createMlflowClient(http: HttpClient): MlflowClient {
 
     async setTag(runId, key, value, signal) {
       await postJson("runs/set-tag", { run_id: runId, key, value }, signal);
+    },
+
+    async deleteTag(runId, key, signal) {
+      try {
+        await postJson("runs/delete-tag", { run_id: runId, key }, signal);
+      } catch (error) {
+        if (isTrackerError(error) && error.errorCode === "RESOURCE_DOES_NOT_EXIST") return;
+        throw error;
+      }
     },
 
     async downloadViaProxy(proxyPath, maxBytes, signal) {

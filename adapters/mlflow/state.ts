@@ -9,6 +9,7 @@ import { joinArtifactPath, proxyRootOf } from "./artifacts.js";
 import type { MlflowClient } from "./client.js";
 import { CURVES_TABLE_PATH, decodeCurvesTable } from "./curves-table.js";
 import { DIAGNOSTICS_TABLE_PATH, decodeDiagnosticsTable } from "./diagnostics.js";
+import { knownFailuresOf } from "./failures.js";
 import { latestByStep, magnitudeKeysOf, readHistories } from "./history.js";
 import { parseMetricKey, sanitizeLayer } from "./keys.js";
 import { decodeReference, decodeSettings, REFERENCE_TAG_PREFIX, SETTINGS_TAG } from "./tags.js";
@@ -65,7 +66,13 @@ export async function readRunState(
       const curve = tables?.curves?.get(e.layer)?.get(e.step);
       return curve ? { ...withDiagnostics, curve } : withDiagnostics;
     });
-  return { references, written, ...(settings ? { settings } : {}) };
+  const knownFailures = knownFailuresOf(tags);
+  return {
+    references,
+    written,
+    ...(settings ? { settings } : {}),
+    ...(knownFailures.length > 0 ? { knownFailures } : {}),
+  };
 }
 
 /** The curves and diagnostics tables, each when the run has it behind the artifact proxy. */

@@ -1,9 +1,13 @@
 import { MagtrackError } from "../core/errors.js";
 
-/** Exit codes are a contract: 0 ok, 1 some runs failed, 2 usage / config / auth. */
+/**
+ * Exit codes are a contract: 0 ok, 1 some runs failed, 2 usage / config / auth, 3 stopped early
+ * (--max-duration or SIGTERM) with work left and nothing failed: the next sync continues.
+ */
 export const EXIT_OK = 0;
 export const EXIT_RUNS_FAILED = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_STOPPED_EARLY = 3;
 
 export function exitCodeForError(error: unknown): number {
   if (error instanceof MagtrackError) {

@@ -8,4 +8,10 @@ export interface CliContext {
   readonly isTTY: boolean;
   /** Aborts on SIGTERM / SIGINT / deadline. */
   readonly signal: AbortSignal;
+  /**
+   * performance.now() when the process started (main.ts: 0), so --max-duration also counts node's
+   * start and the imports (seconds on a loaded machine). In-process callers omit it: the clock
+   * then starts when the command does.
+   */
+  readonly startedAt?: number;
 }

@@ -103,6 +103,11 @@ export function withTrackerOptions<T>(y: Argv<T>) {
     .option("lock-file", {
       type: "string",
       describe: "where the lock file goes (default: per store, in the temp dir)",
+    })
+    .option("retry-failed", {
+      type: "boolean",
+      default: false,
+      describe: "read files recorded as failed again (default: set aside while unchanged)",
     });
 }
 

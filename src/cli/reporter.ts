@@ -19,6 +19,9 @@ function ndjson(value: unknown): string {
 }
 
 export function summaryLine(command: string, s: SyncSummary): string {
+  if (s.skippedByLock) {
+    return `magtrack ${command}: skipped — ${s.skippedByLock.holder} holds the lock ${s.skippedByLock.lockFile}\n`;
+  }
   const parts = [
     `${s.runs} run${s.runs === 1 ? "" : "s"}`,
     `${s.ok} ok`,
@@ -28,6 +31,9 @@ export function summaryLine(command: string, s: SyncSummary): string {
     `${s.stepsWritten} steps written`,
     `${s.fileFailures} file errors`,
   ];
+  if (s.knownFailuresSkipped > 0) {
+    parts.push(`${s.knownFailuresSkipped} known failures set aside (--retry-failed to read them again)`);
+  }
   const tail = s.stoppedEarly ? `; stopped early: ${s.stoppedEarly}` : "";
   if (s.stepsPlanned > 0) parts[5] = `${s.stepsPlanned} steps planned (dry run)`;
   const nothing =
@@ -60,6 +66,8 @@ function humanLine(e: SyncEvent): string | null {
         `plan for run ${e.run}: ${e.reads.length} file(s) to read`,
         ...e.reads.map((r) => `    ${r.path}  layer=${r.layer || "*"} step=${r.step} (${r.purpose})`),
       ].join("\n");
+    case "known-failures-skipped":
+      return `= run ${e.run}: ${e.message}`;
     case "stopped":
       return `■ stopped: ${e.reason}`;
     default:

@@ -8,16 +8,20 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { onStorePath } from "./io-error.js";
 
+/** Errno failures (ENOSPC, EACCES, EROFS …) are thrown as MagtrackError STORE_IO naming `path`. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  await onStorePath(dir, "write", () => mkdir(dir, { recursive: true }));
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    await writeFile(tmp, data, { flush: true });
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
+  await onStorePath(path, "write", async () => {
+    try {
+      await writeFile(tmp, data, { flush: true });
+      await rename(tmp, path);
+    } catch (error) {
+      await rm(tmp, { force: true }).catch(() => {});
+      throw error;
+    }
+  });
 }

@@ -13,8 +13,9 @@ import type {
 } from "../adapter-kit.js";
 import { MagtrackError } from "../core/errors.js";
 import type { PointCloud } from "../core/types.js";
-import { errorCode } from "./error-code.js";
+import { errorCode, isAuthError } from "./error-code.js";
 import type { EventSink } from "./events.js";
+import { type FailedFile, isPermanentFailure } from "./known-failures.js";
 import { doneKey, type PlannedRead, type RunPlan, type StepFilter } from "./plan.js";
 import { type LayerCloud, readClouds } from "./read-clouds.js";
 import { referenceCurves } from "./reference-curves.js";
@@ -48,6 +49,8 @@ export interface ComputedRun {
   /** All references of the run (stored + fixed this sync). */
   readonly references: Record<string, LayerReference>;
   readonly failures: number;
+  /** Each failure with its file and whether re-reading could fix it (known-failures.ts records these). */
+  readonly failedFiles: readonly FailedFile[];
   /** Steps left without a T: their layer had no step with a defined t_conv (one distinct row). */
   readonly waitingForReference: ReadonlyMap<string, readonly number[]>;
 }
@@ -59,6 +62,7 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
   const done = new Set(state.written.map((r) => doneKey(r.layer, r.step)));
   const results: StepResult[] = [];
   let failures = 0;
+  const failedFiles: FailedFile[] = [];
 
   const nonFinite = settings.nonFinite ?? "fail";
   const read = (ref: ActivationRef) => readClouds(adapter, run, ref, ctx.maxFileBytes, nonFinite, signal);
@@ -89,6 +93,8 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
     });
   };
 
+  /** An abort or auth error from a concurrent step: no new file is started, and it is rethrown. */
+  let fatal: { error: unknown } | undefined;
   /** Steps whose T is known run concurrently (on the worker pool, if any) while later files are read. */
   const inFlight: Promise<void>[] = [];
 
@@ -98,8 +104,12 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
   /** A file or one of its layers failed: report it and go on with the others (an abort propagates). */
   const reportFailure = (ref: ActivationRef, layer: string, error: unknown): void => {
     if (signal?.aborted) throw error;
+    // 401/403 are about the credentials, not this file: one fatal error (exit 2), not one per file.
+    if (isAuthError(error)) throw error;
     failures++;
-    emit({ type: "file-failed", run: run.id, path: ref.path, layer, step: ref.step, ...errorCode(error) });
+    const { code, message } = errorCode(error);
+    failedFiles.push({ ref, layer, code, permanent: isPermanentFailure(error) });
+    emit({ type: "file-failed", run: run.id, path: ref.path, layer, step: ref.step, code, message });
   };
 
   /** Compute one (layer, step); the first computable step of a layer without a reference fixes T. */
@@ -121,7 +131,15 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
       const task = computeStep(cloud, key, settings, reference!.T, computer).then(({ result }) =>
         finishStep(planned, result, started),
       );
-      inFlight.push(task.catch((error) => reportFailure(ref, layer, error)));
+      inFlight.push(
+        task.catch((error) => {
+          try {
+            reportFailure(ref, layer, error);
+          } catch (stop) {
+            fatal ??= { error: stop }; // kept, not left as an unhandled rejection; thrown after the loop
+          }
+        }),
+      );
       return;
     }
     // The layer's first computable step fixes T: computed now, before any other step of the layer.
@@ -160,6 +178,7 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
 
   for (const planned of plan.reads) {
     signal?.throwIfAborted();
+    if (fatal !== undefined) break;
     if (ctx.stopSignal?.aborted) break;
     await computer.whenRoom(); // bounded memory: read the next file only when a task may be queued
     const { ref } = planned;
@@ -182,6 +201,7 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
     }
   }
   await Promise.all(inFlight);
+  if (fatal !== undefined) throw fatal.error;
   // Collapsed steps of layers that found no T are written with what is defined (so they show in
   // tables and are not read again every sync); a later step with a t_conv still fixes the layer's T.
   for (const [layer, waiting] of waitingForReference) {
@@ -202,5 +222,5 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
   const waitingSteps = new Map(
     [...waitingForReference].map(([layer, w]) => [layer, w.map((x) => x.read.ref.step)]),
   );
-  return { results, newReferences, references, failures, waitingForReference: waitingSteps };
+  return { results, newReferences, references, failures, failedFiles, waitingForReference: waitingSteps };
 }

@@ -7,3 +7,8 @@ export function errorCode(error: unknown): { code: string; message: string } {
     return { code: "ABORTED", message: error.message };
   return { code: "INTERNAL", message: error instanceof Error ? error.message : String(error) };
 }
+
+/** A credential or permission problem (TrackerError 401/403 and the adapters' own auth errors). */
+export function isAuthError(error: unknown): boolean {
+  return error instanceof MagtrackError && error.kind === "auth";
+}

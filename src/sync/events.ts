@@ -34,6 +34,7 @@ export type SyncEvent =
       run: string;
       reads: { path: string; layer: string; step: number; purpose: string }[];
     }
+  | { type: "known-failures-skipped"; run: string; count: number; paths: string[]; message: string }
   | { type: "stopped"; reason: string };
 
 export type EventSink = (event: SyncEvent) => void;
@@ -48,6 +49,8 @@ export interface RunOutcome {
   readonly stepsPlanned?: number;
   /** Activation files the adapter found for the run (0: nothing matched the pattern). */
   readonly filesFound?: number;
+  /** Files set aside because they failed before and are unchanged (known-failures.ts). */
+  readonly knownFailuresSkipped?: number;
 }
 
 export interface SyncSummary {
@@ -62,6 +65,10 @@ export interface SyncSummary {
   /** Runs in which no activation file matched the pattern. */
   readonly runsWithoutFiles: number;
   readonly fileFailures: number;
+  /** Files not read again because they failed in an earlier sync and are unchanged (--retry-failed). */
+  readonly knownFailuresSkipped: number;
   readonly stoppedEarly: string | null;
+  /** Set when this sync did nothing because another sync of the store holds its lock file. */
+  readonly skippedByLock?: { readonly lockFile: string; readonly holder: string };
   readonly outcomes: readonly RunOutcome[];
 }

@@ -3,6 +3,7 @@
  * SIGTERM) stops cleanly at a run boundary — the run in progress finishes its write or writes nothing.
  */
 import type { RunFilter, TrackerAdapter } from "../adapter-kit.js";
+import { isAuthError } from "./error-code.js";
 import type { EventSink, RunOutcome, SyncSummary } from "./events.js";
 import { type LeaseSettings, withRunLease } from "./lease.js";
 import type { StepFilter } from "./plan.js";
@@ -18,6 +19,8 @@ export interface SyncOptions {
   readonly settingsRecord: Readonly<Record<string, string>>;
   readonly dryRun?: boolean;
   readonly maxFileBytes?: number;
+  /** Read files recorded as known failures again (default: set aside while unchanged). */
+  readonly retryFailed?: boolean;
   readonly emit?: EventSink;
   /** Stop starting new runs once this signal aborts (deadline, SIGTERM). */
   readonly stopSignal?: AbortSignal;
@@ -43,6 +46,7 @@ export function summarize(outcomes: readonly RunOutcome[], stoppedEarly: string 
     stepsPlanned: outcomes.reduce((s, o) => s + (o.stepsPlanned ?? 0), 0),
     runsWithoutFiles: outcomes.filter((o) => o.filesFound === 0).length,
     fileFailures: outcomes.reduce((s, o) => s + o.failures, 0),
+    knownFailuresSkipped: outcomes.reduce((s, o) => s + (o.knownFailuresSkipped ?? 0), 0),
     stoppedEarly,
     outcomes,
   };
@@ -78,6 +82,7 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
               filter: options.stepFilter ?? {},
               dryRun,
               maxFileBytes: options.maxFileBytes ?? 2 ** 31,
+              retryFailed: options.retryFailed === true,
               emit,
               ...(signal ? { signal } : {}),
               ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
@@ -100,6 +105,8 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
           emit({ type: "stopped", reason: stoppedEarly });
           break;
         }
+        // Auth errors end the sync: every other run would fail the same way (the CLI exits 2, once).
+        if (isAuthError(error)) throw error;
         emit({ type: "run-failed", run: run.id, ...errorCode(error) });
         outcomes.push({ run: run.id, status: "failed", stepsComputed: 0, stepsWritten: 0, failures: 1 });
       }

@@ -2,11 +2,17 @@
  * Sync one run, in the order of DESIGN.md's flow: read state → find → plan → read/parse/compute each
  * planned file → render → write once → report. Each step is one call into its own file.
  */
-import type { RunRef, TrackerAdapter } from "../adapter-kit.js";
+import type { ActivationRef, RunRef, RunState, TrackerAdapter } from "../adapter-kit.js";
 import { planAndAnnounce } from "./announce-plan.js";
 import { computePlannedSteps } from "./compute-run.js";
 import type { EventSink, RunOutcome } from "./events.js";
 import { findActivations } from "./find-activations.js";
+import {
+  failureSettingsKey,
+  recordKnownFailures,
+  type SetAside,
+  setAsideKnownFailures,
+} from "./known-failures.js";
 import type { StepFilter } from "./plan.js";
 import { renderRunCharts } from "./render.js";
 import { reportDryRun, reportUnchanged, reportUpToDate, reportWaiting, runOutcome } from "./report-run.js";
@@ -24,6 +30,8 @@ export interface RunOptions {
   readonly filter: StepFilter;
   readonly dryRun: boolean;
   readonly maxFileBytes: number;
+  /** Read files recorded as known failures again. */
+  readonly retryFailed?: boolean;
   readonly emit: EventSink;
   /** Hard abort: work in progress is dropped (nothing partial is written). */
   readonly signal?: AbortSignal;
@@ -34,13 +42,34 @@ export interface RunOptions {
 }
 
 export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOptions): Promise<RunOutcome> {
-  const { settings, settingsRecord, emit, signal } = opts;
+  const { settingsRecord, emit, signal } = opts;
   const upToDate = adapter.upToDate?.(run, settingsRecord);
   if (upToDate) return reportUpToDate(run, upToDate.steps, emit);
   const state = await adapter.readState(run, signal);
   assertSameSettings(run, state, settingsRecord);
   const activations = await findActivations(adapter, run, emit, signal);
-  const plan = planAndAnnounce(run, activations, state, settings, opts.filter, emit);
+  const settingsKey = failureSettingsKey(settingsRecord, opts.maxFileBytes);
+  const aside = setAsideKnownFailures(
+    run,
+    activations,
+    state,
+    { retryFailed: opts.retryFailed === true, settingsKey },
+    emit,
+  );
+  const outcome = await syncPlanned(adapter, run, opts, state, activations, aside);
+  return aside.kept.length > 0 ? { ...outcome, knownFailuresSkipped: aside.kept.length } : outcome;
+}
+
+async function syncPlanned(
+  adapter: TrackerAdapter,
+  run: RunRef,
+  opts: RunOptions,
+  state: RunState,
+  activations: readonly ActivationRef[],
+  aside: SetAside,
+): Promise<RunOutcome> {
+  const { settings, settingsRecord, emit, signal } = opts;
+  const plan = planAndAnnounce(run, aside.pending, state, settings, opts.filter, emit);
   if (opts.dryRun) return reportDryRun(run, plan, emit);
   if (plan.todoCount === 0 && state.unfinishedWrite === true) {
     // Nothing new, but an earlier session was cut before it closed: let the adapter finish it.
@@ -55,7 +84,7 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
     {
       adapter,
       run,
-      activations,
+      activations: aside.pending,
       state,
       settings,
       filter: opts.filter,
@@ -75,5 +104,6 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
     const charts = renderRunCharts(run, computed.references, allResults, settingsRecord);
     stepsWritten = await writeRun(adapter, run, state, { ...computed, charts }, settingsRecord, emit, signal);
   }
+  await recordKnownFailures(adapter, run, state, aside, computed.failedFiles, signal);
   return runOutcome(run, computed, stepsWritten);
 }

@@ -187,7 +187,10 @@ describe("tracker faults during a sync (CLI child process)", () => {
       [...ARGS, "--max-duration", "1s", "--lock-file", await lockFile()],
       mlflowEnv(proxy.url),
     ).done;
-    expect(result.code).toBe(1);
+    // The deadline counts from the child's start (node + imports): on a loaded machine it can pass
+    // before the first run begins (nothing failed: exit 3, EXIT_STOPPED_EARLY); otherwise the run in
+    // its retry storm is cut and counts as failed (exit 1). Either way it stopped at the deadline.
+    expect([1, 3]).toContain(result.code);
     expect(ndjsonEvents(result.stdout).at(-1)).toMatchObject({
       type: "summary",
       stoppedEarly: "--max-duration 1s reached",

@@ -111,7 +111,10 @@ describe("overlapping syncs on one machine", () => {
     expect(p.code).toBe(0);
     expect(q.code).toBe(0);
     const skipped = [p, q].filter((r) => r.out.includes('"type":"skipped"'));
-    const worked = [p, q].filter((r) => r.out.includes('"type":"summary"'));
+    // Both print a summary; the skipped one's carries skippedByLock (src/sync/lock.ts).
+    const last = (r: { out: string }) => JSON.parse(r.out.trim().split("\n").at(-1)!);
+    for (const r of skipped) expect(last(r).skippedByLock).toMatchObject({ lockFile });
+    const worked = [p, q].filter((r) => last(r).type === "summary" && last(r).skippedByLock === undefined);
     // Either they overlapped (one skipped) or the second started after the first finished (nothing new).
     if (skipped.length === 1) expect(worked).toHaveLength(1);
     else
@@ -130,7 +133,7 @@ describe("--max-duration", () => {
     const root = await makeStore({ runs, n: 60, d: 4 });
     dirs.push(root);
     const out = await cli(["sync", "--root", root, "--max-duration", "1ms", "--json"]);
-    expect(out.code).toBe(0);
+    expect(out.code).toBe(3); // stopped early with work left (EXIT_STOPPED_EARLY)
     const summary = JSON.parse(out.stdout.trim().split("\n").at(-1)!);
     expect(summary.stoppedEarly).toMatch(/--max-duration 1ms reached/);
     expect(summary.stepsWritten).toBeLessThan(16);

@@ -5,11 +5,11 @@ import { join, resolve } from "node:path";
 import { MagtrackError } from "../../core/errors.js";
 import { acquireLock } from "../../sync/lock.js";
 import { createPooledComputer } from "../../sync/pool-computer.js";
-import { syncRuns } from "../../sync/run-many.js";
+import { summarize, syncRuns } from "../../sync/run-many.js";
 import { settingsRecord } from "../../sync/settings.js";
 import { inShard, shardFromEnv } from "../../sync/shard.js";
 import { VERSION } from "../../version.js";
-import { EXIT_OK, EXIT_RUNS_FAILED } from "../exit-codes.js";
+import { EXIT_OK, EXIT_RUNS_FAILED, EXIT_STOPPED_EARLY } from "../exit-codes.js";
 import type { CliContext } from "../io.js";
 import {
   type ComputeArgs,
@@ -37,6 +37,7 @@ export type SyncArgs = ComputeArgs &
     lock: boolean;
     lockFile?: string;
     workers: number;
+    retryFailed: boolean;
   };
 
 /** One lock per store: the local root, or the tracker address + experiment/project. */
@@ -71,22 +72,32 @@ export async function runSync(
   const lockPath = args.lockFile ?? defaultLockFile(args, ctx);
   const lock = args.lock && !args.dryRun ? await acquireLock(lockPath) : null;
   if (lock && !lock.acquired) {
-    const who = lock.holder
+    // Visible in the summary (skippedByLock) and exit 0: an overlapping tick is normal for cron; the
+    // holder's own summary reports its work. A stale lock (crash, reboot, reused pid) is taken over.
+    const holder = lock.holder
       ? `pid ${lock.holder.pid} on ${lock.holder.host} since ${new Date(lock.holder.started).toISOString()}`
       : "another process";
-    const message = `another magtrack sync of this store is running (${who}); nothing to do (lock ${lockPath})`;
+    const message = `another magtrack sync of this store is running (${holder}); nothing to do (lock ${lockPath})`;
     if (args.json) ctx.stdout(JSON.stringify({ type: "skipped", command, reason: message }) + "\n");
     else ctx.stderr(`magtrack ${command}: ${message}\n`);
+    reporter.finish({ ...summarize([], null), skippedByLock: { lockFile: lockPath, holder } }, command);
+    await adapter.close?.();
     return EXIT_OK;
   }
   // Soft stop at the deadline or SIGTERM: no new file is started, what is computed is written.
   // Hard abort a grace period later: a request still retrying (Retry-After storms, a stalled server)
   // is cancelled, so the job ends close to its deadline. Aborting mid-write is safe: every write is
   // read-before-write idempotent and the next sync completes the run.
+  // The deadline counts from the process start (ctx.startedAt), so slow imports on a loaded machine
+  // are inside it; every request is cut by the hard abort, whatever its own timeout (30 s).
+  const elapsed = ctx.startedAt === undefined ? 0 : performance.now() - ctx.startedAt;
   const stopSignal =
     deadline === null
       ? ctx.signal
-      : AbortSignal.any([ctx.signal, timeoutSignal(deadline, `--max-duration ${args.maxDuration} reached`)]);
+      : AbortSignal.any([
+          ctx.signal,
+          timeoutSignal(Math.max(0, deadline - elapsed), `--max-duration ${args.maxDuration} reached`),
+        ]);
   const abortSignal = afterGrace(stopSignal, deadline === null ? SIGTERM_GRACE_MS : graceFor(deadline));
   if (!Number.isInteger(args.workers) || args.workers < 1 || args.workers > 64) {
     throw new MagtrackError(
@@ -105,6 +116,7 @@ export async function runSync(
       settingsRecord: settingsRecord(settings, VERSION),
       dryRun: args.dryRun,
       maxFileBytes: args.maxFileBytes,
+      retryFailed: args.retryFailed === true,
       emit: reporter.emit,
       stopSignal,
       signal: abortSignal,
@@ -112,7 +124,13 @@ export async function runSync(
       ...(computer ? { computer } : {}),
     });
     reporter.finish(summary, command);
-    return summary.failed > 0 ? EXIT_RUNS_FAILED : EXIT_OK;
+    // Failures first (exit 1); then a stop with work left (exit 3), so "0 runs, exit 0" never hides a
+    // deadline that cut the job, e.g. against a server that accepts and never answers.
+    return summary.failed > 0
+      ? EXIT_RUNS_FAILED
+      : summary.stoppedEarly !== null
+        ? EXIT_STOPPED_EARLY
+        : EXIT_OK;
   } finally {
     await computer?.close();
     if (lock?.acquired) await lock.release();

@@ -297,6 +297,22 @@ export class FakeMlflowServer {
           run.tags.set(key, String(body.value ?? "").slice(0, 8000));
           return json(200, {});
         }
+        case `POST ${api}runs/delete-tag`: {
+          // service.proto DeleteTag {run_id, key} → {}; mlflow/store/tracking/sqlalchemy_store.py
+          // SqlAlchemyStore.delete_tag: active runs only (_check_run_is_active), and a missing tag is
+          // MlflowException("No tag with name: {key} in run with id {run_id}", RESOURCE_DOES_NOT_EXIST).
+          const run = this.activeRun(body.run_id);
+          const key = String(body.key ?? "");
+          if (!run.tags.has(key)) {
+            throw new ApiError(
+              404,
+              "RESOURCE_DOES_NOT_EXIST",
+              `No tag with name: ${key} in run with id ${run.runId}`,
+            );
+          }
+          run.tags.delete(key);
+          return json(200, {});
+        }
         case "GET /get-artifact": {
           const run = this.getRun(query.run_uuid);
           const file = run.artifacts.get(query.path ?? "");

@@ -10,11 +10,12 @@ import { stepCloud } from "../../helpers/store.js";
 export const EXPERIMENT = "magtrack-test";
 
 /**
- * Metric points one run of opsRuns() gets once synced: 2 layers × 4 steps × 6 chart metrics (area,
- * area_raw, t_conv, dim, mag_T, diff_ref). The diagnostics (n_points, n_distinct, error_bound) go to
- * magnitude/diagnostics.json, not to metrics (adapters/mlflow/diagnostics.ts).
+ * Metric points one run of opsRuns() gets once synced: 2 layers × 4 steps × 10 chart metrics (area,
+ * area_raw, t_conv, dim, mag_T, diff_ref, and since the fitted dimension landed dim_fit,
+ * dim_fit_points, dim_fit_t_start, dim_fit_t_end). The diagnostics (n_points, n_distinct,
+ * error_bound) go to magnitude/diagnostics.json, not to metrics (adapters/mlflow/diagnostics.ts).
  */
-export const POINTS_PER_RUN = 2 * 4 * 6;
+export const POINTS_PER_RUN = 2 * 4 * 10;
 
 /**
  * log-batch requests a first sync of one run sends before its metrics: its tags, then the settings

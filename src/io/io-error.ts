@@ -1,0 +1,55 @@
+/**
+ * File-system failures as typed errors naming the path: ENOSPC on the store, EACCES, EROFS, a file
+ * where a folder should be … become MagtrackError code "STORE_IO" (kind "tracker": that run fails,
+ * exit 1, the others go on) instead of an INTERNAL error without a path.
+ */
+import { MagtrackError } from "../core/errors.js";
+
+const HINTS: Readonly<Record<string, string>> = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOTDIR: "a file is where a folder should be",
+  EISDIR: "a folder is where a file should be",
+  EIO: "input/output error",
+  EMFILE: "too many open files",
+};
+
+/** A Node errno error (has a string `code` such as "ENOSPC"). */
+export function isErrnoError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string";
+}
+
+export function storeIoError(
+  path: string,
+  action: "read" | "write" | "list" | "remove",
+  cause: unknown,
+): MagtrackError {
+  const code = isErrnoError(cause) ? cause.code! : "EIO";
+  const hint = HINTS[code];
+  return new MagtrackError(
+    "tracker",
+    "STORE_IO",
+    `${path}: cannot ${action}: ${code}${hint ? ` (${hint})` : ""}`,
+    {
+      cause,
+      details: { path, errno: code },
+    },
+  );
+}
+
+/** Run `op`; an errno failure becomes storeIoError(path, action); typed errors pass through. */
+export async function onStorePath<T>(
+  path: string,
+  action: "read" | "write" | "list" | "remove",
+  op: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await op();
+  } catch (error) {
+    if (error instanceof MagtrackError || !isErrnoError(error)) throw error;
+    throw storeIoError(path, action, error);
+  }
+}
