@@ -62,6 +62,8 @@ function humanLine(e: SyncEvent): string | null {
       ].join("\n");
     case "stopped":
       return `■ stopped: ${e.reason}`;
+    case "filter-unmatched":
+      return `! ${e.message}`;
     default:
       return null;
   }

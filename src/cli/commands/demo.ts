@@ -11,15 +11,17 @@ import { DEFAULT_SETTINGS, settingsRecord } from "../../sync/settings.js";
 import { VERSION } from "../../version.js";
 import { EXIT_OK, EXIT_RUNS_FAILED } from "../exit-codes.js";
 import type { CliContext } from "../io.js";
-import { defaultWorkers } from "../options.js";
+import { defaultWorkers, settingsFromArgs } from "../options.js";
 import { createReporter } from "../reporter.js";
 
 export interface DemoArgs {
   root: string;
   json: boolean;
+  maxPoints: number;
 }
 
 export async function runDemo(args: DemoArgs, ctx: CliContext): Promise<number> {
+  const settings = settingsFromArgs({ ...DEFAULT_SETTINGS, maxPoints: args.maxPoints });
   const root = resolve(ctx.cwd, args.root);
   const started = performance.now();
   const demo = await generateDemoStore(root, { signal: ctx.signal });
@@ -30,7 +32,6 @@ export async function runDemo(args: DemoArgs, ctx: CliContext): Promise<number> 
     );
   }
   const reporter = createReporter(ctx, args.json);
-  const settings = { ...DEFAULT_SETTINGS, maxPoints: 1000 };
   const computer = createPooledComputer(defaultWorkers());
   const summary = await syncRuns({
     adapter: createLocalAdapter({ root }),

@@ -10,6 +10,7 @@ import { settingsRecord } from "../../sync/settings.js";
 import { inShard, shardFromEnv } from "../../sync/shard.js";
 import { VERSION } from "../../version.js";
 import { EXIT_OK, EXIT_RUNS_FAILED } from "../exit-codes.js";
+import { checkFilters, observedSink } from "../filter-check.js";
 import type { CliContext } from "../io.js";
 import {
   type ComputeArgs,
@@ -65,7 +66,15 @@ export async function runSync(
   const stepFilter = stepFilterFromArgs(args);
   const shard = shardFromEnv(args.shard, ctx.env);
   const deadline = args.maxDuration === undefined ? null : parseDuration(args.maxDuration);
-  const adapter = await createTrackerAdapter(args, ctx);
+  if (!Number.isInteger(args.workers) || args.workers < 1 || args.workers > 64) {
+    throw new MagtrackError(
+      "usage",
+      "BAD_OPTION",
+      `--workers must be an integer in [1, 64], got ${args.workers}`,
+    );
+  }
+  const filters = checkFilters(await createTrackerAdapter(args, ctx), runFilter, stepFilter);
+  const adapter = filters.adapter;
   const reporter = createReporter(ctx, args.json);
 
   const lockPath = args.lockFile ?? defaultLockFile(args, ctx);
@@ -88,13 +97,6 @@ export async function runSync(
       ? ctx.signal
       : AbortSignal.any([ctx.signal, timeoutSignal(deadline, `--max-duration ${args.maxDuration} reached`)]);
   const abortSignal = afterGrace(stopSignal, deadline === null ? SIGTERM_GRACE_MS : graceFor(deadline));
-  if (!Number.isInteger(args.workers) || args.workers < 1 || args.workers > 64) {
-    throw new MagtrackError(
-      "usage",
-      "BAD_OPTION",
-      `--workers must be an integer in [1, 64], got ${args.workers}`,
-    );
-  }
   const computer = args.workers > 1 && !args.dryRun ? createPooledComputer(args.workers) : undefined;
   try {
     const summary = await syncRuns({
@@ -105,12 +107,14 @@ export async function runSync(
       settingsRecord: settingsRecord(settings, VERSION),
       dryRun: args.dryRun,
       maxFileBytes: args.maxFileBytes,
-      emit: reporter.emit,
+      emit: observedSink(filters, reporter.emit),
       stopSignal,
       signal: abortSignal,
       acceptRun: (id) => inShard(id, shard),
       ...(computer ? { computer } : {}),
     });
+    // A listing cut short says nothing about what the filters would have matched.
+    if (summary.stoppedEarly === null) for (const e of filters.unmatched()) reporter.emit(e);
     reporter.finish(summary, command);
     return summary.failed > 0 ? EXIT_RUNS_FAILED : EXIT_OK;
   } finally {
