@@ -90,6 +90,16 @@ export const TRACKER_OPTIONS = {
   "reference-step": { type: "number", describe: "use this step's t_conv as each new layer's T" },
   "dry-run": { type: "boolean", default: false, describe: "print the plan, write nothing" },
   json: { type: "boolean", default: false, describe: "NDJSON events on stdout (for cron logs)" },
+  quiet: {
+    type: "boolean",
+    conflicts: "verbose",
+    describe: "no progress bar and no line per run: only problems and the summary",
+  },
+  verbose: {
+    alias: "v",
+    type: "boolean",
+    describe: "one line per computed step as well",
+  },
   shard: {
     type: "string",
     describe:

@@ -69,8 +69,24 @@ function humanLine(e: SyncEvent): string | null {
   }
 }
 
-export function createReporter(ctx: CliContext, json: boolean): Reporter {
-  if (json) {
+export interface ReporterOptions {
+  /** NDJSON events on stdout instead of human lines. */
+  readonly json: boolean;
+  /** No progress bar and no line per run: only problems and the summary. */
+  readonly quiet?: boolean;
+  /** A line per computed step as well. */
+  readonly verbose?: boolean;
+}
+
+/** Lines that only say a run went as expected; --quiet leaves them out. */
+const ROUTINE = new Set<SyncEvent["type"]>(["run-written", "run-unchanged"]);
+
+function stepLine(e: Extract<SyncEvent, { type: "step-done" }>): string {
+  return `  ${e.run} ${e.layer || "*"} step ${e.step}: ${e.ms.toFixed(0)} ms`;
+}
+
+export function createReporter(ctx: CliContext, options: ReporterOptions): Reporter {
+  if (options.json) {
     return {
       emit: (e) => ctx.stdout(ndjson(e)),
       finish: (s, command) => {
@@ -79,6 +95,8 @@ export function createReporter(ctx: CliContext, json: boolean): Reporter {
       },
     };
   }
+  const quiet = options.quiet === true;
+  const verbose = options.verbose === true;
   let bar: cliProgress.SingleBar | undefined;
   let total = 0;
   let done = 0;
@@ -89,7 +107,7 @@ export function createReporter(ctx: CliContext, json: boolean): Reporter {
   };
   return {
     emit: (e) => {
-      if (e.type === "run-start" && ctx.isTTY && e.todo > 0) {
+      if (e.type === "run-start" && ctx.isTTY && !quiet && e.todo > 0) {
         total += e.todo;
         if (!bar) {
           bar = new cliProgress.SingleBar(
@@ -107,8 +125,10 @@ export function createReporter(ctx: CliContext, json: boolean): Reporter {
       if (e.type === "step-done") {
         done++;
         bar?.update(done, { run: e.run });
+        if (verbose) print(stepLine(e));
         return;
       }
+      if (quiet && ROUTINE.has(e.type)) return;
       const line = humanLine(e);
       if (line !== null) print(line);
     },

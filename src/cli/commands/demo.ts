@@ -31,7 +31,7 @@ export async function runDemo(args: DemoArgs, ctx: CliContext): Promise<number> 
       `trained ${demo.runs.length} runs in ${(trainedMs / 1000).toFixed(1)} s; activations in ${root}\n`,
     );
   }
-  const reporter = createReporter(ctx, args.json);
+  const reporter = createReporter(ctx, { json: args.json });
   const computer = createPooledComputer(defaultWorkers());
   const summary = await syncRuns({
     adapter: createLocalAdapter({ root }),

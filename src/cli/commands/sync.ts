@@ -33,6 +33,8 @@ export type SyncArgs = ComputeArgs &
     stepMax?: number;
     dryRun: boolean;
     json: boolean;
+    quiet?: boolean;
+    verbose?: boolean;
     shard?: string;
     maxDuration?: string;
     lock: boolean;
@@ -75,7 +77,11 @@ export async function runSync(
   }
   const filters = checkFilters(await createTrackerAdapter(args, ctx), runFilter, stepFilter);
   const adapter = filters.adapter;
-  const reporter = createReporter(ctx, args.json);
+  const reporter = createReporter(ctx, {
+    json: args.json,
+    quiet: args.quiet === true,
+    verbose: args.verbose === true,
+  });
 
   const lockPath = args.lockFile ?? defaultLockFile(args, ctx);
   const lock = args.lock && !args.dryRun ? await acquireLock(lockPath) : null;
