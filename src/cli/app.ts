@@ -9,9 +9,10 @@
 import { resolve } from "node:path";
 import type { Argv } from "yargs";
 import yargs from "yargs";
+import { MagtrackError } from "../core/errors.js";
 import { VERSION } from "../version.js";
 import { optionsFromEnv, readConfigFile, unknownEnvWarning } from "./env-config.js";
-import { describeError, EXIT_USAGE, exitCodeForError } from "./exit-codes.js";
+import { jsonRequested, reportFatal } from "./fatal.js";
 import type { CliContext } from "./io.js";
 import {
   BACKFILL_OPTIONS,
@@ -27,6 +28,14 @@ type Command = keyof typeof COMMAND_OPTION_NAMES;
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   let usageError: string | null = null;
   let chosen: (() => Promise<number>) | null = null;
+  // Which command ran with which --json, for the fatal-error report (set once options are parsed).
+  let command = argv.find((a) => Object.hasOwn(COMMAND_OPTION_NAMES, a)) ?? "magtrack";
+  let json = jsonRequested(argv, ctx.env);
+  const choose = (name: Command, a: { json?: unknown }, run: () => Promise<number>) => {
+    command = name;
+    json = a.json === true;
+    chosen = run;
+  };
   const allOptions = Object.values(COMMAND_OPTION_NAMES).flat();
   const env = (command: Command) => optionsFromEnv(ctx.env, COMMAND_OPTION_NAMES[command]!, allOptions);
   const warning = unknownEnvWarning(optionsFromEnv(ctx.env, [], allOptions).unknown);
@@ -72,7 +81,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
             "W&B, NDJSON logs for cron",
           ),
       (a) => {
-        chosen = async () => (await import("./commands/sync.js")).runSync("sync", a as never, ctx);
+        choose("sync", a, async () => (await import("./commands/sync.js")).runSync("sync", a as never, ctx));
       },
     )
     .command(
@@ -89,7 +98,9 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
             "runs started this year, steps 0–100",
           ),
       (a) => {
-        chosen = async () => (await import("./commands/sync.js")).runSync("backfill", a as never, ctx);
+        choose("backfill", a, async () =>
+          (await import("./commands/sync.js")).runSync("backfill", a as never, ctx),
+        );
       },
     )
     .command(
@@ -101,7 +112,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
           .example("magtrack compute acts/fc1/step_0.npy", "table of t_conv, MagArea/T, dimension")
           .example("magtrack compute layer.npz --json --t-max 10", "full profiles on [0, 10] as JSON"),
       (a) => {
-        chosen = async () => (await import("./commands/compute.js")).runCompute(a as never, ctx);
+        choose("compute", a, async () => (await import("./commands/compute.js")).runCompute(a as never, ctx));
       },
     )
     .command(
@@ -113,7 +124,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
           "creates ./magtrack-demo and prints where the reports are",
         ),
       (a) => {
-        chosen = async () => (await import("./commands/demo.js")).runDemo(a as never, ctx);
+        choose("demo", a, async () => (await import("./commands/demo.js")).runDemo(a as never, ctx));
       },
     )
     .demandCommand(1, "name a command: sync, backfill, compute or demo")
@@ -122,14 +133,13 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   try {
     await parser.parseAsync();
     if (usageError !== null) {
-      ctx.stderr(`magtrack: ${usageError}\n  hint: run magtrack --help\n`);
-      return EXIT_USAGE;
+      const error = new MagtrackError("usage", "BAD_USAGE", usageError);
+      return reportFatal(ctx, command, json, error);
     }
     // --help and --version print and choose nothing.
     const run = chosen as (() => Promise<number>) | null;
     return run === null ? 0 : await run();
   } catch (error) {
-    ctx.stderr(describeError(error) + "\n");
-    return exitCodeForError(error);
+    return reportFatal(ctx, command, json, error);
   }
 }

@@ -11,7 +11,7 @@ export interface Reporter {
   finish(summary: SyncSummary, command: string): void;
 }
 
-function ndjson(value: unknown): string {
+export function ndjson(value: unknown): string {
   // Non-finite numbers become strings so every line stays valid JSON.
   return (
     JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v)) + "\n"
