@@ -22,10 +22,17 @@ import {
   DEMO_OPTIONS,
   TRACKER_OPTIONS,
 } from "./options.js";
+import { terminalSafe } from "./terminal-safe.js";
 
 type Command = keyof typeof COMMAND_OPTION_NAMES;
 
-export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
+  // Every line the commands print goes through terminalSafe (layer names, server messages …).
+  const ctx: CliContext = {
+    ...context,
+    stdout: (t) => context.stdout(terminalSafe(t)),
+    stderr: (t) => context.stderr(terminalSafe(t)),
+  };
   let usageError: string | null = null;
   let chosen: (() => Promise<number>) | null = null;
   // Which command ran with which --json, for the fatal-error report (set once options are parsed).
