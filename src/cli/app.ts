@@ -136,7 +136,9 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     )
     .demandCommand(1, "name a command: sync, backfill, compute or demo")
     .help()
-    .epilogue("Exit codes: 0 ok, 1 some runs or files failed, 2 usage / config / auth. Docs: README.md");
+    .epilogue(
+      "Exit codes: 0 ok, 1 some runs or files failed, 2 usage / config / auth, 130 interrupted (Ctrl-C). Docs: README.md",
+    );
   try {
     await parser.parseAsync();
     if (usageError !== null) {

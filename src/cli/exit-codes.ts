@@ -1,9 +1,11 @@
 import { MagtrackError } from "../core/errors.js";
 
-/** Exit codes are a contract: 0 ok, 1 some runs failed, 2 usage / config / auth. */
+/** Exit codes are a contract: 0 ok, 1 some runs failed, 2 usage / config / auth, 130 interrupted (Ctrl-C). */
 export const EXIT_OK = 0;
 export const EXIT_RUNS_FAILED = 1;
 export const EXIT_USAGE = 2;
+/** Stopped by Ctrl-C (SIGINT), after writing what was computed: 128 + 2, the shell convention. */
+export const EXIT_INTERRUPTED = 130;
 
 export function exitCodeForError(error: unknown): number {
   if (error instanceof MagtrackError) {

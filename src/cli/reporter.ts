@@ -2,12 +2,16 @@
  * Turn pipeline events into output: NDJSON on stdout with --json (one object per line, for cron logs),
  * otherwise a progress bar on a TTY and one line per problem; always a summary at the end.
  */
-import cliProgress from "cli-progress";
 import type { EventSink, SyncEvent, SyncSummary } from "../sync/events.js";
 import type { CliContext } from "./io.js";
+import { createProgressLine, type ProgressLine } from "./progress-line.js";
 
 export interface Reporter {
   readonly emit: EventSink;
+  /** Whether a progress bar is drawn (then the caller may count the plan first: planned()). */
+  readonly showsProgress: boolean;
+  /** Steps the plan of every run will compute, known before the first one is. */
+  planned(steps: number): void;
   finish(summary: SyncSummary, command: string): void;
 }
 
@@ -89,6 +93,8 @@ export function createReporter(ctx: CliContext, options: ReporterOptions): Repor
   if (options.json) {
     return {
       emit: (e) => ctx.stdout(ndjson(e)),
+      showsProgress: false,
+      planned: () => {},
       finish: (s, command) => {
         const { outcomes: _o, ...counts } = s;
         ctx.stdout(ndjson({ type: "summary", command, ...counts }));
@@ -97,34 +103,32 @@ export function createReporter(ctx: CliContext, options: ReporterOptions): Repor
   }
   const quiet = options.quiet === true;
   const verbose = options.verbose === true;
-  let bar: cliProgress.SingleBar | undefined;
-  let total = 0;
-  let done = 0;
+  // Only on a terminal: in a log file a bar is noise (and its control sequences garbage).
+  const terminal = ctx.isTTY && !quiet ? ctx.terminal : undefined;
+  const bar: ProgressLine | undefined = terminal
+    ? createProgressLine(terminal.write, { columns: terminal.columns })
+    : undefined;
+  let counted = 0;
+  let plannedUpFront = false;
   const print = (line: string) => {
-    if (bar) bar.stop();
-    ctx.stderr(line + "\n");
-    if (bar) bar.start(total, done);
+    if (bar) bar.log(() => ctx.stderr(line + "\n"));
+    else ctx.stderr(line + "\n");
   };
   return {
+    showsProgress: bar !== undefined,
+    planned: (steps) => {
+      plannedUpFront = true;
+      bar?.setTotal(steps);
+    },
     emit: (e) => {
-      if (e.type === "run-start" && ctx.isTTY && !quiet && e.todo > 0) {
-        total += e.todo;
-        if (!bar) {
-          bar = new cliProgress.SingleBar(
-            {
-              format: "magnitude {bar} {value}/{total} steps | {run}",
-              hideCursor: true,
-              stream: process.stderr,
-            },
-            cliProgress.Presets.shades_classic,
-          );
-          bar.start(total, done, { run: e.run });
-        } else bar.setTotal(total);
+      if (e.type === "run-start") {
+        // Without a plan counted up front, the total is what the runs planned so far.
+        counted += e.todo;
+        if (!plannedUpFront) bar?.setTotal(counted);
         return;
       }
       if (e.type === "step-done") {
-        done++;
-        bar?.update(done, { run: e.run });
+        bar?.step(e.run);
         if (verbose) print(stepLine(e));
         return;
       }

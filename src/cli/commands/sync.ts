@@ -19,6 +19,7 @@ import {
   settingsFromArgs,
   stepFilterFromArgs,
 } from "../options.js";
+import { countPlannedSteps } from "../plan-total.js";
 import { createReporter } from "../reporter.js";
 import { createTrackerAdapter, type TrackerArgs } from "../tracker.js";
 
@@ -75,7 +76,8 @@ export async function runSync(
       `--workers must be an integer in [1, 64], got ${args.workers}`,
     );
   }
-  const filters = checkFilters(await createTrackerAdapter(args, ctx), runFilter, stepFilter);
+  const trackerAdapter = await createTrackerAdapter(args, ctx);
+  const filters = checkFilters(trackerAdapter, runFilter, stepFilter);
   const adapter = filters.adapter;
   const reporter = createReporter(ctx, {
     json: args.json,
@@ -105,18 +107,24 @@ export async function runSync(
   const abortSignal = afterGrace(stopSignal, deadline === null ? SIGTERM_GRACE_MS : graceFor(deadline));
   const computer = args.workers > 1 && !args.dryRun ? createPooledComputer(args.workers) : undefined;
   try {
-    const summary = await syncRuns({
-      adapter,
+    const options = {
       runFilter,
       stepFilter,
       settings,
       settingsRecord: settingsRecord(settings, VERSION),
       dryRun: args.dryRun,
       maxFileBytes: args.maxFileBytes,
-      emit: observedSink(filters, reporter.emit),
       stopSignal,
       signal: abortSignal,
-      acceptRun: (id) => inShard(id, shard),
+      acceptRun: (id: string) => inShard(id, shard),
+    };
+    if (reporter.showsProgress && !args.dryRun) {
+      reporter.planned(await countPlannedSteps({ ...options, adapter: trackerAdapter }));
+    }
+    const summary = await syncRuns({
+      ...options,
+      adapter,
+      emit: observedSink(filters, reporter.emit),
       ...(computer ? { computer } : {}),
     });
     // A listing cut short says nothing about what the filters would have matched.
