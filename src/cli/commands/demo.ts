@@ -20,6 +20,14 @@ export interface DemoArgs {
   maxPoints: number;
 }
 
+/**
+ * `npm ci` does not put magtrack on PATH; `npx --no-install magtrack` runs the clone's own copy (npm
+ * exec resolves the project's bin) and never fetches an unrelated package of that name.
+ */
+export function syncHint(root: string): string {
+  return `npx --no-install magtrack sync --root ${root}`;
+}
+
 export async function runDemo(args: DemoArgs, ctx: CliContext): Promise<number> {
   const settings = settingsFromArgs({ ...DEFAULT_SETTINGS, maxPoints: args.maxPoints });
   const root = resolve(ctx.cwd, args.root);
@@ -48,9 +56,7 @@ export async function runDemo(args: DemoArgs, ctx: CliContext): Promise<number> 
     for (const run of demo.runs) ctx.stdout(`  ${join(root, run.name, "magnitude", "report.html")}\n`);
     ctx.stdout(`Charts: ${join(root, "<run>", "magnitude", "<layer>", "curves.svg")} and trends.svg\n`);
     ctx.stdout(`Metrics: ${join(root, "<run>", "magnitude", "metrics.jsonl")} (and metrics.csv)\n`);
-    ctx.stdout(
-      `Run it again: nothing is recomputed. Sync this store yourself: magtrack sync --root ${args.root}\n`,
-    );
+    ctx.stdout(`Run it again: nothing is recomputed. Sync this store yourself: ${syncHint(args.root)}\n`);
   }
   return summary.failed > 0 ? EXIT_RUNS_FAILED : EXIT_OK;
 }
