@@ -6,9 +6,9 @@ local store reads:
 
     <root>/<run>/activations/<layer>/step_<N>.npy      (rows = probe inputs, trailing dims flattened)
 
-Then run `magtrack sync` on that local store (or log the same folder as MLflow/W&B artifacts under
-`activations/`). Copy the ActivationLogger class into your training script; the `__main__` block
-below is a small self-contained example (needs torch and numpy).
+Then run `npx --no-install magtrack sync --root <root>` on that local store (or log the same folder
+as MLflow/W&B artifacts under `activations/`). Copy the ActivationLogger class into your training
+script; the `__main__` block below is a small self-contained example (needs torch and numpy).
 """
 
 from __future__ import annotations
@@ -78,13 +78,24 @@ class ActivationLogger:
         self._captured.clear()
 
     def write_run_info(self, status: str, params: dict) -> None:
-        """Optional run.json (name, status, startTime in ms) that magtrack's local store reads."""
+        """Optional run.json (name, status, startTime in ms) that magtrack's local store reads.
+
+        Call it when the run starts and again when it ends: startTime stays the first call's (or what
+        an earlier run.json holds), so --since / --until filter on when the run really started.
+        """
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        info = {"name": self.run_dir.name, "status": status, "startTime": int(time.time() * 1000),
-                "params": params}
+        path = self.run_dir / "run.json"
+        start = int(time.time() * 1000)
+        try:
+            previous = json.loads(path.read_text())
+            if isinstance(previous.get("startTime"), int):
+                start = previous["startTime"]
+        except (OSError, ValueError, AttributeError):
+            pass  # no run.json yet (or unreadable): this call starts the run
+        info = {"name": self.run_dir.name, "status": status, "startTime": start, "params": params}
         tmp = self.run_dir / ".run.json.tmp"
         tmp.write_text(json.dumps(info, indent=2) + "\n")
-        os.replace(tmp, self.run_dir / "run.json")
+        os.replace(tmp, path)
 
 
 def _example(root: str = "magtrack-store", run: str = "torch-example", epochs: int = 5) -> None:
@@ -114,7 +125,8 @@ def _example(root: str = "magtrack-store", run: str = "torch-example", epochs: i
             optimiser.step()
         logger.log(step=epoch)
     logger.write_run_info("finished", {"lr": 0.1, "epochs": epochs})
-    print(f"activations written under {logger.run_dir / 'activations'}; now run magtrack sync on the store {root}")
+    print(f"activations written under {logger.run_dir / 'activations'}; "
+          f"now run: npx --no-install magtrack sync --root {root}")
 
 
 if __name__ == "__main__":

@@ -1,28 +1,70 @@
 /**
  * The command table. Each command's module is imported lazily, takes its context explicitly
  * (cwd, env, output, signal) and returns an exit code, so commands are tested in-process.
+ *
+ * Parsing and running are two phases: a command's handler only records what to run, and it runs
+ * after yargs has checked every flag (yargs reports unknown arguments after the handler would have
+ * run), so `sync --max-point 50` exits 2 before anything is read or written.
  */
 import { resolve } from "node:path";
+import type { Argv } from "yargs";
 import yargs from "yargs";
+import { MagtrackError } from "../core/errors.js";
 import { VERSION } from "../version.js";
-import { optionsFromEnv, readConfigFile } from "./env-config.js";
-import { describeError, EXIT_USAGE, exitCodeForError } from "./exit-codes.js";
+import { optionsFromEnv, readConfigFile, unknownEnvWarning } from "./env-config.js";
+import { jsonRequested, reportFatal } from "./fatal.js";
 import type { CliContext } from "./io.js";
-import { withComputeOptions, withTrackerOptions } from "./options.js";
+import {
+  BACKFILL_OPTIONS,
+  COMMAND_OPTION_NAMES,
+  COMPUTE_COMMAND_OPTIONS,
+  COMPUTE_OPTIONS,
+  DEMO_OPTIONS,
+  TRACKER_OPTIONS,
+} from "./options.js";
+import { terminalSafe } from "./terminal-safe.js";
 
-export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
-  let exitCode = 0;
+type Command = keyof typeof COMMAND_OPTION_NAMES;
+
+export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
+  // Every line the commands print goes through terminalSafe (layer names, server messages …).
+  const ctx: CliContext = {
+    ...context,
+    stdout: (t) => context.stdout(terminalSafe(t)),
+    stderr: (t) => context.stderr(terminalSafe(t)),
+  };
   let usageError: string | null = null;
+  let chosen: (() => Promise<number>) | null = null;
+  // Which command ran with which --json, for the fatal-error report (set once options are parsed).
+  let command = argv.find((a) => Object.hasOwn(COMMAND_OPTION_NAMES, a)) ?? "magtrack";
+  let json = jsonRequested(argv, ctx.env);
+  const choose = (name: Command, a: { json?: unknown }, run: () => Promise<number>) => {
+    command = name;
+    json = a.json === true;
+    chosen = run;
+  };
+  const allOptions = Object.values(COMMAND_OPTION_NAMES).flat();
+  const env = (command: Command) => optionsFromEnv(ctx.env, COMMAND_OPTION_NAMES[command]!, allOptions);
+  const warning = unknownEnvWarning(optionsFromEnv(ctx.env, [], allOptions).unknown);
+  if (warning !== null) ctx.stderr(warning);
+
+  // Precedence: flags > MAGTRACK_* env > --config file > defaults. yargs gives flags priority over
+  // any config; the env is laid over the file here so it wins over the file too.
+  const withConfig = <T>(y: Argv<T>, command: Command) =>
+    y
+      .config(env(command).options)
+      .config(
+        "config",
+        "JSON config file with any of the options (flags and MAGTRACK_* env win)",
+        (path) => ({
+          ...readConfigFile(resolve(ctx.cwd, path)),
+          ...env(command).options,
+        }),
+      );
+
   const parser = yargs([...argv])
     .scriptName("magtrack")
     .version(VERSION)
-    // Precedence: flags > MAGTRACK_* env > --config file > defaults. yargs gives flags priority over
-    // any config; the env is laid over the file here so it wins over the file too.
-    .config(optionsFromEnv(ctx.env))
-    .config("config", "JSON config file with any of the options (flags and MAGTRACK_* env win)", (path) => ({
-      ...readConfigFile(resolve(ctx.cwd, path)),
-      ...optionsFromEnv(ctx.env),
-    }))
     .strict()
     .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
@@ -35,7 +77,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       "sync",
       "compute what is missing in every run and write it back (what cron calls; safe to repeat)",
       (y) =>
-        withComputeOptions(withTrackerOptions(y))
+        withConfig(y.options(COMPUTE_OPTIONS).options(TRACKER_OPTIONS), "sync")
           .example(
             "magtrack sync --root ./runs",
             "local store: <root>/<run>/activations/<layer>/step_<N>.npy",
@@ -45,19 +87,15 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
             "magtrack sync --tracker wandb --entity me --project p --json",
             "W&B, NDJSON logs for cron",
           ),
-      async (a) => {
-        const { runSync } = await import("./commands/sync.js");
-        exitCode = await runSync("sync", a as never, ctx);
+      (a) => {
+        choose("sync", a, async () => (await import("./commands/sync.js")).runSync("sync", a as never, ctx));
       },
     )
     .command(
       "backfill",
       "the same pipeline over history, with filters; --dry-run prints the plan",
       (y) =>
-        withComputeOptions(withTrackerOptions(y))
-          .option("layers", { type: "string", array: true, describe: "only these layers" })
-          .option("step-min", { type: "number", describe: "only steps ≥ this" })
-          .option("step-max", { type: "number", describe: "only steps ≤ this" })
+        withConfig(y.options(COMPUTE_OPTIONS).options(TRACKER_OPTIONS).options(BACKFILL_OPTIONS), "backfill")
           .example(
             "magtrack backfill --root ./runs --runs run-a --layers fc1 --dry-run",
             "show what would be computed",
@@ -66,58 +104,51 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
             "magtrack backfill --tracker mlflow --experiment exp --since 2026-01-01 --step-max 100",
             "runs started this year, steps 0–100",
           ),
-      async (a) => {
-        const { runSync } = await import("./commands/sync.js");
-        exitCode = await runSync("backfill", a as never, ctx);
+      (a) => {
+        choose("backfill", a, async () =>
+          (await import("./commands/sync.js")).runSync("backfill", a as never, ctx),
+        );
       },
     )
     .command(
       "compute <files...>",
       "magnitude profiles of .npy / .npz / .safetensors files (no tracker)",
       (y) =>
-        withComputeOptions(y)
+        withConfig(y.options(COMPUTE_OPTIONS).options(COMPUTE_COMMAND_OPTIONS), "compute")
           .positional("files", { type: "string", array: true, demandOption: true })
-          .option("json", {
-            type: "boolean",
-            default: false,
-            describe: "one JSON object per array on stdout",
-          })
-          .option("svg", {
-            type: "string",
-            describe: "write a chart of each magnitude function into this folder",
-          })
           .example("magtrack compute acts/fc1/step_0.npy", "table of t_conv, MagArea/T, dimension")
           .example("magtrack compute layer.npz --json --t-max 10", "full profiles on [0, 10] as JSON"),
-      async (a) => {
-        const { runCompute } = await import("./commands/compute.js");
-        exitCode = await runCompute(a as never, ctx);
+      (a) => {
+        choose("compute", a, async () => (await import("./commands/compute.js")).runCompute(a as never, ctx));
       },
     )
     .command(
       "demo",
       "train small networks on a synthetic task, log activations to a local store, sync it",
       (y) =>
-        y
-          .option("root", { type: "string", default: "magtrack-demo", describe: "where the demo store goes" })
-          .option("json", { type: "boolean", default: false, describe: "NDJSON events on stdout" })
-          .example("magtrack demo", "creates ./magtrack-demo and prints where the reports are"),
-      async (a) => {
-        const { runDemo } = await import("./commands/demo.js");
-        exitCode = await runDemo(a as never, ctx);
+        withConfig(y.options(DEMO_OPTIONS), "demo").example(
+          "magtrack demo",
+          "creates ./magtrack-demo and prints where the reports are",
+        ),
+      (a) => {
+        choose("demo", a, async () => (await import("./commands/demo.js")).runDemo(a as never, ctx));
       },
     )
     .demandCommand(1, "name a command: sync, backfill, compute or demo")
     .help()
-    .epilogue("Exit codes: 0 ok, 1 some runs or files failed, 2 usage / config / auth. Docs: README.md");
+    .epilogue(
+      "Exit codes: 0 ok, 1 some runs or files failed, 2 usage / config / auth, 130 interrupted (Ctrl-C). Docs: README.md",
+    );
   try {
     await parser.parseAsync();
+    if (usageError !== null) {
+      const error = new MagtrackError("usage", "BAD_USAGE", usageError);
+      return reportFatal(ctx, command, json, error);
+    }
+    // --help and --version print and choose nothing.
+    const run = chosen as (() => Promise<number>) | null;
+    return run === null ? 0 : await run();
   } catch (error) {
-    ctx.stderr(describeError(error) + "\n");
-    return exitCodeForError(error);
+    return reportFatal(ctx, command, json, error);
   }
-  if (usageError !== null) {
-    ctx.stderr(`magtrack: ${usageError}\n  hint: run magtrack --help\n`);
-    return EXIT_USAGE;
-  }
-  return exitCode;
 }

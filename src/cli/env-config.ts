@@ -4,24 +4,53 @@ import { MagtrackError } from "../core/errors.js";
 /**
  * MAGTRACK_* environment variables as option values: MAGTRACK_MAX_POINTS=500 → { "max-points": 500 }.
  * Read from the context's env (not process.env) so commands stay testable in-process. Flags win.
+ *
+ * The environment is shared by every command of a cron job or pod, so a variable is applied only to
+ * the commands that have that option (MAGTRACK_ROOT is ignored by compute) and never makes a command
+ * fail. A MAGTRACK_* variable no command knows (a typo, MAGTRACK_DEBUG) is reported as a warning.
  */
 const LIST_OPTIONS = new Set(["runs", "status", "layers"]);
 
-export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+/** Variables read directly rather than as options (src/sync/shard.ts reads MAGTRACK_SHARD_COUNT). */
+const ENV_ONLY = new Set(["shard-count"]);
+
+export interface EnvOptions {
+  /** Option values for this command, keyed as on the command line. */
+  readonly options: Record<string, unknown>;
+  /** MAGTRACK_* variables that name no option of any command. */
+  readonly unknown: readonly string[];
+}
+
+export function optionsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  commandOptions: readonly string[],
+  allOptions: readonly string[],
+): EnvOptions {
+  const mine = new Set(commandOptions);
+  const known = new Set([...allOptions, ...ENV_ONLY]);
+  const options: Record<string, unknown> = {};
+  const unknown: string[] = [];
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith("MAGTRACK_") || raw === undefined || raw === "") continue;
     const key = name.slice("MAGTRACK_".length).toLowerCase().replace(/_/g, "-");
+    if (!known.has(key)) unknown.push(name);
+    if (!mine.has(key)) continue;
     if (LIST_OPTIONS.has(key))
-      out[key] = raw
+      options[key] = raw
         .split(",")
         .map((s) => s.trim())
         .filter(Boolean);
-    else if (raw === "true" || raw === "false") out[key] = raw === "true";
-    else if (/^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw)) out[key] = Number(raw);
-    else out[key] = raw;
+    else if (raw === "true" || raw === "false") options[key] = raw === "true";
+    else if (/^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw)) options[key] = Number(raw);
+    else options[key] = raw;
   }
-  return out;
+  return { options, unknown: unknown.sort() };
+}
+
+/** The warning for MAGTRACK_* variables no command reads (one line, on stderr: NDJSON stays clean). */
+export function unknownEnvWarning(unknown: readonly string[]): string | null {
+  if (unknown.length === 0) return null;
+  return `magtrack: warning: ignoring environment variable${unknown.length === 1 ? "" : "s"} ${unknown.join(", ")}: no magtrack option has that name (MAGTRACK_<OPTION>, e.g. MAGTRACK_MAX_POINTS)\n`;
 }
 
 /** The --config file: a JSON object of option values (kebab-case keys, as on the command line). */

@@ -2,12 +2,15 @@ import { MagtrackError } from "../core/errors.js";
 
 /**
  * Exit codes are a contract: 0 ok, 1 some runs failed, 2 usage / config / auth, 3 stopped early
- * (--max-duration or SIGTERM) with work left and nothing failed: the next sync continues.
+ * (--max-duration or SIGTERM) with work left and nothing failed: the next sync continues;
+ * 130 interrupted (Ctrl-C).
  */
 export const EXIT_OK = 0;
 export const EXIT_RUNS_FAILED = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_STOPPED_EARLY = 3;
+/** Stopped by Ctrl-C (SIGINT), after writing what was computed: 128 + 2, the shell convention. */
+export const EXIT_INTERRUPTED = 130;
 
 export function exitCodeForError(error: unknown): number {
   if (error instanceof MagtrackError) {

@@ -6,6 +6,8 @@ export interface CliContext {
   readonly stderr: (text: string) => void;
   /** True when stderr is a terminal: progress bars allowed. */
   readonly isTTY: boolean;
+  /** Raw writes to the terminal (stderr), for the progress bar's control sequences; only on a TTY. */
+  readonly terminal?: { readonly write: (raw: string) => void; readonly columns: number };
   /** Aborts on SIGTERM / SIGINT / deadline. */
   readonly signal: AbortSignal;
   /**

@@ -1,114 +1,225 @@
 /** Options shared by the commands, and their conversion into pipeline settings. */
 import { availableParallelism } from "node:os";
-import type { Argv } from "yargs";
+import type { Argv, Options } from "yargs";
 import type { RunFilter, RunStatus } from "../adapter-kit.js";
 import { MagtrackError } from "../core/errors.js";
 import type { StepFilter } from "../sync/plan.js";
 import { type ComputeSettings, DEFAULT_SETTINGS } from "../sync/settings.js";
+import { isRunStatus, RUN_STATUSES } from "./run-statuses.js";
+
+/**
+ * Every command's options as data, so the MAGTRACK_* environment can be checked against the options a
+ * command knows (env-config.ts) and a typo is refused before any work (app.ts).
+ */
+export const COMPUTE_OPTIONS = {
+  q: {
+    type: "number",
+    default: DEFAULT_SETTINGS.q,
+    describe: "convergence fraction: t_conv is where Mag = q·n",
+  },
+  "n-scales": {
+    type: "number",
+    default: DEFAULT_SETTINGS.nScales,
+    describe: "grid size on [0, T] including t = 0",
+  },
+  grid: {
+    choices: ["linear", "log"] as const,
+    default: DEFAULT_SETTINGS.grid,
+    describe: "scale grid on [0, T]",
+  },
+  metric: {
+    choices: ["euclidean", "cosine", "angular"] as const,
+    default: DEFAULT_SETTINGS.metric,
+    describe: "distance between activation vectors",
+  },
+  "max-points": {
+    type: "number",
+    default: DEFAULT_SETTINGS.maxPoints,
+    describe: "subsample clouds with more rows (same rows at every step of a layer)",
+  },
+  "t-max": { type: "number", describe: "pin T instead of t_conv of the reference step" },
+  mode: {
+    choices: ["exact", "fast"] as const,
+    default: DEFAULT_SETTINGS.mode,
+    describe:
+      "solver strategy: fast (CG / f32-preconditioned CG with stated error bounds, wasm SIMD) or exact (one dense factorisation per scale)",
+  },
+  "non-finite": {
+    choices: ["fail", "drop-rows"] as const,
+    default: "fail" as const,
+    describe: "rows holding NaN / ±Inf: fail the file, or drop those rows (counted as rows_dropped)",
+  },
+  "max-file-bytes": {
+    type: "string",
+    default: "2GiB",
+    coerce: parseByteSize,
+    describe: "refuse activation files (and decoded arrays) larger than this: bytes, or 500MB, 2GiB …",
+  },
+} as const satisfies Record<string, Options>;
+
+export const TRACKER_OPTIONS = {
+  tracker: {
+    choices: ["local", "mlflow", "wandb"] as const,
+    default: "local" as const,
+    describe: "where activations are read and results written",
+  },
+  root: { type: "string", describe: "local store root (tracker=local)" },
+  pattern: { type: "string", describe: "activation path pattern with {layer}, {step}, {ext}" },
+  experiment: { type: "string", describe: "MLflow experiment name or id" },
+  "tracking-uri": { type: "string", describe: "MLflow server (default: MLFLOW_TRACKING_URI)" },
+  "experiment-id": {
+    type: "string",
+    describe: "MLflow experiment id (string; never parsed as a number)",
+  },
+  entity: { type: "string", describe: "W&B entity" },
+  project: { type: "string", describe: "W&B project" },
+  runs: {
+    type: "string",
+    array: true,
+    coerce: splitList,
+    describe: "only these run ids or names (space- or comma-separated)",
+  },
+  since: { type: "string", describe: "only runs started at/after this ISO date" },
+  until: { type: "string", describe: "only runs started before this ISO date" },
+  status: {
+    type: "string",
+    array: true,
+    coerce: splitList,
+    describe: `only runs in these states: ${RUN_STATUSES.join(", ")}`,
+  },
+  "reference-step": { type: "number", describe: "use this step's t_conv as each new layer's T" },
+  "dry-run": { type: "boolean", default: false, describe: "print the plan, write nothing" },
+  json: { type: "boolean", default: false, describe: "NDJSON events on stdout (for cron logs)" },
+  quiet: {
+    type: "boolean",
+    conflicts: "verbose",
+    describe: "no progress bar and no line per run: only problems and the summary",
+  },
+  verbose: {
+    alias: "v",
+    type: "boolean",
+    describe: "one line per computed step as well",
+  },
+  shard: {
+    type: "string",
+    describe:
+      "i/N: only runs whose stable hash falls in shard i (default: JOB_COMPLETION_INDEX/MAGTRACK_SHARD_COUNT)",
+  },
+  "max-duration": {
+    type: "string",
+    describe:
+      "stop cleanly (at a file boundary, after writing what is done) after this long: 600, 90s, 10m, 2h",
+  },
+  lock: {
+    type: "boolean",
+    default: true,
+    describe: "take a lock file so overlapping syncs of the same store on this machine do not both run",
+  },
+  workers: {
+    type: "number",
+    default: defaultWorkers(),
+    describe: "threads that compute profiles (1 = in-process); default: all cores, at most 4",
+  },
+  "lock-file": {
+    type: "string",
+    describe: "where the lock file goes (default: per store, in the temp dir)",
+  },
+  "retry-failed": {
+    type: "boolean",
+    default: false,
+    describe: "read files recorded as failed again (default: set aside while unchanged)",
+  },
+} as const satisfies Record<string, Options>;
+
+export const BACKFILL_OPTIONS = {
+  layers: {
+    type: "string",
+    array: true,
+    coerce: splitList,
+    describe: "only these layers (space- or comma-separated)",
+  },
+  "step-min": { type: "number", describe: "only steps ≥ this" },
+  "step-max": { type: "number", describe: "only steps ≤ this" },
+} as const satisfies Record<string, Options>;
+
+export const COMPUTE_COMMAND_OPTIONS = {
+  json: {
+    type: "boolean",
+    default: false,
+    describe: "one JSON object per array on stdout",
+  },
+  svg: {
+    type: "string",
+    describe: "write a chart of each magnitude function into this folder",
+  },
+} as const satisfies Record<string, Options>;
+
+export const DEMO_OPTIONS = {
+  root: { type: "string", default: "magtrack-demo", describe: "where the demo store goes" },
+  json: { type: "boolean", default: false, describe: "NDJSON events on stdout" },
+  "max-points": {
+    type: "number",
+    default: 1000,
+    describe: "subsample clouds with more rows (same rows at every step of a layer)",
+  },
+} as const satisfies Record<string, Options>;
+
+/** Option names per command (what a MAGTRACK_* variable may set for that command). */
+export const COMMAND_OPTION_NAMES: Readonly<Record<string, readonly string[]>> = {
+  sync: [...Object.keys(COMPUTE_OPTIONS), ...Object.keys(TRACKER_OPTIONS)],
+  backfill: [
+    ...Object.keys(COMPUTE_OPTIONS),
+    ...Object.keys(TRACKER_OPTIONS),
+    ...Object.keys(BACKFILL_OPTIONS),
+  ],
+  compute: [...Object.keys(COMPUTE_OPTIONS), ...Object.keys(COMPUTE_COMMAND_OPTIONS)],
+  demo: Object.keys(DEMO_OPTIONS),
+};
 
 export function withComputeOptions<T>(y: Argv<T>) {
-  return y
-    .option("q", {
-      type: "number",
-      default: DEFAULT_SETTINGS.q,
-      describe: "convergence fraction: t_conv is where Mag = q·n",
-    })
-    .option("n-scales", {
-      type: "number",
-      default: DEFAULT_SETTINGS.nScales,
-      describe: "grid size on [0, T] including t = 0",
-    })
-    .option("grid", {
-      choices: ["linear", "log"] as const,
-      default: DEFAULT_SETTINGS.grid,
-      describe: "scale grid on [0, T]",
-    })
-    .option("metric", {
-      choices: ["euclidean", "cosine", "angular"] as const,
-      default: DEFAULT_SETTINGS.metric,
-      describe: "distance between activation vectors",
-    })
-    .option("max-points", {
-      type: "number",
-      default: DEFAULT_SETTINGS.maxPoints,
-      describe: "subsample clouds with more rows (same rows at every step of a layer)",
-    })
-    .option("t-max", { type: "number", describe: "pin T instead of t_conv of the reference step" })
-    .option("mode", {
-      choices: ["exact", "fast"] as const,
-      default: DEFAULT_SETTINGS.mode,
-      describe:
-        "solver strategy: fast (CG / f32-preconditioned CG with stated error bounds, wasm SIMD) or exact (one dense factorisation per scale)",
-    })
-    .option("non-finite", {
-      choices: ["fail", "drop-rows"] as const,
-      default: "fail" as const,
-      describe: "rows holding NaN / ±Inf: fail the file, or drop those rows (counted as rows_dropped)",
-    })
-    .option("max-file-bytes", {
-      type: "number",
-      default: 2 ** 31,
-      describe: "refuse activation files (and decoded arrays) larger than this",
-    });
+  return y.options(COMPUTE_OPTIONS);
 }
 
 export function withTrackerOptions<T>(y: Argv<T>) {
-  return y
-    .option("tracker", {
-      choices: ["local", "mlflow", "wandb"] as const,
-      default: "local" as const,
-      describe: "where activations are read and results written",
-    })
-    .option("root", { type: "string", describe: "local store root (tracker=local)" })
-    .option("pattern", { type: "string", describe: "activation path pattern with {layer}, {step}, {ext}" })
-    .option("experiment", { type: "string", describe: "MLflow experiment name or id" })
-    .option("tracking-uri", { type: "string", describe: "MLflow server (default: MLFLOW_TRACKING_URI)" })
-    .option("experiment-id", {
-      type: "string",
-      describe: "MLflow experiment id (string; never parsed as a number)",
-    })
-    .option("entity", { type: "string", describe: "W&B entity" })
-    .option("project", { type: "string", describe: "W&B project" })
-    .option("runs", { type: "string", array: true, describe: "only these run ids" })
-    .option("since", { type: "string", describe: "only runs started at/after this ISO date" })
-    .option("until", { type: "string", describe: "only runs started before this ISO date" })
-    .option("status", {
-      type: "string",
-      array: true,
-      describe: "only runs in these states (finished, failed …)",
-    })
-    .option("reference-step", { type: "number", describe: "use this step's t_conv as each new layer's T" })
-    .option("dry-run", { type: "boolean", default: false, describe: "print the plan, write nothing" })
-    .option("json", { type: "boolean", default: false, describe: "NDJSON events on stdout (for cron logs)" })
-    .option("shard", {
-      type: "string",
-      describe:
-        "i/N: only runs whose stable hash falls in shard i (default: JOB_COMPLETION_INDEX/MAGTRACK_SHARD_COUNT)",
-    })
-    .option("max-duration", {
-      type: "string",
-      describe:
-        "stop cleanly (at a file boundary, after writing what is done) after this long: 600, 90s, 10m, 2h",
-    })
-    .option("lock", {
-      type: "boolean",
-      default: true,
-      describe: "take a lock file so overlapping syncs of the same store on this machine do not both run",
-    })
-    .option("workers", {
-      type: "number",
-      default: defaultWorkers(),
-      describe: "threads that compute profiles (1 = in-process); default: all cores, at most 4",
-    })
-    .option("lock-file", {
-      type: "string",
-      describe: "where the lock file goes (default: per store, in the temp dir)",
-    })
-    .option("retry-failed", {
-      type: "boolean",
-      default: false,
-      describe: "read files recorded as failed again (default: set aside while unchanged)",
-    });
+  return y.options(TRACKER_OPTIONS);
+}
+
+/** `--runs a,b c` → ["a", "b", "c"]: flag lists take commas as MAGTRACK_* env lists do. */
+export function splitList(values: readonly unknown[] | unknown): string[] {
+  const list = Array.isArray(values) ? values : [values];
+  return list.flatMap((v) =>
+    String(v)
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== ""),
+  );
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/** "2147483648", "500MB" (10^6), "2GiB" (2^30), "1.5 GiB" → whole bytes; anything else is a usage error. */
+export function parseByteSize(value: unknown): number {
+  const text = String(value).trim();
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text);
+  const unit = m ? BYTE_UNITS[m[2]!.toLowerCase()] : undefined;
+  const bytes = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : Number.NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw usage(
+      `--max-file-bytes "${text}": expected a positive size in bytes or with a unit (B, KB, MB, GB, KiB, MiB, GiB)`,
+    );
+  }
+  return bytes;
 }
 
 export function defaultWorkers(): number {
@@ -183,8 +294,18 @@ export function runFilterFromArgs(a: {
     ...(a.runs ? { runs: a.runs } : {}),
     ...(since === undefined ? {} : { since }),
     ...(until === undefined ? {} : { until }),
-    ...(a.status ? { statuses: a.status as RunStatus[] } : {}),
+    ...(a.status ? { statuses: statusesFromArgs(a.status) } : {}),
   };
+}
+
+/** `--status finishd` is a usage error naming the valid states, not a filter that silently matches nothing. */
+function statusesFromArgs(values: readonly string[]): RunStatus[] {
+  const statuses = values.map((v) => v.toLowerCase());
+  const bad = statuses.filter((s) => !isRunStatus(s));
+  if (bad.length > 0) {
+    throw usage(`--status ${bad.join(",")}: not a run state (use ${RUN_STATUSES.join(", ")})`);
+  }
+  return statuses as RunStatus[];
 }
 
 export function stepFilterFromArgs(a: { layers?: string[]; stepMin?: number; stepMax?: number }): StepFilter {

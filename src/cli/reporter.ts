@@ -2,16 +2,20 @@
  * Turn pipeline events into output: NDJSON on stdout with --json (one object per line, for cron logs),
  * otherwise a progress bar on a TTY and one line per problem; always a summary at the end.
  */
-import cliProgress from "cli-progress";
 import type { EventSink, SyncEvent, SyncSummary } from "../sync/events.js";
 import type { CliContext } from "./io.js";
+import { createProgressLine, type ProgressLine } from "./progress-line.js";
 
 export interface Reporter {
   readonly emit: EventSink;
+  /** Whether a progress bar is drawn (then the caller may count the plan first: planned()). */
+  readonly showsProgress: boolean;
+  /** Steps the plan of every run will compute, known before the first one is. */
+  planned(steps: number): void;
   finish(summary: SyncSummary, command: string): void;
 }
 
-function ndjson(value: unknown): string {
+export function ndjson(value: unknown): string {
   // Non-finite numbers become strings so every line stays valid JSON.
   return (
     JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v)) + "\n"
@@ -70,51 +74,73 @@ function humanLine(e: SyncEvent): string | null {
       return `= run ${e.run}: ${e.message}`;
     case "stopped":
       return `■ stopped: ${e.reason}`;
+    case "filter-unmatched":
+      return `! ${e.message}`;
     default:
       return null;
   }
 }
 
-export function createReporter(ctx: CliContext, json: boolean): Reporter {
-  if (json) {
+export interface ReporterOptions {
+  /** NDJSON events on stdout instead of human lines. */
+  readonly json: boolean;
+  /** No progress bar and no line per run: only problems and the summary. */
+  readonly quiet?: boolean;
+  /** A line per computed step as well. */
+  readonly verbose?: boolean;
+}
+
+/** Lines that only say a run went as expected; --quiet leaves them out. */
+const ROUTINE = new Set<SyncEvent["type"]>(["run-written", "run-unchanged"]);
+
+function stepLine(e: Extract<SyncEvent, { type: "step-done" }>): string {
+  return `  ${e.run} ${e.layer || "*"} step ${e.step}: ${e.ms.toFixed(0)} ms`;
+}
+
+export function createReporter(ctx: CliContext, options: ReporterOptions): Reporter {
+  if (options.json) {
     return {
       emit: (e) => ctx.stdout(ndjson(e)),
+      showsProgress: false,
+      planned: () => {},
       finish: (s, command) => {
         const { outcomes: _o, ...counts } = s;
         ctx.stdout(ndjson({ type: "summary", command, ...counts }));
       },
     };
   }
-  let bar: cliProgress.SingleBar | undefined;
-  let total = 0;
-  let done = 0;
+  const quiet = options.quiet === true;
+  const verbose = options.verbose === true;
+  // Only on a terminal: in a log file a bar is noise (and its control sequences garbage).
+  const terminal = ctx.isTTY && !quiet ? ctx.terminal : undefined;
+  const bar: ProgressLine | undefined = terminal
+    ? createProgressLine(terminal.write, { columns: terminal.columns })
+    : undefined;
+  let counted = 0;
+  let plannedUpFront = false;
   const print = (line: string) => {
-    if (bar) bar.stop();
-    ctx.stderr(line + "\n");
-    if (bar) bar.start(total, done);
+    if (bar) bar.log(() => ctx.stderr(line + "\n"));
+    else ctx.stderr(line + "\n");
   };
   return {
+    showsProgress: bar !== undefined,
+    planned: (steps) => {
+      plannedUpFront = true;
+      bar?.setTotal(steps);
+    },
     emit: (e) => {
-      if (e.type === "run-start" && ctx.isTTY && e.todo > 0) {
-        total += e.todo;
-        if (!bar) {
-          bar = new cliProgress.SingleBar(
-            {
-              format: "magnitude {bar} {value}/{total} steps | {run}",
-              hideCursor: true,
-              stream: process.stderr,
-            },
-            cliProgress.Presets.shades_classic,
-          );
-          bar.start(total, done, { run: e.run });
-        } else bar.setTotal(total);
+      if (e.type === "run-start") {
+        // Without a plan counted up front, the total is what the runs planned so far.
+        counted += e.todo;
+        if (!plannedUpFront) bar?.setTotal(counted);
         return;
       }
       if (e.type === "step-done") {
-        done++;
-        bar?.update(done, { run: e.run });
+        bar?.step(e.run);
+        if (verbose) print(stepLine(e));
         return;
       }
+      if (quiet && ROUTINE.has(e.type)) return;
       const line = humanLine(e);
       if (line !== null) print(line);
     },

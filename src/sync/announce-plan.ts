@@ -26,6 +26,7 @@ export function planAndAnnounce(
     files: activations.length,
     todo: todoCount,
     alreadyDone: plan.alreadyDone,
+    layers: [...new Set(activations.map((a) => a.layer).filter((l) => l !== ""))].sort(),
   });
   return { ...plan, todoCount };
 }

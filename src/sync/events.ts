@@ -1,6 +1,14 @@
 /** Events the pipeline emits; the CLI renders them as a progress bar (TTY) or NDJSON (--json). */
 export type SyncEvent =
-  | { type: "run-start"; run: string; files: number; todo: number; alreadyDone: number }
+  | {
+      type: "run-start";
+      run: string;
+      files: number;
+      todo: number;
+      alreadyDone: number;
+      /** Layers the run's activation files name (before --layers filters them). */
+      layers: string[];
+    }
   | {
       type: "step-done";
       run: string;
@@ -35,7 +43,9 @@ export type SyncEvent =
       reads: { path: string; layer: string; step: number; purpose: string }[];
     }
   | { type: "known-failures-skipped"; run: string; count: number; paths: string[]; message: string }
-  | { type: "stopped"; reason: string };
+  | { type: "stopped"; reason: string }
+  /** A run or layer filter (--runs, --layers) named something no listed run / found file has. */
+  | { type: "filter-unmatched"; option: "runs" | "layers"; values: string[]; message: string };
 
 export type EventSink = (event: SyncEvent) => void;
 

@@ -10,6 +10,7 @@ import { settingsRecord } from "../../sync/settings.js";
 import { inShard, shardFromEnv } from "../../sync/shard.js";
 import { VERSION } from "../../version.js";
 import { EXIT_OK, EXIT_RUNS_FAILED, EXIT_STOPPED_EARLY } from "../exit-codes.js";
+import { checkFilters, observedSink } from "../filter-check.js";
 import type { CliContext } from "../io.js";
 import {
   type ComputeArgs,
@@ -18,6 +19,7 @@ import {
   settingsFromArgs,
   stepFilterFromArgs,
 } from "../options.js";
+import { countPlannedSteps } from "../plan-total.js";
 import { createReporter } from "../reporter.js";
 import { createTrackerAdapter, type TrackerArgs } from "../tracker.js";
 
@@ -32,6 +34,8 @@ export type SyncArgs = ComputeArgs &
     stepMax?: number;
     dryRun: boolean;
     json: boolean;
+    quiet?: boolean;
+    verbose?: boolean;
     shard?: string;
     maxDuration?: string;
     lock: boolean;
@@ -66,8 +70,21 @@ export async function runSync(
   const stepFilter = stepFilterFromArgs(args);
   const shard = shardFromEnv(args.shard, ctx.env);
   const deadline = args.maxDuration === undefined ? null : parseDuration(args.maxDuration);
-  const adapter = await createTrackerAdapter(args, ctx);
-  const reporter = createReporter(ctx, args.json);
+  if (!Number.isInteger(args.workers) || args.workers < 1 || args.workers > 64) {
+    throw new MagtrackError(
+      "usage",
+      "BAD_OPTION",
+      `--workers must be an integer in [1, 64], got ${args.workers}`,
+    );
+  }
+  const trackerAdapter = await createTrackerAdapter(args, ctx);
+  const filters = checkFilters(trackerAdapter, runFilter, stepFilter);
+  const adapter = filters.adapter;
+  const reporter = createReporter(ctx, {
+    json: args.json,
+    quiet: args.quiet === true,
+    verbose: args.verbose === true,
+  });
 
   const lockPath = args.lockFile ?? defaultLockFile(args, ctx);
   const lock = args.lock && !args.dryRun ? await acquireLock(lockPath) : null;
@@ -99,17 +116,9 @@ export async function runSync(
           timeoutSignal(Math.max(0, deadline - elapsed), `--max-duration ${args.maxDuration} reached`),
         ]);
   const abortSignal = afterGrace(stopSignal, deadline === null ? SIGTERM_GRACE_MS : graceFor(deadline));
-  if (!Number.isInteger(args.workers) || args.workers < 1 || args.workers > 64) {
-    throw new MagtrackError(
-      "usage",
-      "BAD_OPTION",
-      `--workers must be an integer in [1, 64], got ${args.workers}`,
-    );
-  }
   const computer = args.workers > 1 && !args.dryRun ? createPooledComputer(args.workers) : undefined;
   try {
-    const summary = await syncRuns({
-      adapter,
+    const options = {
       runFilter,
       stepFilter,
       settings,
@@ -117,12 +126,21 @@ export async function runSync(
       dryRun: args.dryRun,
       maxFileBytes: args.maxFileBytes,
       retryFailed: args.retryFailed === true,
-      emit: reporter.emit,
       stopSignal,
       signal: abortSignal,
-      acceptRun: (id) => inShard(id, shard),
+      acceptRun: (id: string) => inShard(id, shard),
+    };
+    if (reporter.showsProgress && !args.dryRun) {
+      reporter.planned(await countPlannedSteps({ ...options, adapter: trackerAdapter }));
+    }
+    const summary = await syncRuns({
+      ...options,
+      adapter,
+      emit: observedSink(filters, reporter.emit),
       ...(computer ? { computer } : {}),
     });
+    // A listing cut short says nothing about what the filters would have matched.
+    if (summary.stoppedEarly === null) for (const e of filters.unmatched()) reporter.emit(e);
     reporter.finish(summary, command);
     // Failures first (exit 1); then a stop with work left (exit 3), so "0 runs, exit 0" never hides a
     // deadline that cut the job, e.g. against a server that accepts and never answers.
