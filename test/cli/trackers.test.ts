@@ -57,7 +57,16 @@ describe("magtrack sync --tracker wandb", () => {
       history: FIXTURE.history,
       summary: FIXTURE.summary,
       config: FIXTURE.config,
-      artifacts: [{ type: "activations", sequence: "acts", files }],
+      // Names inside an artifact are relative to its root (art.add_dir("activations") holds fc1/step_0.npy).
+      artifacts: [
+        {
+          type: "activations",
+          sequence: "acts",
+          files: Object.fromEntries(
+            Object.entries(files).map(([k, v]) => [k.replace(/^activations\//, ""), v]),
+          ),
+        },
+      ],
     });
     const env = { WANDB_API_KEY: TEST_KEY, WANDB_BASE_URL: fake.baseUrl };
     const args = ["sync", "--tracker", "wandb", "--entity", "team", "--project", "proj", "--json"];
