@@ -208,6 +208,8 @@ export function metricKey(layer: string, name: string): string {
 /** Default activation file pattern (relative to the run's artifact root). */
 export const DEFAULT_ACTIVATION_PATTERN = "activations/{layer}/step_{step}.{ext}";
 
+// The experiment-level scale record as JSON (adapters with read/createExperimentScale).
+export { decodeExperimentScale, encodeExperimentScale } from "./experiment-scale/record.js";
 // Atomic file writes (temp file + rename) for adapters that keep files.
 export { writeFileAtomic } from "./io/atomic-write.js";
 export type {

@@ -77,6 +77,11 @@ export function withTrackerOptions<T>(y: Argv<T>) {
       array: true,
       describe: "only runs in these states (finished, failed …)",
     })
+    .option("scale", {
+      choices: ["experiment", "run"] as const,
+      describe:
+        "T of new layers: one per experiment (default; t_conv of the earliest-started run's reference step, kept in the tracker) or one per run (docs/scale.md)",
+    })
     .option("reference-step", { type: "number", describe: "use this step's t_conv as each new layer's T" })
     .option("dry-run", { type: "boolean", default: false, describe: "print the plan, write nothing" })
     .option("json", { type: "boolean", default: false, describe: "NDJSON events on stdout (for cron logs)" })
@@ -125,6 +130,7 @@ export interface ComputeArgs {
   metric: "euclidean" | "cosine" | "angular";
   maxPoints: number;
   tMax?: number;
+  scale?: "experiment" | "run";
   referenceStep?: number;
   mode: "exact" | "fast";
   nonFinite?: "fail" | "drop-rows";
@@ -142,6 +148,11 @@ export function settingsFromArgs(a: ComputeArgs): ComputeSettings {
   if (!Number.isInteger(a.maxPoints) || a.maxPoints < 1)
     throw usage(`--max-points must be a positive integer`);
   if (a.tMax !== undefined && !(Number.isFinite(a.tMax) && a.tMax > 0)) throw usage(`--t-max must be > 0`);
+  if (a.tMax !== undefined && a.scale !== undefined) {
+    throw usage(
+      `--t-max pins T for every run; --scale ${a.scale} does not apply beside it (drop one of them)`,
+    );
+  }
   if (a.referenceStep !== undefined && !Number.isSafeInteger(a.referenceStep)) {
     throw usage(`--reference-step must be an integer`);
   }
@@ -154,6 +165,7 @@ export function settingsFromArgs(a: ComputeArgs): ComputeSettings {
     mode: a.mode,
     ...(a.nonFinite === "drop-rows" ? { nonFinite: "drop-rows" as const } : {}),
     ...(a.tMax === undefined ? {} : { tMax: a.tMax }),
+    ...(a.scale === undefined ? {} : { scale: a.scale }),
     ...(a.referenceStep === undefined ? {} : { referenceStep: a.referenceStep }),
   };
 }

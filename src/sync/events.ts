@@ -34,7 +34,17 @@ export type SyncEvent =
       run: string;
       reads: { path: string; layer: string; step: number; purpose: string }[];
     }
-  | { type: "stopped"; reason: string };
+  | { type: "stopped"; reason: string }
+  /** A layer's experiment T (docs/scale.md): read from the tracker, fixed now, or adopted from a racer. */
+  | {
+      type: "experiment-scale";
+      layer: string;
+      T: number;
+      run: string;
+      step: number;
+      origin: "stored" | "fixed" | "adopted";
+    }
+  | { type: "notice"; message: string };
 
 export type EventSink = (event: SyncEvent) => void;
 
