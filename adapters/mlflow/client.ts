@@ -39,6 +39,8 @@ export interface MlflowClient {
   getMetricHistory(runId: string, key: string, signal?: AbortSignal): Promise<WireMetric[]>;
   logBatch(req: LogBatchRequest, signal?: AbortSignal): Promise<void>;
   setTag(runId: string, key: string, value: string, signal?: AbortSignal): Promise<void>;
+  /** experiments/set-experiment-tag (service.proto SetExperimentTag): replaces the tag's value. */
+  setExperimentTag(experimentId: string, key: string, value: string, signal?: AbortSignal): Promise<void>;
   /** GET through the artifact proxy; `proxyPath` is "<exp>/<run>/artifacts/<path>". */
   downloadViaProxy(proxyPath: string, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array>;
   /** GET /get-artifact?path=&run_uuid= (roots the server can read but does not proxy). */
@@ -177,6 +179,10 @@ export function createMlflowClient(http: HttpClient): MlflowClient {
 
     async setTag(runId, key, value, signal) {
       await postJson("runs/set-tag", { run_id: runId, key, value }, signal);
+    },
+
+    async setExperimentTag(experimentId, key, value, signal) {
+      await postJson("experiments/set-experiment-tag", { experiment_id: experimentId, key, value }, signal);
     },
 
     async downloadViaProxy(proxyPath, maxBytes, signal) {

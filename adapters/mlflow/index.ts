@@ -23,6 +23,7 @@ import {
 import { joinArtifactPath, listingPlan, proxyRootOf, walkArtifacts } from "./artifacts.js";
 import { createMlflowClient, type MlflowClient } from "./client.js";
 import { type MlflowFlags, resolveConnection } from "./config.js";
+import { mlflowExperimentScales } from "./experiment-scale.js";
 import { mlflowLease } from "./lease.js";
 import { buildSearchFilter, matchesRunFilter, runRefOf } from "./runs.js";
 import { readRunState } from "./state.js";
@@ -120,6 +121,8 @@ export function createMlflowAdapter(options: MlflowAdapterOptions): TrackerAdapt
     name: "mlflow",
     // Run lease for several machines (a run tag; see lease.ts and src/sync/lease.ts).
     ...mlflowLease(client),
+    // One T per (experiment, layer) as experiment tags (experiment-scale.ts, docs/scale.md).
+    ...mlflowExperimentScales(client, experimentOnce),
 
     async *listRuns(filter: RunFilter, signal?: AbortSignal): AsyncIterable<RunRef> {
       const exp = await experimentOnce(signal);
