@@ -81,6 +81,21 @@ describe("--scale experiment on the local store", () => {
     expect(rel(stored!.T as number, await exactTConv(root, "r1", "fc1", 5))).toBeLessThan(1e-9);
   });
 
+  it("--reference-step N: T is t_conv at step N of the earliest-started run that has it", async () => {
+    const root = await store({
+      runs: {
+        first: { layers: { fc1: [0, 5] }, startTime: T0 },
+        second: { layers: { fc1: [0, 5] }, startTime: T0 + DAY },
+      },
+    });
+    expect((await cli(["sync", "--root", root, ...EXACT, "--reference-step", "5"])).code).toBe(0);
+    const [stored] = await experimentScales(root);
+    expect(stored).toMatchObject({ run: "first", step: 5, settings: { "magtrack.reference_step": "5" } });
+    expect(rel(stored!.T as number, await exactTConv(root, "first", "fc1", 5))).toBeLessThan(1e-9);
+    expect(rel(stored!.T as number, await exactTConv(root, "first", "fc1", 0))).toBeGreaterThan(1e-3);
+    expect((await references(root, "second")).fc1).toMatchObject({ T: stored!.T, step: 5, scaleStep: 5 });
+  });
+
   it("a re-sync after adding runs (one started earlier than all) uses the stored T", async () => {
     const root = await store({ runs: { a: { layers: { fc1: [0, 1] }, startTime: T0 + DAY } } });
     expect((await cli(["sync", "--root", root, ...EXACT])).code).toBe(0);

@@ -133,6 +133,29 @@ describe("the experiment scale record", () => {
   });
 });
 
+describe("local scale file names", () => {
+  it("stay inside the scale folder, bounded in length, distinct for names differing by case or cut by length", () => {
+    const names = [
+      "../../etc",
+      "a/b",
+      ".",
+      "..",
+      "x".repeat(5000),
+      `${"x".repeat(5000)}y`,
+      "FC1",
+      "fc1",
+      "é ü",
+    ];
+    const files = names.map(scaleFileName);
+    for (const f of files) {
+      expect(f).not.toContain("/");
+      expect(f.startsWith(".")).toBe(false);
+      expect(f.length).toBeLessThanOrEqual(150 + 14);
+    }
+    expect(new Set(files.map((f) => f.toLowerCase())).size).toBe(names.length);
+  });
+});
+
 describe("references written before scale modes", () => {
   it("read as pinned when their source says so, else per-run", () => {
     expect(scaleOf({ source: "pinned (--t-max)" })).toBe("pinned");
