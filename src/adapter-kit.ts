@@ -64,6 +64,31 @@ export interface LayerReference {
   readonly step: number | null;
   /** How T was chosen: "t_conv(q=0.95)@step", "pinned" … */
   readonly source: string;
+  /**
+   * Which scale T is (docs/scale.md): one T per experiment, per run, or pinned by --t-max. Absent in
+   * references written before scale modes existed; read those with scaleOf() (src/experiment-scale).
+   */
+  readonly scale?: ScaleMode;
+  /** scale "experiment": the run and step whose t_conv fixed the experiment's T. */
+  readonly scaleRun?: string;
+  readonly scaleStep?: number;
+}
+
+export type ScaleMode = "experiment" | "run" | "pinned";
+
+/**
+ * One T per (experiment, layer), kept at experiment level in the tracker (docs/scale.md): fixed once
+ * from a deterministic reference run and step, never changed.
+ */
+export interface ExperimentScale {
+  readonly layer: string;
+  readonly T: number;
+  /** The reference run and step whose t_conv is T. */
+  readonly run: string;
+  readonly step: number;
+  readonly source: string;
+  /** The settings T depends on, as stored settings keys (magtrack.q, magtrack.metric, …). */
+  readonly settings: Readonly<Record<string, string>>;
 }
 
 /** The result for one (run, layer, step). Metric names are a contract documented in the README. */
@@ -172,6 +197,15 @@ export interface TrackerAdapter {
    * The pipeline calls it only when the record changes; an empty list clears it.
    */
   recordFailures?(run: RunRef, failures: readonly KnownFailure[], signal?: AbortSignal): Promise<void>;
+  /**
+   * Optional experiment-level scale store (--scale experiment; src/experiment-scale/). Both or
+   * neither. read: the layer's stored value, null when none. create: store `scale` for its layer
+   * unless one is stored already — never replace a stored value (create-if-absent where the tracker
+   * can; otherwise last writer wins and the pipeline relies on every writer proposing the same
+   * deterministic value). The pipeline reads back after creating and adopts what is stored.
+   */
+  readExperimentScale?(layer: string, signal?: AbortSignal): Promise<ExperimentScale | null>;
+  createExperimentScale?(scale: ExperimentScale, signal?: AbortSignal): Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -206,6 +240,8 @@ export function metricKey(layer: string, name: string): string {
 /** Default activation file pattern (relative to the run's artifact root). */
 export const DEFAULT_ACTIVATION_PATTERN = "activations/{layer}/step_{step}.{ext}";
 
+// The experiment-level scale record as JSON (adapters with read/createExperimentScale).
+export { decodeExperimentScale, encodeExperimentScale } from "./experiment-scale/record.js";
 // Atomic file writes (temp file + rename) for adapters that keep files.
 export { writeFileAtomic } from "./io/atomic-write.js";
 export type {

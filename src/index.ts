@@ -7,6 +7,7 @@ export { createLocalAdapter, type LocalAdapterOptions } from "../adapters/local/
 export * from "./adapter-kit.js";
 export { renderCurvesSvg, renderRunReportHtml, renderTrendsSvg } from "./charts/index.js";
 export * from "./core/index.js";
+export { scaleOf } from "./experiment-scale/scale-of.js";
 export { parseActivation } from "./io/activation.js";
 export { encodeNpy } from "./io/npy-write.js";
 export type { RunOutcome, SyncEvent, SyncSummary } from "./sync/events.js";

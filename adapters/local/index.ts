@@ -3,6 +3,7 @@
  *   <root>/<run>/run.json                      optional metadata {name, status, startTime}
  *   <root>/<run>/activations/<layer>/step_<N>.npy   (pattern configurable)
  *   <root>/<run>/magnitude/...                 results (see store-format.ts)
+ *   <root>/.magtrack/scale/...                 one T per (experiment, layer) (experiment-scale.ts)
  */
 import type { Stats } from "node:fs";
 import { lstat, readdir, readFile, rm, stat } from "node:fs/promises";
@@ -30,6 +31,7 @@ import {
   writeFileAtomic,
 } from "../../src/adapter-kit.js";
 
+import { localExperimentScales } from "./experiment-scale.js";
 import {
   decodeResultLines,
   encodeCsv,
@@ -165,6 +167,8 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
 
   return {
     name: "local",
+    // One T per (experiment, layer) in a root-level hidden folder (experiment-scale.ts).
+    ...localExperimentScales(root),
 
     async *listRuns(filter: RunFilter, signal?: AbortSignal): AsyncIterable<RunRef> {
       let entries: string[];

@@ -45,6 +45,8 @@ export interface MlflowClient {
    * taken as done, so deleting twice is harmless.
    */
   deleteTag(runId: string, key: string, signal?: AbortSignal): Promise<void>;
+  /** experiments/set-experiment-tag (service.proto SetExperimentTag): replaces the tag's value. */
+  setExperimentTag(experimentId: string, key: string, value: string, signal?: AbortSignal): Promise<void>;
   /** GET through the artifact proxy; `proxyPath` is "<exp>/<run>/artifacts/<path>". */
   downloadViaProxy(proxyPath: string, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array>;
   /** GET /get-artifact?path=&run_uuid= (roots the server can read but does not proxy). */
@@ -192,6 +194,10 @@ export function createMlflowClient(http: HttpClient): MlflowClient {
         if (isTrackerError(error) && error.errorCode === "RESOURCE_DOES_NOT_EXIST") return;
         throw error;
       }
+    },
+
+    async setExperimentTag(experimentId, key, value, signal) {
+      await postJson("experiments/set-experiment-tag", { experiment_id: experimentId, key, value }, signal);
     },
 
     async downloadViaProxy(proxyPath, maxBytes, signal) {

@@ -23,6 +23,7 @@ import {
 import { joinArtifactPath, listingPlan, proxyRootOf, walkArtifacts } from "./artifacts.js";
 import { createMlflowClient, type MlflowClient } from "./client.js";
 import { type MlflowFlags, resolveConnection } from "./config.js";
+import { mlflowExperimentScales } from "./experiment-scale.js";
 import { mlflowFailures } from "./failures.js";
 import { mlflowLease } from "./lease.js";
 import { buildSearchFilter, matchesRunFilter, runRefOf } from "./runs.js";
@@ -123,6 +124,8 @@ export function createMlflowAdapter(options: MlflowAdapterOptions): TrackerAdapt
     ...mlflowLease(client),
     // Known failures (a run tag; see failures.ts and src/sync/known-failures.ts).
     ...mlflowFailures(client, warn),
+    // One T per (experiment, layer) as experiment tags (experiment-scale.ts, docs/scale.md).
+    ...mlflowExperimentScales(client, experimentOnce),
 
     async *listRuns(filter: RunFilter, signal?: AbortSignal): AsyncIterable<RunRef> {
       const exp = await experimentOnce(signal);

@@ -2,6 +2,7 @@
  * The run tags magtrack owns, and the one it shares with the MLflow UI:
  *   magtrack.reference.<layer>  JSON {"layer", "T", "step", "source"} — fixed once, never changed
  *   magtrack.settings           JSON object of the computation settings — keys added, never changed
+ *   (experiment) magtrack.scale.<layer>  the experiment's T of a layer (experiment-scale.ts)
  *   mlflow.loggedArtifacts      JSON list of {"path", "type"}; "table" entries appear in the run's
  *                               evaluation view. Merged: the user's entries are always kept.
  * Tag values are cut at 8000 characters by the server without an error, which would corrupt JSON,
@@ -27,14 +28,27 @@ export function encodeReference(ref: LayerReference): string {
       `layer "${ref.layer}": reference scale T=${ref.T} is not a positive finite number`,
     );
   }
+  const scale = {
+    ...(ref.scale !== undefined ? { scale: ref.scale } : {}),
+    ...(ref.scaleRun !== undefined ? { scaleRun: ref.scaleRun } : {}),
+    ...(ref.scaleStep !== undefined ? { scaleStep: ref.scaleStep } : {}),
+  };
   return checkedTagValue(
     referenceTagKey(ref.layer),
-    JSON.stringify({ layer: ref.layer, T: ref.T, step: ref.step, source: ref.source }),
+    JSON.stringify({ layer: ref.layer, T: ref.T, step: ref.step, source: ref.source, ...scale }),
   );
 }
 
 export function decodeReference(key: string, value: string, runId: string): LayerReference {
-  let parsed: { layer?: unknown; T?: unknown; step?: unknown; source?: unknown };
+  let parsed: {
+    layer?: unknown;
+    T?: unknown;
+    step?: unknown;
+    source?: unknown;
+    scale?: unknown;
+    scaleRun?: unknown;
+    scaleStep?: unknown;
+  };
   try {
     parsed = JSON.parse(value);
   } catch {
@@ -54,6 +68,14 @@ export function decodeReference(key: string, value: string, runId: string): Laye
     T,
     step: step as number | null,
     source: typeof parsed.source === "string" ? parsed.source : "",
+    // Which scale T is (docs/scale.md); absent in tags written before scale modes existed.
+    ...(parsed.scale === "experiment" || parsed.scale === "run" || parsed.scale === "pinned"
+      ? { scale: parsed.scale }
+      : {}),
+    ...(typeof parsed.scaleRun === "string" ? { scaleRun: parsed.scaleRun } : {}),
+    ...(typeof parsed.scaleStep === "number" && Number.isSafeInteger(parsed.scaleStep)
+      ? { scaleStep: parsed.scaleStep }
+      : {}),
   };
 }
 

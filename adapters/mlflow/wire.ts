@@ -43,6 +43,8 @@ export interface WireExperiment {
   readonly name?: string;
   readonly artifact_location?: string;
   readonly lifecycle_stage?: string;
+  /** Omitted when the experiment has none (../shared/fixtures/mlflow-3.6-real §4). */
+  readonly tags?: readonly WireTag[];
 }
 
 export interface WireFileInfo {

@@ -87,6 +87,11 @@ export const TRACKER_OPTIONS = {
     coerce: splitList,
     describe: `only runs in these states: ${RUN_STATUSES.join(", ")}`,
   },
+  scale: {
+    choices: ["experiment", "run"] as const,
+    describe:
+      "T of new layers: one per experiment (default; t_conv of the earliest-started run's reference step, kept in the tracker) or one per run (docs/scale.md)",
+  },
   "reference-step": { type: "number", describe: "use this step's t_conv as each new layer's T" },
   "dry-run": { type: "boolean", default: false, describe: "print the plan, write nothing" },
   json: { type: "boolean", default: false, describe: "NDJSON events on stdout (for cron logs)" },
@@ -241,6 +246,7 @@ export interface ComputeArgs {
   metric: "euclidean" | "cosine" | "angular";
   maxPoints: number;
   tMax?: number;
+  scale?: "experiment" | "run";
   referenceStep?: number;
   mode: "exact" | "fast";
   nonFinite?: "fail" | "drop-rows";
@@ -258,6 +264,11 @@ export function settingsFromArgs(a: ComputeArgs): ComputeSettings {
   if (!Number.isInteger(a.maxPoints) || a.maxPoints < 1)
     throw usage(`--max-points must be a positive integer`);
   if (a.tMax !== undefined && !(Number.isFinite(a.tMax) && a.tMax > 0)) throw usage(`--t-max must be > 0`);
+  if (a.tMax !== undefined && a.scale !== undefined) {
+    throw usage(
+      `--t-max pins T for every run; --scale ${a.scale} does not apply beside it (drop one of them)`,
+    );
+  }
   if (a.referenceStep !== undefined && !Number.isSafeInteger(a.referenceStep)) {
     throw usage(`--reference-step must be an integer`);
   }
@@ -270,6 +281,7 @@ export function settingsFromArgs(a: ComputeArgs): ComputeSettings {
     mode: a.mode,
     ...(a.nonFinite === "drop-rows" ? { nonFinite: "drop-rows" as const } : {}),
     ...(a.tMax === undefined ? {} : { tMax: a.tMax }),
+    ...(a.scale === undefined ? {} : { scale: a.scale }),
     ...(a.referenceStep === undefined ? {} : { referenceStep: a.referenceStep }),
   };
 }

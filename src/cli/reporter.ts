@@ -76,6 +76,12 @@ function humanLine(e: SyncEvent): string | null {
       return `■ stopped: ${e.reason}`;
     case "filter-unmatched":
       return `! ${e.message}`;
+    case "experiment-scale":
+      return e.origin === "stored"
+        ? null
+        : `◆ layer ${e.layer}: experiment T = ${e.T} (t_conv at step ${e.step} of run ${e.run}, ${e.origin === "fixed" ? "fixed now" : "adopted from another sync"})`;
+    case "notice":
+      return `i ${e.message}`;
     default:
       return null;
   }

@@ -1,7 +1,8 @@
 /**
  * Steps 4–6 of the flow (read, parse, compute) for every planned file of one run. A failing file or
  * layer is reported and skipped; the others are still done. The first computable step of a layer
- * without a stored reference fixes its T, before any other step of the layer is computed.
+ * without a stored reference fixes its T, before any other step of the layer is computed: the
+ * experiment's T (--scale experiment, src/experiment-scale/), its own t_conv, or the pinned --t-max.
  */
 import type {
   ActivationRef,
@@ -13,6 +14,8 @@ import type {
 } from "../adapter-kit.js";
 import { MagtrackError } from "../core/errors.js";
 import type { PointCloud } from "../core/types.js";
+import { newLayerReference } from "../experiment-scale/layer-reference.js";
+import type { SharedScales } from "../experiment-scale/shared-scales.js";
 import { errorCode, isAuthError } from "./error-code.js";
 import type { EventSink } from "./events.js";
 import { type FailedFile, isPermanentFailure } from "./known-failures.js";
@@ -40,6 +43,8 @@ export interface ComputeContext {
   readonly emit: EventSink;
   readonly signal?: AbortSignal;
   readonly stopSignal?: AbortSignal;
+  /** One T per (experiment, layer) for layers without a reference (absent: per-run or pinned T). */
+  readonly sharedScales?: SharedScales;
 }
 
 export interface ComputedRun {
@@ -143,8 +148,11 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
       return;
     }
     // The layer's first computable step fixes T: computed now, before any other step of the layer.
-    const { profile, result } = await computeStep(cloud, key, settings, settings.tMax, computer);
-    const fixedT = settings.tMax ?? profile.tConv;
+    // With a shared scale it is the experiment's T (null: no run of the experiment has a t_conv yet).
+    const shared = ctx.sharedScales === undefined ? undefined : await ctx.sharedScales.get(layer, signal);
+    const givenT = shared === undefined ? settings.tMax : (shared?.T ?? undefined);
+    const { profile, result } = await computeStep(cloud, key, settings, givenT, computer);
+    const fixedT = shared === null ? null : (givenT ?? profile.tConv);
     if (fixedT === null || !Number.isFinite(fixedT) || fixedT <= 0) {
       done.delete(doneKey(layer, ref.step));
       if (settings.referenceStep !== undefined) {
@@ -159,13 +167,7 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
       waitingForReference.set(layer, waiting);
       return;
     }
-    reference = {
-      layer,
-      T: fixedT,
-      step: ref.step,
-      source:
-        settings.tMax !== undefined ? "pinned (--t-max)" : `t_conv(q=${settings.q}) at step ${ref.step}`,
-    };
+    reference = newLayerReference(layer, ref.step, fixedT, settings, shared ?? undefined);
     references[layer] = reference;
     newReferences.push(reference);
     curves.set(layer, result.curve!.magnitude);

@@ -45,7 +45,17 @@ export type SyncEvent =
   | { type: "known-failures-skipped"; run: string; count: number; paths: string[]; message: string }
   | { type: "stopped"; reason: string }
   /** A run or layer filter (--runs, --layers) named something no listed run / found file has. */
-  | { type: "filter-unmatched"; option: "runs" | "layers"; values: string[]; message: string };
+  | { type: "filter-unmatched"; option: "runs" | "layers"; values: string[]; message: string }
+  /** A layer's experiment T (docs/scale.md): read from the tracker, fixed now, or adopted from a racer. */
+  | {
+      type: "experiment-scale";
+      layer: string;
+      T: number;
+      run: string;
+      step: number;
+      origin: "stored" | "fixed" | "adopted";
+    }
+  | { type: "notice"; message: string };
 
 export type EventSink = (event: SyncEvent) => void;
 

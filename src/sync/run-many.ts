@@ -3,13 +3,14 @@
  * SIGTERM) stops cleanly at a run boundary — the run in progress finishes its write or writes nothing.
  */
 import type { RunFilter, TrackerAdapter } from "../adapter-kit.js";
+import { sharedScalesFor } from "../experiment-scale/scale-mode.js";
 import { isAuthError } from "./error-code.js";
 import type { EventSink, RunOutcome, SyncSummary } from "./events.js";
 import { type LeaseSettings, withRunLease } from "./lease.js";
 import type { StepFilter } from "./plan.js";
 import { errorCode, syncRun } from "./run-one.js";
 import type { ComputeSettings } from "./settings.js";
-import type { ProfileComputer } from "./step-result.js";
+import { IN_PROCESS, type ProfileComputer } from "./step-result.js";
 
 export interface SyncOptions {
   readonly adapter: TrackerAdapter;
@@ -58,6 +59,15 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
   const dryRun = options.dryRun === true || adapter.writeResults === undefined;
   const outcomes: RunOutcome[] = [];
   let stoppedEarly: string | null = null;
+  // One T per (experiment, layer) for new layers, resolved once per sync (docs/scale.md).
+  const sharedScales = sharedScalesFor({
+    adapter,
+    settings: options.settings,
+    settingsRecord: options.settingsRecord,
+    computer: options.computer ?? IN_PROCESS,
+    maxFileBytes: options.maxFileBytes ?? 2 ** 31,
+    emit,
+  });
   try {
     for await (const run of adapter.listRuns(options.runFilter, options.signal)) {
       if (options.stopSignal?.aborted) {
@@ -87,6 +97,7 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
               ...(signal ? { signal } : {}),
               ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
               ...(options.computer ? { computer: options.computer } : {}),
+              ...(sharedScales ? { sharedScales } : {}),
             }),
           ),
         );

@@ -3,6 +3,7 @@
  * planned file → render → write once → report. Each step is one call into its own file.
  */
 import type { ActivationRef, RunRef, RunState, TrackerAdapter } from "../adapter-kit.js";
+import type { SharedScales } from "../experiment-scale/shared-scales.js";
 import { planAndAnnounce } from "./announce-plan.js";
 import { computePlannedSteps } from "./compute-run.js";
 import type { EventSink, RunOutcome } from "./events.js";
@@ -39,6 +40,8 @@ export interface RunOptions {
   readonly computer?: ProfileComputer;
   /** Soft stop (deadline, SIGTERM): no new file is started; what is computed so far is written. */
   readonly stopSignal?: AbortSignal;
+  /** One T per (experiment, layer) for new layers (--scale experiment); absent: per-run or pinned T. */
+  readonly sharedScales?: SharedScales;
 }
 
 export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOptions): Promise<RunOutcome> {
@@ -93,6 +96,7 @@ async function syncPlanned(
       emit,
       ...(signal ? { signal } : {}),
       ...(opts.stopSignal ? { stopSignal: opts.stopSignal } : {}),
+      ...(opts.sharedScales ? { sharedScales: opts.sharedScales } : {}),
     },
     plan,
   );

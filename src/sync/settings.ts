@@ -12,6 +12,12 @@ export interface ComputeSettings {
   readonly maxPoints: number;
   /** Pin T for every layer instead of t_conv of the reference step. */
   readonly tMax?: number;
+  /**
+   * Where new layers get T (docs/scale.md): one per experiment, or one per run. Unset: experiment
+   * where the tracker can keep it, else run (with a notice). Ignored when tMax pins T. Not part of
+   * the settings record: it is recorded per layer, in each layer's reference.
+   */
+  readonly scale?: "experiment" | "run";
   /** Use this step's t_conv as T (default: the earliest available step). */
   readonly referenceStep?: number;
   readonly mode: "exact" | "fast";

@@ -145,10 +145,10 @@ describe("magtrack sync over a local store", () => {
     expect(lines[1]!.metrics.diff_ref).toBe(0);
   });
 
-  it("a first step with one distinct row waits for the layer's first step with a t_conv", async () => {
+  it("--scale run: a first step with one distinct row waits for the layer's first step with a t_conv", async () => {
     const root = await store({ runs: { a: { layers: { fc1: [1] } } } });
     await writeStep(root, "a", "fc1", 0, new Float64Array(40 * 4).fill(0.5), 40, 4); // e.g. a dead ReLU layer
-    expect((await cli(["sync", "--root", root])).code).toBe(0);
+    expect((await cli(["sync", "--root", root, "--scale", "run"])).code).toBe(0);
     const refs = JSON.parse(await readFile(join(root, "a", "magnitude", "references.json"), "utf8"));
     expect(refs.fc1.step).toBe(1);
     const lines = await readResultLines(root, "a");

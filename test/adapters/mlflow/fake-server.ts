@@ -9,6 +9,11 @@
  * page tokens are base64 {"offset": N}; artifacts/list lists one level; proxy GET of a missing
  * file is a 500 JSON INTERNAL_ERROR, /get-artifact of a missing file a 500 HTML page; unknown
  * routes 404 HTML; malformed JSON bodies 500 HTML; non-JSON content types 400.
+ * Experiment tags: experiments/set-experiment-tag {experiment_id, key, value} → {} and replaces a
+ * tag's value (../shared/contracts/mlflow/service.proto rpc setExperimentTag, message
+ * SetExperimentTag: "Experiment tags are metadata that can be updated"; the empty response as for
+ * runs/set-tag in the transcript §9); experiments/get lists them as "tags": [{key, value}], omitted
+ * when there are none (transcript §4).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -124,6 +129,8 @@ export class FakeMlflowServer {
   readonly experiments = [
     { experiment_id: "1", name: "magtrack-test", artifact_location: "mlflow-artifacts:/1" },
   ];
+  /** Experiment tags by experiment id (set-experiment-tag). */
+  readonly experimentTags = new Map<string, Map<string, string>>();
   readonly runs = new Map<string, FakeRun>();
   readonly requests: RecordedRequest[] = [];
   readonly faults: Fault[] = [];
@@ -267,7 +274,7 @@ export class FakeMlflowServer {
               "RESOURCE_DOES_NOT_EXIST",
               `Could not find experiment with name '${query.experiment_name}'`,
             );
-          return json(200, { experiment: { ...e, lifecycle_stage: "active" } });
+          return json(200, { experiment: this.experimentOut(e) });
         }
         case `GET ${api}experiments/get`: {
           const e = this.experiments.find((x) => x.experiment_id === query.experiment_id);
@@ -277,7 +284,11 @@ export class FakeMlflowServer {
               "RESOURCE_DOES_NOT_EXIST",
               `No Experiment with id=${query.experiment_id} exists`,
             );
-          return json(200, { experiment: { ...e, lifecycle_stage: "active" } });
+          return json(200, { experiment: this.experimentOut(e) });
+        }
+        case `POST ${api}experiments/set-experiment-tag`: {
+          this.setExperimentTag(body);
+          return json(200, {});
         }
         case `POST ${api}runs/search`:
           return json(200, this.searchRuns(body));
@@ -335,6 +346,50 @@ export class FakeMlflowServer {
       res.writeHead(error.status, { "Content-Type": "application/json" });
       res.end(JSON.stringify({ error_code: error.errorCode, message: error.message }));
     }
+  }
+
+  private experimentOut(e: (typeof this.experiments)[number]) {
+    const tags = [...(this.experimentTags.get(e.experiment_id) ?? new Map<string, string>())];
+    return {
+      ...e,
+      lifecycle_stage: "active",
+      ...(tags.length > 0 ? { tags: tags.map(([key, value]) => ({ key, value })) } : {}),
+    };
+  }
+
+  /**
+   * Required fields as the proto's validate_required (the server's "Missing value for required
+   * parameter" as in transcript §30); the key checked like every tag name, and the value limited to
+   * 5000 characters (mlflow/utils/validation.py _validate_experiment_tag: _validate_tag_name, then
+   * _validate_length_limit("Tag value", MAX_EXPERIMENT_TAG_VAL_LENGTH, value)).
+   */
+  private setExperimentTag(body: Record<string, unknown>): void {
+    for (const field of ["experiment_id", "key", "value"]) {
+      if (typeof body[field] !== "string") {
+        throw new ApiError(
+          400,
+          "INVALID_PARAMETER_VALUE",
+          `Missing value for required parameter '${field}'. See the API docs for more information about request parameters.`,
+        );
+      }
+    }
+    const id = body.experiment_id as string;
+    if (!this.experiments.some((x) => x.experiment_id === id)) {
+      throw new ApiError(404, "RESOURCE_DOES_NOT_EXIST", `No Experiment with id=${id} exists`);
+    }
+    const key = body.key as string;
+    const value = body.value as string;
+    this.checkKey(key);
+    if (value.length > 5000) {
+      throw new ApiError(
+        400,
+        "INVALID_PARAMETER_VALUE",
+        `Tag value '${value.slice(0, 250)}' had length ${value.length}, which exceeded length limit of 5000`,
+      );
+    }
+    const tags = this.experimentTags.get(id) ?? new Map<string, string>();
+    tags.set(key, value);
+    this.experimentTags.set(id, tags);
   }
 
   private getRun(runId: unknown): FakeRun {

@@ -93,6 +93,17 @@ describe.skipIf(!present)("mlflow requests vs the upstream REST spec", () => {
       settings: { "magtrack.q": "0.95" },
     });
     await adapter.readState(run);
+    // The experiment-level scale (docs/scale.md): set-experiment-tag, read back with experiments/get.
+    const scale = {
+      layer: "fc1",
+      T: 2,
+      run: run.id,
+      step: 0,
+      source: "s",
+      settings: { "magtrack.q": "0.95" },
+    };
+    await adapter.createExperimentScale!(scale);
+    expect(await adapter.readExperimentScale!("fc1")).toEqual(scale);
     requests = server.requests;
   });
   afterAll(() => server.stop());
@@ -123,9 +134,11 @@ describe.skipIf(!present)("mlflow requests vs the upstream REST spec", () => {
     }
     expect([...checked].sort()).toEqual([
       "GET /mlflow/artifacts/list",
+      "GET /mlflow/experiments/get",
       "GET /mlflow/experiments/get-by-name",
       "GET /mlflow/metrics/get-history",
       "GET /mlflow/runs/get",
+      "POST /mlflow/experiments/set-experiment-tag",
       "POST /mlflow/runs/log-batch",
       "POST /mlflow/runs/search",
     ]);
