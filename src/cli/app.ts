@@ -94,6 +94,68 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       },
     )
     .command(
+      "report",
+      "across runs: do magnitude metrics rank runs by an outcome (τ-b, ρ, p, BH q), beside the runs' own metrics?",
+      (y) =>
+        y
+          .option("tracker", { choices: ["local", "mlflow", "wandb"] as const, default: "local" as const })
+          .option("root", { type: "string", describe: "local store root (tracker=local)" })
+          .option("experiment", { type: "string", describe: "MLflow experiment name or id" })
+          .option("experiment-id", { type: "string", describe: "MLflow experiment id" })
+          .option("tracking-uri", {
+            type: "string",
+            describe: "MLflow server (default: MLFLOW_TRACKING_URI)",
+          })
+          .option("entity", { type: "string", describe: "W&B entity" })
+          .option("project", { type: "string", describe: "W&B project" })
+          .option("outcome", {
+            type: "string",
+            array: true,
+            describe: "a run metric to predict, at its last logged step (repeatable)",
+          })
+          .option("gap", {
+            type: "string",
+            array: true,
+            describe: "TRAIN_KEY:TEST_KEY: train − test at the last step (repeatable)",
+          })
+          .option("at", {
+            type: "string",
+            default: "final,0.2,0.5",
+            describe: "when features are read: final and/or fractions of training",
+          })
+          .option("control", {
+            type: "string",
+            describe: "a param: also give τ within its levels (stratified)",
+          })
+          .option("runs", { type: "string", array: true, describe: "only these run ids" })
+          .option("since", { type: "string", describe: "only runs started at/after this ISO date" })
+          .option("until", { type: "string", describe: "only runs started before this ISO date" })
+          .option("status", { type: "string", array: true, describe: "only runs in these states" })
+          .option("dry-run", {
+            type: "boolean",
+            default: false,
+            describe: "compute and print, store nothing",
+          })
+          .option("json", {
+            type: "boolean",
+            default: false,
+            describe: "one JSON line per row, then where the report went",
+          })
+          .option("max-file-bytes", { type: "number", default: 2 ** 31, hidden: true })
+          .example(
+            "magtrack report --root ./runs --gap train_loss:test_loss --outcome test_accuracy",
+            "local store",
+          )
+          .example(
+            "magtrack report --tracker mlflow --experiment exp --outcome test_acc --at final,0.2 --json",
+            "MLflow, NDJSON rows",
+          ),
+      async (a) => {
+        const { runReportCommand } = await import("./commands/report.js");
+        exitCode = await runReportCommand(a as never, ctx);
+      },
+    )
+    .command(
       "demo",
       "train small networks on a synthetic task, log activations to a local store, sync it",
       (y) =>
@@ -106,7 +168,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
         exitCode = await runDemo(a as never, ctx);
       },
     )
-    .demandCommand(1, "name a command: sync, backfill, compute or demo")
+    .demandCommand(1, "name a command: sync, backfill, compute, report or demo")
     .help()
     .epilogue("Exit codes: 0 ok, 1 some runs or files failed, 2 usage / config / auth. Docs: README.md");
   try {
