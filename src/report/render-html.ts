@@ -33,7 +33,7 @@ function scalesTable(runs: readonly RunData[]): string {
       return `<tr><td>${e(r.run.displayName ?? r.run.id)}</td>${cells.join("")}</tr>`;
     })
     .join("\n");
-  return `<table class="scales">${head}\n${body}</table>`;
+  return `<div class="scroll"><table class="scales">${head}\n${body}</table></div>`;
 }
 
 function rowsTable(rows: readonly CorrelationRow[]): string {
@@ -52,7 +52,7 @@ function rowsTable(rows: readonly CorrelationRow[]): string {
         "</tr>",
     )
     .join("\n");
-  return `<table class="rows">${head}\n${body}</table>`;
+  return `<div class="scroll"><table class="rows">${head}\n${body}</table></div>`;
 }
 
 export function renderReportHtml(page: ReportPage): string {
@@ -68,7 +68,8 @@ export function renderReportHtml(page: ReportPage): string {
 <title>${e(page.title)}</title>
 <style>
 body { font-family: system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 1.5rem; color: #222; max-width: 72rem; }
-.chart { overflow-x: auto; }
+.chart, .scroll { overflow-x: auto; }
+.verdict { overflow-wrap: anywhere; }
 table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0 1.5rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.2rem 0.5rem; text-align: right; }
 th:nth-child(-n+4), td:nth-child(-n+4) { text-align: left; }
