@@ -24,6 +24,7 @@ import { createWandbApi } from "./api.js";
 import { readWrittenResults } from "./history-scan.js";
 import { readResumeStatus } from "./resume-status.js";
 import { readMagtrackConfig } from "./run-config.js";
+import { readWandbRunMetrics, readWandbRunParams } from "./run-metrics.js";
 import { listRuns } from "./runs.js";
 import { type SessionContext, writeSession } from "./write-session.js";
 
@@ -165,6 +166,15 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
         // a pending marker means a session died before it closed: writeResults finishes it
         ...(magtrack.pending ? { unfinishedWrite: true } : {}),
       };
+    },
+
+    // The run's own history and config, for `magtrack report` (no writeExperimentReport yet).
+    readRunMetrics(run: RunRef, keep: (key: string) => boolean, signal?: AbortSignal) {
+      return readWandbRunMetrics(api, entity, project, run.id, keep, signal);
+    },
+
+    readRunParams(run: RunRef, signal?: AbortSignal) {
+      return readWandbRunParams(api, entity, project, run.id, signal);
     },
 
     writeResults(run: RunRef, batch: ResultBatch, signal?: AbortSignal): Promise<WriteReport> {

@@ -1,5 +1,5 @@
 /**
- * sync + report end to end, on the local store and on the MLflow fake server. The runs are one base
+ * sync + report end to end, on the local store and on the MLflow and W&B fake servers. The runs are one base
  * cloud scaled by s_i per run (and contracting with the step), with the outcome test_accuracy = s_i:
  * t_conv scales as 1/s (magnitude is scale-covariant: Mag(t·sX) = Mag(st·X)), so its Kendall τ-b
  * with the outcome is exactly −1 and, for n = 5 untied runs, scipy.stats.kendalltau's exact two-sided
@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { encodeNpy } from "../../src/io/npy-write.js";
 import { FakeMlflowServer } from "../adapters/mlflow/fake-server.js";
+import type { FakeWandbServer } from "../adapters/wandb/fake-server.js";
+import { startFake, TEST_KEY } from "../adapters/wandb/harness.js";
 import { cli } from "../helpers/cli.js";
 import { makeStore, stepCloud } from "../helpers/store.js";
 
@@ -205,5 +207,55 @@ describe("magtrack report on the MLflow fake server", () => {
     expect(lines(resync.stdout).at(-1)).toMatchObject({ type: "summary", runs: 5, stepsWritten: 0 });
     await cli(["report", ...base, "--outcome", "test_accuracy"], { env });
     expect([...server.runs.values()].filter((r) => r.tags.get("magtrack.kind") === "report")).toHaveLength(1);
+  });
+});
+
+describe("magtrack report on the W&B fake server", () => {
+  it("sync, then report from history and config; the report is not stored (W&B cannot yet), and says so", async () => {
+    const fake: FakeWandbServer = await startFake();
+    stops.push(() => fake.stop());
+    const seeded = SCALES.map((scale, i) =>
+      fake.addRun({
+        name: `run${i}`,
+        createdAt: Date.UTC(2026, 0, 1) + i,
+        // history rows as the W&B client logs them (wandb.log(..., step=N) sets _step)
+        history: STEPS.map((step) => {
+          const own = Object.fromEntries(
+            ownMetrics(scale)
+              .filter((m) => m.step === step)
+              .map((m) => [m.key, m.value]),
+          );
+          return JSON.stringify({ _step: step, _runtime: step, _timestamp: 1767225600 + step, ...own });
+        }),
+        config: JSON.stringify({ lr: { desc: null, value: LRS[i] }, _wandb: { value: { t: { "1": [1] } } } }),
+        summary: JSON.stringify({ _step: 10 }),
+        artifacts: [
+          {
+            type: "activations",
+            sequence: `acts-${i}`,
+            files: Object.fromEntries(
+              STEPS.map((s) => [`activations/fc/step_${s}.npy`, encodeNpy(cloud(scale, s), [N, D])]),
+            ),
+          },
+        ],
+      }),
+    );
+    const env = { WANDB_API_KEY: TEST_KEY, WANDB_BASE_URL: fake.baseUrl };
+    const base = ["--tracker", "wandb", "--entity", "team", "--project", "proj", "--json"];
+    const sync = await cli(["sync", ...base, "--workers", "1"], { env });
+    expect(sync.code, sync.stdout + sync.stderr).toBe(0);
+    const histories = seeded.map((r) => [...r.history]);
+    const report = await cli(["report", ...base, "--outcome", "test_accuracy", "--at", "final,0.5"], { env });
+    expect(report.code, report.stderr).toBe(0);
+    const out = lines(report.stdout) as Row[];
+    expectTConvRow(out);
+    expect(out.at(-1)).toMatchObject({
+      type: "report",
+      location: null,
+      runs: 5,
+      not_stored: "the wandb adapter cannot store a report yet",
+    });
+    expect(seeded.map((r) => r.history)).toEqual(histories); // the report wrote nothing into the runs
+    expect(report.stdout + report.stderr).not.toContain(TEST_KEY);
   });
 });
