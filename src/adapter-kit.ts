@@ -206,7 +206,56 @@ export interface TrackerAdapter {
    */
   readExperimentScale?(layer: string, signal?: AbortSignal): Promise<ExperimentScale | null>;
   createExperimentScale?(scale: ExperimentScale, signal?: AbortSignal): Promise<void>;
+  /**
+   * Optional (experiment report): the run's own logged metrics — loss, accuracy … — as one history per
+   * key, step-ordered, one value per step (the latest write of a step wins). `keep` lets the caller
+   * say which keys it wants before their histories are fetched (magtrack's own keys are not needed).
+   * An adapter without it cannot provide outcomes or baselines; the report command says so.
+   */
+  readRunMetrics?(run: RunRef, keep: (key: string) => boolean, signal?: AbortSignal): Promise<RunMetrics>;
+  /** Optional (experiment report): the run's params / config, every value as text ("0.1", "[64,64]"). */
+  readRunParams?(run: RunRef, signal?: AbortSignal): Promise<Readonly<Record<string, string>>>;
+  /**
+   * Optional (experiment report): store a cross-run report where the tracker keeps such things (local:
+   * a folder under the root that is never listed as a run; MLflow: a dedicated run tagged
+   * magtrack.kind=report, with no metrics). Re-running replaces the previous report's files; training
+   * runs are never touched. Returns where it went (a path or URL) for the user.
+   */
+  writeExperimentReport?(report: ExperimentReport, signal?: AbortSignal): Promise<ExperimentReportLocation>;
   close?(): Promise<void>;
+}
+
+/** One point of a run's own metric history. */
+export interface MetricPoint {
+  readonly step: number;
+  readonly value: number;
+}
+
+/** key → history (ascending steps, one point per step). */
+export type RunMetrics = Readonly<Record<string, readonly MetricPoint[]>>;
+
+/** A rendered cross-run report: files relative to the report's home (index.html, *.svg, table). */
+export interface ExperimentReport {
+  readonly files: readonly ChartFile[];
+  /** The file to open first (e.g. "index.html"). */
+  readonly entry: string;
+  /** A short plain-text summary (the verdict) where the tracker can show text (a run description). */
+  readonly summary: string;
+}
+
+export interface ExperimentReportLocation {
+  /** Path or URL of the entry file (or the run holding it). */
+  readonly location: string;
+  readonly filesWritten: number;
+}
+
+/** Tag / marker value identifying magtrack's report run or folder (never a training run). */
+export const REPORT_KIND_TAG = "magtrack.kind";
+export const REPORT_KIND_VALUE = "report";
+
+/** Metric keys magtrack itself writes (magnitude/, trajectory/, reptraj/): never outcomes or baselines. */
+export function isMagtrackMetricKey(key: string): boolean {
+  return /^(magnitude|trajectory|reptraj)\//.test(key);
 }
 
 /** An entry under a run that looked like an activation file but was not listed. */

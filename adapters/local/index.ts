@@ -4,6 +4,8 @@
  *   <root>/<run>/activations/<layer>/step_<N>.npy   (pattern configurable)
  *   <root>/<run>/magnitude/...                 results (see store-format.ts)
  *   <root>/.magtrack/scale/...                 one T per (experiment, layer) (experiment-scale.ts)
+ *   <root>/<run>/metrics.jsonl, params.json    the run's own metrics and params (run-metrics.ts)
+ *   <root>/magtrack-report/                    the cross-run report, never a run (experiment-report.ts)
  */
 import type { Stats } from "node:fs";
 import { lstat, readdir, readFile, rm, stat } from "node:fs/promises";
@@ -32,6 +34,8 @@ import {
 } from "../../src/adapter-kit.js";
 
 import { localExperimentScales } from "./experiment-scale.js";
+import { isReportFolder, writeLocalExperimentReport } from "./experiment-report.js";
+import { readLocalRunMetrics, readLocalRunParams } from "./run-metrics.js";
 import {
   decodeResultLines,
   encodeCsv,
@@ -185,6 +189,7 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
       }
       for (const id of entries) {
         signal?.throwIfAborted();
+        if (await isReportFolder(join(root, id))) continue; // magtrack's cross-run report, not a run
         const run = await loadRun(id);
         if (matchesFilter(run, filter)) yield run;
       }
@@ -286,6 +291,18 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
         );
       }
       return new Uint8Array(await onStorePath(full, "read", () => readFile(full, { signal })));
+    },
+
+    readRunMetrics(run: RunRef, keep: (key: string) => boolean) {
+      return readLocalRunMetrics(runDir(run), keep);
+    },
+
+    readRunParams(run: RunRef) {
+      return readLocalRunParams(runDir(run));
+    },
+
+    writeExperimentReport(report) {
+      return writeLocalExperimentReport(root, report);
     },
 
     skippedEntries(run: RunRef): readonly SkippedEntry[] {

@@ -6,6 +6,7 @@
 import { type HttpClient, isTrackerError, MagtrackError } from "../../src/adapter-kit.js";
 import { encodeMlflowJson } from "./mlflow-json.js";
 import type {
+  CreateRunRequest,
   ListArtifactsResponse,
   LogBatchRequest,
   MetricHistoryResponse,
@@ -38,6 +39,10 @@ export interface MlflowClient {
   /** Full history of one metric (all pages, max_results always set). */
   getMetricHistory(runId: string, key: string, signal?: AbortSignal): Promise<WireMetric[]>;
   logBatch(req: LogBatchRequest, signal?: AbortSignal): Promise<void>;
+  /** runs/create (transcript §6): only for magtrack's own report run, never a training run. */
+  createRun(req: CreateRunRequest, signal?: AbortSignal): Promise<WireRun>;
+  /** runs/update (transcript §25): status / end time of magtrack's own report run. */
+  updateRun(runId: string, status: string, endTime: number, signal?: AbortSignal): Promise<void>;
   setTag(runId: string, key: string, value: string, signal?: AbortSignal): Promise<void>;
   /**
    * POST runs/delete-tag {run_id, key} (service.proto DeleteTag). A tag that is already gone is
@@ -181,6 +186,22 @@ export function createMlflowClient(http: HttpClient): MlflowClient {
 
     async logBatch(req, signal) {
       await postJson("runs/log-batch", req, signal);
+    },
+
+    async createRun(req, signal) {
+      const res = await postJson<{ run?: WireRun } | null>("runs/create", req, signal);
+      if (!res?.run) {
+        throw new MagtrackError(
+          "tracker",
+          "MLFLOW_BAD_RESPONSE",
+          "MLflow runs/create answered without a run",
+        );
+      }
+      return res.run;
+    },
+
+    async updateRun(runId, status, endTime, signal) {
+      await postJson("runs/update", { run_id: runId, status, end_time: endTime }, signal);
     },
 
     async setTag(runId, key, value, signal) {

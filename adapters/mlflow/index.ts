@@ -26,6 +26,8 @@ import { type MlflowFlags, resolveConnection } from "./config.js";
 import { mlflowExperimentScales } from "./experiment-scale.js";
 import { mlflowFailures } from "./failures.js";
 import { mlflowLease } from "./lease.js";
+import { isReportRun, writeMlflowReportRun } from "./report-run.js";
+import { mlflowRunParams, readMlflowRunMetrics } from "./run-metrics.js";
 import { buildSearchFilter, matchesRunFilter, runRefOf } from "./runs.js";
 import { readRunState } from "./state.js";
 import type { WireExperiment } from "./wire.js";
@@ -151,6 +153,7 @@ export function createMlflowAdapter(options: MlflowAdapterOptions): TrackerAdapt
           if (wire.info.lifecycle_stage === "deleted") continue;
           const ref = runRefOf(wire);
           if (ref.id === "" || seenRuns.has(ref.id) || !matchesRunFilter(ref, filter)) continue;
+          if (isReportRun(ref.tags)) continue; // magtrack's cross-run report run, not a training run
           seenRuns.add(ref.id);
           yield ref;
         }
@@ -214,6 +217,18 @@ export function createMlflowAdapter(options: MlflowAdapterOptions): TrackerAdapt
       const wire = await client.getRun(run.id, signal);
       if (wire === null || wire.info.lifecycle_stage === "deleted") return { references: {}, written: [] };
       return readRunState(client, wire, { maxTableBytes: MAX_TABLE_BYTES }, signal);
+    },
+
+    async readRunMetrics(run: RunRef, keep: (key: string) => boolean, signal?: AbortSignal) {
+      return readMlflowRunMetrics(client, await client.getRun(run.id, signal), keep, signal);
+    },
+
+    async readRunParams(run: RunRef, signal?: AbortSignal) {
+      return mlflowRunParams(await client.getRun(run.id, signal));
+    },
+
+    async writeExperimentReport(report, signal) {
+      return writeMlflowReportRun(client, await experimentOnce(signal), report, options.trackingUri, signal);
     },
 
     async writeResults(run: RunRef, batch: ResultBatch, signal?: AbortSignal): Promise<WriteReport> {

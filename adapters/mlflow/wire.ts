@@ -86,6 +86,13 @@ export interface OutgoingMetric {
   readonly step: number;
 }
 
+export interface CreateRunRequest {
+  readonly experiment_id: string;
+  readonly run_name: string;
+  readonly start_time: number;
+  readonly tags: readonly { readonly key: string; readonly value: string }[];
+}
+
 export interface LogBatchRequest {
   readonly run_id: string;
   readonly metrics?: readonly OutgoingMetric[];

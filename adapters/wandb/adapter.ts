@@ -33,6 +33,7 @@ import { readWrittenResults } from "./history-scan.js";
 import { readResumeStatus } from "./resume-status.js";
 import { readMagtrackConfig } from "./run-config.js";
 import { runSnapshot } from "./run-snapshot.js";
+import { readWandbRunMetrics, readWandbRunParams } from "./run-metrics.js";
 import { listRuns } from "./runs.js";
 import { unchangedSteps } from "./sync-fingerprint.js";
 import { type SessionContext, writeSession } from "./write-session.js";
@@ -228,6 +229,15 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
         // a pending marker means a session died before it closed: writeResults finishes it
         ...(magtrack.pending ? { unfinishedWrite: true } : {}),
       };
+    },
+
+    // The run's own history and config, for `magtrack report` (no writeExperimentReport yet).
+    readRunMetrics(run: RunRef, keep: (key: string) => boolean, signal?: AbortSignal) {
+      return readWandbRunMetrics(api, entity, project, run.id, keep, signal);
+    },
+
+    readRunParams(run: RunRef, signal?: AbortSignal) {
+      return readWandbRunParams(api, entity, project, run.id, signal);
     },
 
     writeResults(run: RunRef, batch: ResultBatch, signal?: AbortSignal): Promise<WriteReport> {

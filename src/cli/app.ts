@@ -20,6 +20,7 @@ import {
   COMPUTE_COMMAND_OPTIONS,
   COMPUTE_OPTIONS,
   DEMO_OPTIONS,
+  REPORT_OPTIONS,
   TRACKER_OPTIONS,
 } from "./options.js";
 import { terminalSafe } from "./terminal-safe.js";
@@ -123,6 +124,25 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       },
     )
     .command(
+      "report",
+      "across runs: do magnitude metrics rank runs by an outcome (τ-b, ρ, p, BH q), beside the runs' own metrics?",
+      (y) =>
+        withConfig(y.options(REPORT_OPTIONS), "report")
+          .example(
+            "magtrack report --root ./runs --gap train_loss:test_loss --outcome test_accuracy",
+            "local store",
+          )
+          .example(
+            "magtrack report --tracker mlflow --experiment exp --outcome test_acc --at final,0.2 --json",
+            "MLflow, NDJSON rows",
+          ),
+      (a) => {
+        choose("report", a, async () =>
+          (await import("./commands/report.js")).runReportCommand(a as never, ctx),
+        );
+      },
+    )
+    .command(
       "demo",
       "train small networks on a synthetic task, log activations to a local store, sync it",
       (y) =>
@@ -134,7 +154,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         choose("demo", a, async () => (await import("./commands/demo.js")).runDemo(a as never, ctx));
       },
     )
-    .demandCommand(1, "name a command: sync, backfill, compute or demo")
+    .demandCommand(1, "name a command: sync, backfill, compute, report or demo")
     .help()
     .epilogue(
       "Exit codes: 0 ok, 1 some runs or files failed, 2 usage / config / auth, 130 interrupted (Ctrl-C). Docs: README.md",

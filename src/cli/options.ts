@@ -169,6 +169,54 @@ export const DEMO_OPTIONS = {
   },
 } as const satisfies Record<string, Options>;
 
+/** `magtrack report`: which runs, which outcomes, when features are read (docs/report.md). */
+export const REPORT_OPTIONS = {
+  tracker: { choices: ["local", "mlflow", "wandb"] as const, default: "local" as const },
+  root: { type: "string", describe: "local store root (tracker=local)" },
+  experiment: { type: "string", describe: "MLflow experiment name or id" },
+  "experiment-id": { type: "string", describe: "MLflow experiment id" },
+  "tracking-uri": {
+    type: "string",
+    describe: "MLflow server (default: MLFLOW_TRACKING_URI)",
+  },
+  entity: { type: "string", describe: "W&B entity" },
+  project: { type: "string", describe: "W&B project" },
+  outcome: {
+    type: "string",
+    array: true,
+    describe: "a run metric to predict, at its last logged step (repeatable)",
+  },
+  gap: {
+    type: "string",
+    array: true,
+    describe: "TRAIN_KEY:TEST_KEY: train − test at the last step (repeatable)",
+  },
+  at: {
+    type: "string",
+    default: "final,0.2,0.5",
+    describe: "when features are read: final and/or fractions of training",
+  },
+  control: {
+    type: "string",
+    describe: "a param: also give τ within its levels (stratified)",
+  },
+  runs: { type: "string", array: true, describe: "only these run ids" },
+  since: { type: "string", describe: "only runs started at/after this ISO date" },
+  until: { type: "string", describe: "only runs started before this ISO date" },
+  status: { type: "string", array: true, describe: "only runs in these states" },
+  "dry-run": {
+    type: "boolean",
+    default: false,
+    describe: "compute and print, store nothing",
+  },
+  json: {
+    type: "boolean",
+    default: false,
+    describe: "one JSON line per row, then where the report went",
+  },
+  "max-file-bytes": { type: "number", default: 2 ** 31, hidden: true },
+} as const satisfies Record<string, Options>;
+
 /** Option names per command (what a MAGTRACK_* variable may set for that command). */
 export const COMMAND_OPTION_NAMES: Readonly<Record<string, readonly string[]>> = {
   sync: [...Object.keys(COMPUTE_OPTIONS), ...Object.keys(TRACKER_OPTIONS)],
@@ -179,6 +227,7 @@ export const COMMAND_OPTION_NAMES: Readonly<Record<string, readonly string[]>> =
   ],
   compute: [...Object.keys(COMPUTE_OPTIONS), ...Object.keys(COMPUTE_COMMAND_OPTIONS)],
   demo: Object.keys(DEMO_OPTIONS),
+  report: Object.keys(REPORT_OPTIONS),
 };
 
 export function withComputeOptions<T>(y: Argv<T>) {

@@ -5,6 +5,7 @@
  * plain SGD, once per run; the runs differ in their learning rate or label noise. For every run it writes
  *
  *   <root>/<run>/run.json                                  name, status, start time, hyper-parameters
+ *   <root>/<run>/params.json                               learning_rate, label_noise, hidden_width …
  *   <root>/<run>/metrics.jsonl                             {"step","key","value"} per line: loss,
  *                                                          train_accuracy, test_loss, test_accuracy
  *   <root>/<run>/activations/<layer>/step_<N>.npy          the fixed probe batch's activations,
@@ -27,6 +28,8 @@ export interface DemoRunSpec {
   readonly learningRate: number;
   /** Fraction of training labels flipped to another class, in [0, 1). Default 0. */
   readonly labelNoise?: number;
+  /** Width of both hidden layers, 4 … 256. Default 64. */
+  readonly hiddenWidth?: number;
 }
 
 export interface DemoOptions {
@@ -76,6 +79,20 @@ export const DEFAULT_DEMO_RUNS: readonly DemoRunSpec[] = [
   { name: "lr-0.1-noise-0.4", learningRate: 0.1, labelNoise: 0.4 },
 ];
 
+/**
+ * The sweep `magtrack demo` trains (so its cross-run report has n = 12): four learning rates × three
+ * label-noise levels, hidden width 32 for the noise-0.2 runs and 64 otherwise. It holds the three
+ * runs above under the same names.
+ */
+export const SWEEP_DEMO_RUNS: readonly DemoRunSpec[] = [0.01, 0.03, 0.1, 0.3].flatMap((learningRate) =>
+  [0, 0.2, 0.4].map((labelNoise) => ({
+    name: `lr-${learningRate}${labelNoise > 0 ? `-noise-${labelNoise}` : ""}${labelNoise === 0.2 ? "-w32" : ""}`,
+    learningRate,
+    ...(labelNoise > 0 ? { labelNoise } : {}),
+    ...(labelNoise === 0.2 ? { hiddenWidth: 32 } : {}),
+  })),
+);
+
 export const DEFAULT_DEMO_EPOCHS = 10;
 export const DEFAULT_DEMO_SEED = 1;
 const BATCH_SIZE = 32;
@@ -114,12 +131,33 @@ function validate(options: DemoOptions): { seed: number; epochs: number; runs: r
     if (!Number.isFinite(run.learningRate) || run.learningRate <= 0 || run.learningRate > 10) {
       throw usage("DEMO_BAD_LR", `run "${run.name}": learning rate ${run.learningRate} must be in (0, 10]`);
     }
+    const width = run.hiddenWidth ?? HIDDEN_WIDTHS[0];
+    if (!Number.isInteger(width) || width < 4 || width > 256) {
+      throw usage("DEMO_BAD_WIDTH", `run "${run.name}": hidden width ${width} must be an integer in 4 … 256`);
+    }
     const noise = run.labelNoise ?? 0;
     if (!Number.isFinite(noise) || noise < 0 || noise >= 1) {
       throw usage("DEMO_BAD_NOISE", `run "${run.name}": label noise ${noise} must be in [0, 1)`);
     }
   }
   return { seed, epochs, runs };
+}
+
+function runWidths(spec: DemoRunSpec): readonly number[] {
+  return spec.hiddenWidth === undefined ? HIDDEN_WIDTHS : [spec.hiddenWidth, spec.hiddenWidth];
+}
+
+/** <run>/params.json: the run's hyper-parameters, as a training script would log them. */
+function paramsJson(settings: TrainSettings): string {
+  const params = {
+    learning_rate: settings.learningRate,
+    label_noise: settings.labelNoise,
+    hidden_width: settings.hiddenWidths[0],
+    epochs: settings.epochs,
+    batch_size: settings.batchSize,
+    seed: settings.seed,
+  };
+  return `${JSON.stringify(params, null, 2)}\n`;
 }
 
 function runJson(
@@ -186,10 +224,15 @@ export async function generateDemoStore(root: string, options: DemoOptions = {})
       labelNoise: spec.labelNoise ?? 0,
       epochs,
       batchSize: BATCH_SIZE,
-      hiddenWidths: HIDDEN_WIDTHS,
+      hiddenWidths: runWidths(spec),
       seed,
     };
-    await writeFileAtomic(join(dir, "run.json"), runJson(spec, runIndex, settings, "running", layers));
+    const runLayers = layerSpecs(settings.hiddenWidths, task.shape.classes).map(({ name, width }) => ({
+      name,
+      width,
+    }));
+    await writeFileAtomic(join(dir, "run.json"), runJson(spec, runIndex, settings, "running", runLayers));
+    await writeFileAtomic(join(dir, "params.json"), paramsJson(settings));
     const records: StepRecord[] = [];
     let final: StepRecord;
     try {
@@ -210,11 +253,11 @@ export async function generateDemoStore(root: string, options: DemoOptions = {})
         signal,
       );
     } catch (error) {
-      await writeFileAtomic(join(dir, "run.json"), runJson(spec, runIndex, settings, "killed", layers));
+      await writeFileAtomic(join(dir, "run.json"), runJson(spec, runIndex, settings, "killed", runLayers));
       throw error;
     }
-    await writeFileAtomic(join(dir, "run.json"), runJson(spec, runIndex, settings, "finished", layers));
-    filesWritten += 2;
+    await writeFileAtomic(join(dir, "run.json"), runJson(spec, runIndex, settings, "finished", runLayers));
+    filesWritten += 3;
     summaries.push({
       name: spec.name,
       dir,

@@ -2,7 +2,8 @@
 /// <reference lib="dom.iterable" />
 /**
  * The demo's reports in a real browser: Debian's Chromium (/usr/bin/chromium, driven by
- * puppeteer-core; no browser is downloaded) opens every run's report.html at 1400 and 420 px wide
+ * puppeteer-core; no browser is downloaded) opens every run's report.html and the cross-run report
+ * (magtrack-report/index.html) at 1400 and 420 px wide
  * and checks: no console error, every chart drawn (an <svg> with a non-empty box and its lines),
  * no text wider than its box or the page. Then curves.svg is rasterised by Chromium and by
  * ImageMagick's `convert`, and the curve pixels are compared. Skipped, and says so, where Chromium
@@ -42,6 +43,8 @@ beforeAll(async () => {
     .map((d) => join(root, "demo", d.name, "magnitude", "report.html"))
     .filter((p) => existsSync(p))
     .sort();
+  // and the demo's cross-run report (magtrack report)
+  reports.push(join(root, "demo", "magtrack-report", "index.html"));
   browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -68,7 +71,7 @@ afterAll(async () => {
 describe.skipIf(!haveChromium)("demo reports in Chromium", () => {
   for (const width of [1400, 420]) {
     it(`at ${width} px: no console errors, every chart drawn, no text overflowing`, async () => {
-      expect(reports.length).toBe(3);
+      expect(reports.length).toBe(13); // 12 runs' reports and the cross-run report
       for (const report of reports) {
         const page = await browser!.newPage();
         const errors: string[] = [];

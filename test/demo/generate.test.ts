@@ -4,7 +4,12 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compilePattern, DEFAULT_ACTIVATION_PATTERN } from "../../src/adapter-kit.js";
 import { MagtrackError } from "../../src/core/errors.js";
-import { DEFAULT_DEMO_RUNS, type DemoSummary, generateDemoStore } from "../../src/demo/generate.js";
+import {
+  DEFAULT_DEMO_RUNS,
+  type DemoSummary,
+  generateDemoStore,
+  SWEEP_DEMO_RUNS,
+} from "../../src/demo/generate.js";
 import { checkNpyHeader, npyFloat32Values } from "./npy-header-check.js";
 
 const LAYERS = { hidden1: 64, hidden2: 64, logits: 4 } as const;
@@ -81,11 +86,11 @@ afterAll(async () => {
 });
 
 describe("generateDemoStore: layout and files", () => {
-  it("writes run.json, metrics.jsonl and one .npy per (layer, step) for every default run, nothing else", async () => {
+  it("writes run.json, params.json, metrics.jsonl and one .npy per (layer, step) for every default run, nothing else", async () => {
     const files = await listFiles(rootA);
     const expected: string[] = [];
     for (const run of DEFAULT_DEMO_RUNS) {
-      expected.push(`${run.name}/metrics.jsonl`, `${run.name}/run.json`);
+      expected.push(`${run.name}/metrics.jsonl`, `${run.name}/params.json`, `${run.name}/run.json`);
       for (const layer of Object.keys(LAYERS)) {
         for (let step = 0; step <= 10; step++)
           expected.push(`${run.name}/activations/${layer}/step_${step}.npy`);
@@ -294,5 +299,21 @@ describe("generateDemoStore: options and cancellation", () => {
       checkNpyHeader(new Uint8Array(await readFile(join(root, file))));
     }
     expect(files.filter((f) => f.endsWith(".npy")).length).toBeLessThan(99);
+  });
+});
+
+describe("generateDemoStore: params.json and the sweep", () => {
+  it("params.json holds the run's hyper-parameters as numbers", async () => {
+    const params = JSON.parse(await readFile(join(rootA, "lr-0.1-noise-0.4", "params.json"), "utf8"));
+    expect(params).toMatchObject({ learning_rate: 0.1, label_noise: 0.4, hidden_width: 64, epochs: 10 });
+  });
+
+  it("the demo's sweep has 12 runs, unique names, varied lr, noise and width, and holds the three default runs", () => {
+    expect(SWEEP_DEMO_RUNS).toHaveLength(12);
+    expect(new Set(SWEEP_DEMO_RUNS.map((r) => r.name)).size).toBe(12);
+    expect(new Set(SWEEP_DEMO_RUNS.map((r) => r.learningRate)).size).toBe(4);
+    expect(new Set(SWEEP_DEMO_RUNS.map((r) => r.labelNoise ?? 0)).size).toBe(3);
+    expect(new Set(SWEEP_DEMO_RUNS.map((r) => r.hiddenWidth ?? 64)).size).toBe(2);
+    for (const run of DEFAULT_DEMO_RUNS) expect(SWEEP_DEMO_RUNS).toContainEqual(run);
   });
 });

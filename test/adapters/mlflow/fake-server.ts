@@ -135,6 +135,7 @@ export class FakeMlflowServer {
   readonly requests: RecordedRequest[] = [];
   readonly faults: Fault[] = [];
   private server: Server | undefined;
+  private createdRuns = 0;
   url = "";
 
   seed(runs: readonly SeedRunInput[]): void {
@@ -292,6 +293,15 @@ export class FakeMlflowServer {
         }
         case `POST ${api}runs/search`:
           return json(200, this.searchRuns(body));
+        case `POST ${api}runs/create`:
+          return json(200, { run: this.runOut(this.createRun(body)) });
+        case `POST ${api}runs/update`: {
+          // transcript §25: {run_id, status, end_time} → {"run_info": {...}} with the new status
+          const run = this.activeRun(body.run_id);
+          if (typeof body.status === "string") run.status = body.status;
+          if (body.end_time !== undefined) run.endTime = Number(body.end_time);
+          return json(200, { run_info: this.runOut(run).info });
+        }
         case `GET ${api}runs/get`:
           return json(200, { run: this.runOut(this.getRun(query.run_id)) });
         case `GET ${api}artifacts/list`:
@@ -395,6 +405,43 @@ export class FakeMlflowServer {
   private getRun(runId: unknown): FakeRun {
     const run = typeof runId === "string" ? this.runs.get(runId) : undefined;
     if (!run) throw new ApiError(404, "RESOURCE_DOES_NOT_EXIST", `Run with id=${String(runId)} not found`);
+    return run;
+  }
+
+  /**
+   * runs/create as recorded from MLflow 3.6.1 (../shared/fixtures/mlflow-3.6-real/rest-transcript.md
+   * §6): a 32-hex run id, status RUNNING, artifact root mlflow-artifacts:/<exp>/<run>/artifacts, the
+   * given tags plus mlflow.runName; an unknown experiment fails (§31: FOREIGN KEY, 400 BAD_REQUEST).
+   */
+  private createRun(body: Record<string, unknown>): FakeRun {
+    const experimentId = String(body.experiment_id ?? "");
+    if (!this.experiments.some((e) => e.experiment_id === experimentId)) {
+      throw new ApiError(400, "BAD_REQUEST", "(sqlite3.IntegrityError) FOREIGN KEY constraint failed");
+    }
+    this.createdRuns++;
+    const runId = this.createdRuns.toString(16).padStart(32, "c");
+    const runName = typeof body.run_name === "string" ? body.run_name : `run-${this.createdRuns}`;
+    const tags = new Map<string, string>();
+    for (const t of Array.isArray(body.tags) ? (body.tags as { key?: unknown; value?: unknown }[]) : []) {
+      const key = String(t.key ?? "");
+      this.checkKey(key);
+      tags.set(key, String(t.value ?? "").slice(0, 8000));
+    }
+    tags.set("mlflow.runName", runName);
+    const run: FakeRun = {
+      runId,
+      experimentId,
+      runName,
+      status: "RUNNING",
+      startTime: Number(body.start_time ?? 0),
+      lifecycleStage: "active",
+      artifactUri: `mlflow-artifacts:/${experimentId}/${runId}/artifacts`,
+      tags,
+      params: new Map(),
+      metrics: [],
+      artifacts: new Map(),
+    };
+    this.runs.set(runId, run);
     return run;
   }
 

@@ -1,0 +1,82 @@
+/**
+ * The report flow after collection (pure): features → rows (τ-b, ρ, p, BH q) → verdicts → how-early
+ * curves → files (index.html, one how-early SVG per outcome, the rows as a JSON table).
+ */
+import type { ChartFile, ExperimentReport } from "../adapter-kit.js";
+import { type CorrelateOptions, correlateAll } from "./correlate.js";
+import { baselineFeatures, magnitudeFeatures } from "./features.js";
+import { howEarly } from "./how-early.js";
+import { renderHowEarlySvg } from "./how-early-svg.js";
+import { renderReportHtml, rowsTableJson } from "./render-html.js";
+import type { AtSpec, CorrelationRow, OutcomeSpec, RunData } from "./types.js";
+import { verdictFor } from "./verdict.js";
+
+export interface BuiltReport {
+  readonly rows: CorrelationRow[];
+  readonly verdicts: string[];
+  readonly report: ExperimentReport;
+}
+
+export interface BuildInput {
+  readonly title: string;
+  readonly runs: readonly RunData[];
+  readonly left: readonly { run: string; reason: string }[];
+  readonly outcomes: readonly OutcomeSpec[];
+  readonly ats: readonly AtSpec[];
+  readonly options: CorrelateOptions;
+}
+
+function slug(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]+/g, "_").slice(0, 80) || "outcome";
+}
+
+function methodNotes(input: BuildInput, familySize: number): string[] {
+  const settings = input.runs[0]?.settings ?? {};
+  const described = ["magtrack.metric", "magtrack.q", "magtrack.mode", "magtrack.n_scales"]
+    .filter((k) => settings[k] !== undefined)
+    .map((k) => `${k.slice("magtrack.".length)} = ${settings[k]}`);
+  return [
+    "Across runs: Kendall τ-b (ties corrected) and Spearman ρ with two-sided p-values, computed as scipy.stats.kendalltau (exact for n ≤ 33 without ties, else the normal approximation) and scipy.stats.spearmanr (t distribution).",
+    `Benjamini–Hochberg q over the family of all ${familySize} magnitude rows of this report; baselines (the runs' own metrics at the same step, and numeric params) get no q.`,
+    "Outcomes are read at each run's last logged step; features at the --at point: the run's last logged step ≤ fraction × its last step, and as the change since its first logged step (Δ).",
+    "dim is the magnitude dimension as magnipy estimates it (the largest slope of log Mag against log t between neighbouring grid scales); dim_fit is the fitted estimator (TAG23 Algorithm 1). Neither is the weight-trajectory dimension of Andreeva et al. 2023.",
+    ...(described.length > 0 ? [`Magnitude settings of the first run: ${described.join(", ")}.`] : []),
+    ...(input.options.control !== undefined
+      ? [
+          `--control ${input.options.control}: τ within its levels, pooled as Σ S_k / Σ √((n0−n_x)(n0−n_y)) with a normal p (docs/report.md).`,
+        ]
+      : []),
+  ];
+}
+
+export function buildReport(input: BuildInput): BuiltReport {
+  const features = [...magnitudeFeatures(input.runs), ...baselineFeatures(input.runs)];
+  const { rows, skipped } = correlateAll(input.runs, features, input.outcomes, input.ats, input.options);
+  const familySize = rows.filter((r) => r.kind === "magnitude").length;
+  const verdicts = input.ats.flatMap((at) => input.outcomes.map((o) => verdictFor(rows, at, o, familySize)));
+  const charts = input.outcomes.map((o) => howEarly(input.runs, features, o, input.ats));
+  const files: ChartFile[] = [
+    {
+      path: "index.html",
+      contentType: "text/html; charset=utf-8",
+      body: renderReportHtml({
+        title: input.title,
+        verdicts,
+        method: methodNotes(input, familySize),
+        charts,
+        runs: input.runs,
+        left: input.left,
+        rows,
+        skippedRows: skipped.length,
+      }),
+    },
+    ...charts.map((c) => ({
+      path: `how-early-${slug(c.outcome)}.svg`,
+      contentType: "image/svg+xml",
+      body: renderHowEarlySvg(c),
+    })),
+    { path: "correlations.json", contentType: "application/json", body: rowsTableJson(rows) },
+  ];
+  const summary = `${input.title}: ${input.runs.length} runs.\n\n${verdicts.join("\n\n")}`;
+  return { rows, verdicts, report: { files, entry: "index.html", summary } };
+}
