@@ -1,5 +1,5 @@
 /** Options shared by the commands, and their conversion into pipeline settings. */
-import { availableParallelism } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import type { Argv } from "yargs";
 import type { RunFilter, RunStatus } from "../adapter-kit.js";
 import { MagtrackError } from "../core/errors.js";
@@ -44,6 +44,11 @@ export function withComputeOptions<T>(y: Argv<T>) {
       choices: ["fail", "drop-rows"] as const,
       default: "fail" as const,
       describe: "rows holding NaN / ±Inf: fail the file, or drop those rows (counted as rows_dropped)",
+    })
+    .option("max-memory", {
+      type: "string",
+      describe:
+        "memory the profiles may use in all (bytes, or 512M / 8G / 8GiB); a cloud whose profile would need more is refused before allocating; default: half of the machine's RAM (os.totalmem), shared by --workers",
     })
     .option("max-file-bytes", {
       type: "number",
@@ -118,6 +123,27 @@ export function parseDuration(text: string): number {
   return Number(m[1]) * unit;
 }
 
+/** Default --max-memory: this share of os.totalmem() (the rest is left to the OS and other processes). */
+export const DEFAULT_MEMORY_SHARE = 0.5;
+
+/** "8589934592", "512M", "8G", "8GiB", "1.5g" → bytes (K/M/G/T are powers of 1024). */
+export function parseByteSize(flag: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(?:([kmgt])(?:i?b)?|b)?$/i.exec(text.trim());
+  const power = m?.[2] === undefined ? 0 : "kmgt".indexOf(m[2].toLowerCase()) + 1;
+  const bytes = m ? Number(m[1]) * 1024 ** power : Number.NaN;
+  if (!m || !(bytes >= 1) || !Number.isFinite(bytes)) {
+    throw usage(`--${flag} "${text}": expected a size such as 8589934592, 512M, 8G or 8GiB`);
+  }
+  return Math.floor(bytes);
+}
+
+/** --max-memory in bytes: the flag, or DEFAULT_MEMORY_SHARE of the machine's RAM. */
+export function maxMemoryFromArgs(text: string | undefined, machineBytes = totalmem()): number {
+  return text === undefined
+    ? Math.floor(DEFAULT_MEMORY_SHARE * machineBytes)
+    : parseByteSize("max-memory", text);
+}
+
 export interface ComputeArgs {
   q: number;
   nScales: number;
@@ -128,6 +154,7 @@ export interface ComputeArgs {
   referenceStep?: number;
   mode: "exact" | "fast";
   nonFinite?: "fail" | "drop-rows";
+  maxMemory?: string;
 }
 
 function usage(message: string): MagtrackError {
@@ -152,6 +179,7 @@ export function settingsFromArgs(a: ComputeArgs): ComputeSettings {
     metric: a.metric,
     maxPoints: a.maxPoints,
     mode: a.mode,
+    maxMemoryBytes: maxMemoryFromArgs(a.maxMemory),
     ...(a.nonFinite === "drop-rows" ? { nonFinite: "drop-rows" as const } : {}),
     ...(a.tMax === undefined ? {} : { tMax: a.tMax }),
     ...(a.referenceStep === undefined ? {} : { referenceStep: a.referenceStep }),
