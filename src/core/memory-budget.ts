@@ -111,7 +111,11 @@ export function checkMemoryBudget(c: BudgetCheck): MemoryNeed {
       "cloud-over-memory-budget",
       `${where}: n = ${c.n} points (d = ${c.d}) need about ${formatBytes(need.bytes)} for one ${c.mode} ` +
         `profile, over --max-memory ${formatBytes(budget)}; use --max-points ${fitN} (largest n that fits; ` +
-        `the profile is then computed on that subsample, announced) or raise --max-memory`,
+        `the profile is then computed on that subsample, announced) or ` +
+        (c.mode === "fast" && fastWorkspaceBytes(c.n, metric === "euclidean" ? c.d : 0) > MAX_WASM_MEMORY
+          ? `--mode exact with a larger --max-memory (the fast engine's workspace cannot exceed one ` +
+            `WebAssembly memory, ${formatBytes(MAX_WASM_MEMORY)}, whatever the budget)`
+          : "raise --max-memory"),
       { details: { ...details, maxMemoryBytes: budget, largestFittingN: fitN } },
     );
   }

@@ -122,6 +122,18 @@ describe("memory budget (issue 18)", () => {
     expect(largestFittingN(Number.POSITIVE_INFINITY, 64, "exact")).toBeGreaterThan(n);
   });
 
+  it("over the budget AND over one wasm memory: says that raising --max-memory alone will not do", () => {
+    let err: unknown;
+    try {
+      checkMemoryBudget({ n: 20_000, d: 64, mode: "fast", maxMemoryBytes: 8 * 2 ** 30, source: "w.npy" });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as InputError).code).toBe("cloud-over-memory-budget");
+    expect((err as InputError).message).toMatch(/--mode exact with a larger --max-memory/);
+    expect((err as InputError).message).not.toMatch(/raise --max-memory/);
+  });
+
   it("--max-memory sizes parse; the default is half of the machine's RAM", () => {
     expect(parseByteSize("max-memory", "512M")).toBe(512 * 2 ** 20);
     expect(parseByteSize("max-memory", "8GiB")).toBe(8 * 2 ** 30);
