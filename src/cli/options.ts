@@ -1,5 +1,5 @@
 /** Options shared by the commands, and their conversion into pipeline settings. */
-import { availableParallelism } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import type { Argv, Options } from "yargs";
 import type { RunFilter, RunStatus } from "../adapter-kit.js";
 import { MagtrackError } from "../core/errors.js";
@@ -48,6 +48,11 @@ export const COMPUTE_OPTIONS = {
     choices: ["fail", "drop-rows"] as const,
     default: "fail" as const,
     describe: "rows holding NaN / ±Inf: fail the file, or drop those rows (counted as rows_dropped)",
+  },
+  "max-memory": {
+    type: "string",
+    describe:
+      "memory the profiles may use in all (bytes, or 512M / 8G / 8GiB); a cloud whose profile would need more is refused before allocating; default: half of the machine's RAM (os.totalmem), shared by --workers",
   },
   "max-file-bytes": {
     type: "string",
@@ -260,17 +265,25 @@ const BYTE_UNITS: Record<string, number> = {
   mib: 2 ** 20,
   gib: 2 ** 30,
   tib: 2 ** 40,
+  // One letter, as free(1), docker and JVM -Xmx read it: powers of 1024.
+  k: 2 ** 10,
+  m: 2 ** 20,
+  g: 2 ** 30,
+  t: 2 ** 40,
 };
 
-/** "2147483648", "500MB" (10^6), "2GiB" (2^30), "1.5 GiB" → whole bytes; anything else is a usage error. */
-export function parseByteSize(value: unknown): number {
+/**
+ * "2147483648", "500MB" (10^6), "2GiB" (2^30), "8G" (2^30), "1.5 GiB" → whole bytes; anything else is a
+ * usage error naming the flag.
+ */
+export function parseByteSize(value: unknown, flag = "max-file-bytes"): number {
   const text = String(value).trim();
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text);
   const unit = m ? BYTE_UNITS[m[2]!.toLowerCase()] : undefined;
   const bytes = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : Number.NaN;
   if (!Number.isSafeInteger(bytes) || bytes < 1) {
     throw usage(
-      `--max-file-bytes "${text}": expected a positive size in bytes or with a unit (B, KB, MB, GB, KiB, MiB, GiB)`,
+      `--${flag} "${text}": expected a positive size in bytes or with a unit (B, KB, MB, GB, KiB, MiB, GiB, K, M, G)`,
     );
   }
   return bytes;
@@ -288,6 +301,16 @@ export function parseDuration(text: string): number {
   return Number(m[1]) * unit;
 }
 
+/** Default --max-memory: this share of os.totalmem() (the rest is left to the OS and other processes). */
+export const DEFAULT_MEMORY_SHARE = 0.5;
+
+/** --max-memory in bytes: the flag, or DEFAULT_MEMORY_SHARE of the machine's RAM. */
+export function maxMemoryFromArgs(text: string | undefined, machineBytes = totalmem()): number {
+  return text === undefined
+    ? Math.floor(DEFAULT_MEMORY_SHARE * machineBytes)
+    : parseByteSize(text, "max-memory");
+}
+
 export interface ComputeArgs {
   q: number;
   nScales: number;
@@ -299,6 +322,7 @@ export interface ComputeArgs {
   referenceStep?: number;
   mode: "exact" | "fast";
   nonFinite?: "fail" | "drop-rows";
+  maxMemory?: string;
 }
 
 function usage(message: string): MagtrackError {
@@ -328,6 +352,7 @@ export function settingsFromArgs(a: ComputeArgs): ComputeSettings {
     metric: a.metric,
     maxPoints: a.maxPoints,
     mode: a.mode,
+    maxMemoryBytes: maxMemoryFromArgs(a.maxMemory),
     ...(a.nonFinite === "drop-rows" ? { nonFinite: "drop-rows" as const } : {}),
     ...(a.tMax === undefined ? {} : { tMax: a.tMax }),
     ...(a.scale === undefined ? {} : { scale: a.scale }),

@@ -19,6 +19,14 @@ export type { DistanceContext, MagnitudeEngine } from "./engine.js";
 export { engineFor } from "./engines.js";
 export * from "./errors.js";
 export { linearGrid, logGrid, makeGrid } from "./grid.js";
+export {
+  type BudgetCheck,
+  checkMemoryBudget,
+  largestFittingN,
+  MAX_WASM_MEMORY,
+  type MemoryNeed,
+  profileMemoryNeed,
+} from "./memory-budget.js";
 export { computeProfile, type MagnitudeOptions, magnitudeAt, magnitudeFunction, tConvOf } from "./profile.js";
 export { similarityMatrix } from "./similarity.js";
 export { type MagnitudeAtScale, magnitudeAtScale, type SolveOptions } from "./solve.js";

@@ -3,9 +3,10 @@ import { dedupRows } from "./dedup.js";
 import { dimensionProfile, magnitudeDimension } from "./dimension.js";
 import { offDiagonalStats, pairwiseDistances } from "./distances.js";
 import type { DistanceContext, MagnitudeEngine } from "./engine.js";
-import { engineFor } from "./engines.js";
+import { DEFAULT_MODE, engineFor } from "./engines.js";
 import { InputError, NumericalError } from "./errors.js";
 import { makeGrid } from "./grid.js";
+import { checkMemoryBudget } from "./memory-budget.js";
 import { withDimensionFit } from "./profile-fit.js";
 import { divideCloud, scaleUnit } from "./scale-unit.js";
 import type { MagnitudeAtScale } from "./solve.js";
@@ -55,6 +56,9 @@ function checkOptions(options: ProfileOptions): void {
     if (options.tMax === 0)
       throw new InputError("tmax-zero", "tMax = 0: the evaluation interval [0, T] needs T > 0");
   }
+  if (options.maxMemoryBytes !== undefined && !(options.maxMemoryBytes > 0)) {
+    throw new InputError("max-memory-invalid", `maxMemoryBytes = ${options.maxMemoryBytes} must be > 0`);
+  }
   const rtol = options.tConvRtol ?? 1e-10;
   if (!(rtol > 0 && rtol < 1)) throw new InputError("rtol-invalid", `tConvRtol = ${rtol} must lie in (0, 1)`);
   if (options.mode !== undefined && options.mode !== "exact" && options.mode !== "fast") {
@@ -91,6 +95,15 @@ export function planProfile(points: PointCloud, options: ProfileOptions = {}): P
   const gridKind = options.grid ?? "linear";
   const engine = engineFor(options.mode);
   validatePointCloud(points);
+  // before anything of size n²: refuse what would not fit, naming the cloud and what helps
+  checkMemoryBudget({
+    n: points.n,
+    d: points.d,
+    mode: options.mode ?? DEFAULT_MODE,
+    metric: options.metric ?? "euclidean",
+    ...(options.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: options.maxMemoryBytes }),
+    ...(options.source === undefined ? {} : { source: options.source }),
+  });
   const unit = scaleUnit(points);
   const prep = prepare(divideCloud(points, unit), options.metric, engine);
   const tMax = options.tMax === undefined ? undefined : options.tMax * unit;

@@ -55,6 +55,14 @@ export interface ProfileOptions {
    * default false: it costs ≈8 solves per decade between Mag = 2 and t_conv).
    */
   readonly dimensionFit?: boolean | FitScaleOptions;
+  /**
+   * Memory this profile may use, bytes (src/core/memory-budget.ts estimates it from n, d and the mode
+   * before anything of size n² is allocated; over it → InputError "cloud-over-memory-budget").
+   * Default: no budget; the fast engine's one-WebAssembly-memory limit always applies.
+   */
+  readonly maxMemoryBytes?: number;
+  /** What the cloud is (file, file:array, run/layer/step): named by errors about it. */
+  readonly source?: string;
 }
 
 /** TAG23 Algorithm 1 with the interval chosen by src/core/dimension-fit.ts, and what it saw. */

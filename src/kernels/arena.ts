@@ -30,7 +30,9 @@ export class KernelArena {
 
   private reserve(bytes: number): number {
     const at = this.top;
-    this.top = (at + bytes + 15) & ~15;
+    // 16-byte alignment in float arithmetic: `& ~15` would truncate to int32 and wrap past 2 GiB
+    // (a 2.3 GB workspace then committed a few MB and every view failed: issue 18)
+    this.top = Math.ceil((at + bytes) / 16) * 16;
     if (!Number.isSafeInteger(this.top) || this.top > this.limitBytes) {
       throw new InputError(
         "cloud-too-large",

@@ -46,5 +46,9 @@ export interface DenseKernels {
   solveLowerT32(L: number, n: number, b: number): void;
 }
 
-/** Largest memory the kernels may use (bytes). wasm32 addresses at most 4 GiB. */
-export const MAX_KERNEL_MEMORY = 3 * 1024 ** 3;
+/**
+ * Largest memory the kernels may use (bytes): wasm32 addresses at most 4 GiB (65 536 pages of 64 KiB;
+ * the last page is kept free). Pointers past 2 GiB reach the kernels as negative i32 and are read
+ * back as u32 (usize) there.
+ */
+export const MAX_KERNEL_MEMORY = 4 * 1024 ** 3 - 65536;

@@ -23,6 +23,11 @@ export interface ComputeSettings {
   readonly mode: "exact" | "fast";
   /** Rows holding NaN / ±Inf: fail the file (default) or drop those rows (counted as rows_dropped). */
   readonly nonFinite?: "fail" | "drop-rows";
+  /**
+   * Memory the profiles may use in all (bytes; --max-memory). A resource limit, not part of what is
+   * computed: not in settingsRecord, not in the settings identity. A cloud over it is refused.
+   */
+  readonly maxMemoryBytes?: number;
 }
 
 export const DEFAULT_SETTINGS: ComputeSettings = {

@@ -49,8 +49,14 @@ export function probeOf(cloud: PointCloud, key: StepKey, settings: ComputeSettin
   return selectRows(cloud, chooseProbeRows(cloud.n, settings.maxPoints, `${key.run}\u0000${key.layer}`));
 }
 
-export function profileOptions(settings: ComputeSettings, T: number | undefined): ProfileOptions {
+export function profileOptions(
+  settings: ComputeSettings,
+  T: number | undefined,
+  source?: string,
+): ProfileOptions {
   return {
+    ...(settings.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: settings.maxMemoryBytes }),
+    ...(source === undefined ? {} : { source }),
     metric: settings.metric,
     q: settings.q,
     nScales: settings.nScales,
@@ -116,6 +122,7 @@ export async function computeStep(
   T: number | undefined,
   computer: ProfileComputer = IN_PROCESS,
 ): Promise<StepComputation> {
-  const profile = await computer.compute(probeOf(cloud, key, settings), profileOptions(settings, T));
+  const source = `run ${key.run}, layer ${key.layer}, step ${key.step}`;
+  const profile = await computer.compute(probeOf(cloud, key, settings), profileOptions(settings, T, source));
   return { profile, result: stepResultOf(profile, key) };
 }

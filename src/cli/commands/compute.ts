@@ -118,6 +118,8 @@ export async function runCompute(args: ComputeCommandArgs, ctx: CliContext): Pro
           mode: settings.mode,
           ...(sharedT === undefined ? {} : { tMax: sharedT }),
           dimensionFit: true,
+          source: label,
+          ...(settings.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: settings.maxMemoryBytes }),
         });
         if (sharedT === undefined && profile.tConv !== null && profile.tConv > 0) {
           sharedT = profile.tConv;

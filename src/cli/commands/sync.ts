@@ -117,11 +117,13 @@ export async function runSync(
         ]);
   const abortSignal = afterGrace(stopSignal, deadline === null ? SIGTERM_GRACE_MS : graceFor(deadline));
   const computer = args.workers > 1 && !args.dryRun ? createPooledComputer(args.workers) : undefined;
+  // --max-memory is for all workers together: each of them may hold one profile at a time
+  const perWorker = { ...settings, maxMemoryBytes: Math.floor(settings.maxMemoryBytes! / args.workers) };
   try {
     const options = {
       runFilter,
       stepFilter,
-      settings,
+      settings: perWorker,
       settingsRecord: settingsRecord(settings, VERSION),
       dryRun: args.dryRun,
       maxFileBytes: args.maxFileBytes,

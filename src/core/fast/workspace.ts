@@ -13,8 +13,10 @@ export const RECOMPUTE_BELOW = 1e-2;
 
 /**
  * One cloud's matrices in kernel memory: D (lower triangle), the current similarity matrix Z, Z at the
- * first grid step (for the linear-grid recurrence), a factor buffer (f64 Cholesky) and the vectors CG
- * needs. Allocated once per distance context and reused by every probe and scale.
+ * first grid step (for the linear-grid recurrence), an f32 factor buffer and the vectors CG needs:
+ * 28·n² bytes plus O(n·d) (src/core/memory-budget.ts counts them). The rare f64 Cholesky factorises Z
+ * in place and reloads it (scale-solve.ts), so no second f64 n×n buffer is kept. Allocated once per
+ * distance context and reused by every probe and scale.
  */
 export class FastWorkspace {
   readonly k: DenseKernels;
@@ -22,7 +24,6 @@ export class FastWorkspace {
   readonly pD: number;
   readonly pZ: number;
   readonly pZ1: number;
-  readonly pL: number;
   readonly pX: number; // iterate / weights
   readonly pR: number; // residual
   readonly pP: number; // search direction
@@ -65,7 +66,6 @@ export class FastWorkspace {
     this.pD = a.reserve64(n * n);
     this.pZ = a.reserve64(n * n);
     this.pZ1 = a.reserve64(n * n);
-    this.pL = a.reserve64(n * n);
     this.pX = a.reserve64(n);
     this.pR = a.reserve64(n);
     this.pP = a.reserve64(n);
