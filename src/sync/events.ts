@@ -4,6 +4,8 @@ export type SyncEvent =
   | {
       type: "step-done";
       run: string;
+      /** Absent for a layer's activations; "trajectory" / "reptraj" for trajectory windows. */
+      family?: "trajectory" | "reptraj";
       layer: string;
       step: number;
       ms: number;
@@ -32,6 +34,8 @@ export type SyncEvent =
   | {
       type: "run-planned";
       run: string;
+      /** Trajectory windows (trajectory/, reptraj/) the sync would compute. */
+      windows: number;
       reads: { path: string; layer: string; step: number; purpose: string }[];
     }
   | { type: "stopped"; reason: string };

@@ -2,10 +2,14 @@
  * Sync one run, in the order of DESIGN.md's flow: read state → find → plan → read/parse/compute each
  * planned file → render → write once → report. Each step is one call into its own file.
  */
-import type { RunRef, TrackerAdapter } from "../adapter-kit.js";
+import type { ActivationRef, RunRef, RunState, TrackerAdapter } from "../adapter-kit.js";
+import type { ComputedWindows } from "../trajectory/compute-windows.js";
+import { windowCount } from "../trajectory/plan-windows.js";
+import { pendingWindows, syncWindows, type WindowSync } from "../trajectory/sync-windows.js";
 import { planAndAnnounce } from "./announce-plan.js";
-import { computePlannedSteps } from "./compute-run.js";
+import { type ComputeContext, type ComputedRun, computePlannedSteps } from "./compute-run.js";
 import type { EventSink, RunOutcome } from "./events.js";
+import { layerStateOf, splitFiles } from "./families.js";
 import { findActivations } from "./find-activations.js";
 import type { StepFilter } from "./plan.js";
 import { renderRunCharts } from "./render.js";
@@ -37,35 +41,26 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
   const { settings, settingsRecord, emit, signal } = opts;
   const state = await adapter.readState(run, signal);
   assertSameSettings(run, state, settingsRecord);
-  const activations = await findActivations(adapter, run, emit, signal);
-  const plan = planAndAnnounce(run, activations, state, settings, opts.filter, emit);
-  if (opts.dryRun) return reportDryRun(run, plan, emit);
-  if (plan.todoCount === 0 && state.unfinishedWrite === true) {
+  const found = await findActivations(adapter, run, emit, signal);
+  const { activations, weightWindows } = splitFiles(found);
+  const layerState = layerStateOf(state);
+  const plan = planAndAnnounce(run, activations, layerState, settings, opts.filter, emit);
+  const windows: WindowSync = { ...windowContext(adapter, run, activations, opts), weightWindows };
+  const windowsTodo = windowCount(pendingWindows(windows, state.written));
+  if (opts.dryRun) return reportDryRun(run, plan, emit, windowsTodo);
+  if (plan.todoCount === 0 && windowsTodo === 0 && state.unfinishedWrite === true) {
     // Nothing new, but an earlier session was cut before it closed: let the adapter finish it.
     const charts = renderRunCharts(run, state.references, state.written, settingsRecord);
     const batch = { newReferences: [], results: [], references: state.references, charts };
     await writeRun(adapter, run, state, batch, settingsRecord, emit, signal);
     return { run: run.id, status: "ok", stepsComputed: 0, stepsWritten: 0, failures: 0 };
   }
-  if (plan.todoCount === 0) return reportUnchanged(run, plan, activations.length, emit);
+  if (plan.todoCount === 0 && windowsTodo === 0) return reportUnchanged(run, plan, found.length, emit);
 
-  const computed = await computePlannedSteps(
-    {
-      adapter,
-      run,
-      activations,
-      state,
-      settings,
-      filter: opts.filter,
-      maxFileBytes: opts.maxFileBytes,
-      computer: opts.computer ?? IN_PROCESS,
-      emit,
-      ...(signal ? { signal } : {}),
-      ...(opts.stopSignal ? { stopSignal: opts.stopSignal } : {}),
-    },
-    plan,
-  );
-  reportWaiting(run, computed, emit);
+  const layers = await computePlannedSteps(computeContext(adapter, run, activations, layerState, opts), plan);
+  reportWaiting(run, layers, emit);
+  const trajectories = await syncWindows(windows, [...state.written, ...layers.results]);
+  const computed = withWindows(layers, trajectories);
   let stepsWritten = 0;
   if (computed.results.length > 0) {
     signal?.throwIfAborted();
@@ -74,4 +69,54 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
     stepsWritten = await writeRun(adapter, run, state, { ...computed, charts }, settingsRecord, emit, signal);
   }
   return runOutcome(run, computed, stepsWritten);
+}
+
+function computeContext(
+  adapter: TrackerAdapter,
+  run: RunRef,
+  activations: readonly ActivationRef[],
+  state: RunState,
+  opts: RunOptions,
+): ComputeContext {
+  return {
+    adapter,
+    run,
+    activations,
+    state,
+    settings: opts.settings,
+    filter: opts.filter,
+    maxFileBytes: opts.maxFileBytes,
+    computer: opts.computer ?? IN_PROCESS,
+    emit: opts.emit,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.stopSignal ? { stopSignal: opts.stopSignal } : {}),
+  };
+}
+
+function windowContext(
+  adapter: TrackerAdapter,
+  run: RunRef,
+  activations: readonly ActivationRef[],
+  opts: RunOptions,
+): Omit<WindowSync, "weightWindows"> {
+  return {
+    adapter,
+    run,
+    activations,
+    settings: opts.settings,
+    filter: opts.filter,
+    maxFileBytes: opts.maxFileBytes,
+    emit: opts.emit,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.stopSignal ? { stopSignal: opts.stopSignal } : {}),
+  };
+}
+
+/** The layer results and the trajectory windows of a run, as one batch to write. */
+function withWindows(layers: ComputedRun, windows: ComputedWindows): ComputedRun {
+  return {
+    ...layers,
+    results: [...layers.results, ...windows.results],
+    failures: layers.failures + windows.failures,
+  };
 }
