@@ -7,9 +7,10 @@
 import { createHash } from "node:crypto";
 import {
   type ActivationRef,
-  compilePattern,
+  compileFilePatterns,
   createHttpClient,
   DEFAULT_ACTIVATION_PATTERN,
+  DEFAULT_TRAJECTORY_PATTERN,
   type HttpClientOptions,
   MagtrackError,
   type ResultBatch,
@@ -34,6 +35,8 @@ export interface WandbAdapterOptions {
   /** Default https://api.wandb.ai (WANDB_BASE_URL for self-hosted servers). */
   readonly baseUrl?: string;
   readonly pattern?: string;
+  /** Logged weight windows (docs/trajectory.md); default DEFAULT_TRAJECTORY_PATTERN, null: none. */
+  readonly trajectoryPattern?: string | null;
   /** Refuse activation files larger than this (bytes). */
   readonly maxFileBytes?: number;
   /** History lines per filestream post (W&B limits request sizes; 413 is not retried). */
@@ -75,7 +78,10 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
   });
   const api = createWandbApi(http, [options.apiKey]);
   const { entity, project } = options;
-  const match = compilePattern(options.pattern ?? DEFAULT_ACTIVATION_PATTERN);
+  const match = compileFilePatterns(
+    options.pattern ?? DEFAULT_ACTIVATION_PATTERN,
+    options.trajectoryPattern === undefined ? DEFAULT_TRAJECTORY_PATTERN : options.trajectoryPattern,
+  );
   const maxFileBytes = options.maxFileBytes ?? 2 ** 31;
   const ctx: SessionContext = {
     api,

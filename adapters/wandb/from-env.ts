@@ -15,6 +15,8 @@ export interface WandbFlags {
   readonly entity?: string;
   readonly project?: string;
   readonly pattern?: string;
+  /** Logged weight windows (docs/trajectory.md); null: none. */
+  readonly trajectoryPattern?: string | null;
   readonly maxFileBytes?: number;
   /** Where ~/.netrc is looked for (tests); default: $NETRC, else the home directory's .netrc. */
   readonly netrcPath?: string;
@@ -64,6 +66,7 @@ export function resolveWandbOptions(
     project,
     baseUrl,
     ...(flags.pattern ? { pattern: flags.pattern } : {}),
+    ...(flags.trajectoryPattern !== undefined ? { trajectoryPattern: flags.trajectoryPattern } : {}),
     ...(flags.maxFileBytes !== undefined ? { maxFileBytes: flags.maxFileBytes } : {}),
   };
 }
