@@ -9,6 +9,7 @@ import { optionsFromEnv, readConfigFile } from "./env-config.js";
 import { describeError, EXIT_USAGE, exitCodeForError } from "./exit-codes.js";
 import type { CliContext } from "./io.js";
 import { withComputeOptions, withTrackerOptions } from "./options.js";
+import { withTrajectoryOptions } from "./trajectory-options.js";
 
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   let exitCode = 0;
@@ -35,7 +36,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       "sync",
       "compute what is missing in every run and write it back (what cron calls; safe to repeat)",
       (y) =>
-        withComputeOptions(withTrackerOptions(y))
+        withTrajectoryOptions(withComputeOptions(withTrackerOptions(y)))
           .example(
             "magtrack sync --root ./runs",
             "local store: <root>/<run>/activations/<layer>/step_<N>.npy",
@@ -54,7 +55,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       "backfill",
       "the same pipeline over history, with filters; --dry-run prints the plan",
       (y) =>
-        withComputeOptions(withTrackerOptions(y))
+        withTrajectoryOptions(withComputeOptions(withTrackerOptions(y)))
           .option("layers", { type: "string", array: true, describe: "only these layers" })
           .option("step-min", { type: "number", describe: "only steps ≥ this" })
           .option("step-max", { type: "number", describe: "only steps ≤ this" })
