@@ -54,6 +54,11 @@ export interface ActivationRef {
   readonly digest?: string;
   /** Adapter-private data (download URL, artifact id …). */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /**
+   * "trajectory" for a logged weight window (rows = iterates, file trajectory/<layer>/step_<step>),
+   * matched by the trajectory pattern; absent for activation files.
+   */
+  readonly family?: "trajectory";
 }
 
 /** The evaluation interval [0, T] fixed for one (run, layer) at its reference step. */
@@ -93,6 +98,12 @@ export interface ExperimentScale {
 
 /** The result for one (run, layer, step). Metric names are a contract documented in the README. */
 export interface StepResult {
+  /**
+   * Which cloud the result is of: a layer's activations at one step ("magnitude", the default when
+   * absent), a logged weight window ending at the step ("trajectory"), or the window of the layer's
+   * last W logged steps, one point per step ("reptraj"). The family is the metric key's first segment.
+   */
+  readonly family?: ResultFamily;
   readonly layer: string;
   readonly step: number;
   /** Scalar metrics without the "magnitude/<layer>/" prefix: area, t_conv, dim, diff_ref, … */
@@ -281,13 +292,38 @@ export interface WriteReport {
   readonly skippedExisting: number;
 }
 
-/** Metric key written to trackers: magnitude/<layer>/<name>. */
-export function metricKey(layer: string, name: string): string {
-  return `magnitude/${layer}/${name}`;
+/** First segment of a metric key: what kind of cloud the value is of (StepResult.family). */
+export type ResultFamily = "magnitude" | "trajectory" | "reptraj";
+export const RESULT_FAMILIES: readonly ResultFamily[] = ["magnitude", "trajectory", "reptraj"];
+
+/** Metric key written to trackers: <family>/<layer>/<name>, family "magnitude" by default. */
+export function metricKey(layer: string, name: string, family: ResultFamily = "magnitude"): string {
+  return `${family}/${layer}/${name}`;
 }
+
+/** "<family>/<layer>/<name>" → its parts (the layer may hold "/"; the name may not); null for other keys. */
+export function parseMetricKey(key: string): { family: ResultFamily; layer: string; name: string } | null {
+  const slash = key.indexOf("/");
+  const family = key.slice(0, slash) as ResultFamily;
+  if (slash <= 0 || !RESULT_FAMILIES.includes(family)) return null;
+  const rest = key.slice(slash + 1);
+  const cut = rest.lastIndexOf("/");
+  if (cut <= 0 || cut === rest.length - 1) return null;
+  return { family, layer: rest.slice(0, cut), name: rest.slice(cut + 1) };
+}
+
+/** The layer as tables show it: the layer, or "<family>/<layer>" for trajectory windows. */
+export const qualifiedLayer = (r: Pick<StepResult, "family" | "layer">): string =>
+  (r.family ?? "magnitude") === "magnitude" ? r.layer : `${r.family}/${r.layer}`;
+
+/** Identity of a result within a run: (family, layer, step). */
+export const resultId = (r: Pick<StepResult, "family" | "layer" | "step">): string =>
+  `${r.family ?? "magnitude"}\u0000${r.layer}\u0000${r.step}`;
 
 /** Default activation file pattern (relative to the run's artifact root). */
 export const DEFAULT_ACTIVATION_PATTERN = "activations/{layer}/step_{step}.{ext}";
+/** Default pattern of logged weight windows (docs/trajectory.md); adapters take null to list none. */
+export const DEFAULT_TRAJECTORY_PATTERN = "trajectory/{layer}/step_{step}.{ext}";
 
 // The experiment-level scale record as JSON (adapters with read/createExperimentScale).
 export { decodeExperimentScale, encodeExperimentScale } from "./experiment-scale/record.js";
@@ -315,4 +351,4 @@ export { onStorePath, storeIoError } from "./io/io-error.js";
 export { decodeKnownFailures, encodeKnownFailures } from "./io/known-failure-record.js";
 export { REDACTED, redactHeaders, redactText, redactUrl, urlForError } from "./io/redact.js";
 export type { PathMatcher, PatternMatch } from "./pattern.js";
-export { compilePattern } from "./pattern.js";
+export { compileFilePatterns, compilePattern } from "./pattern.js";

@@ -6,6 +6,8 @@ export interface PatternMatch {
   readonly layer: string;
   readonly step: number;
   readonly format: ActivationFormat;
+  /** Set when the path matched the trajectory pattern (weight windows) rather than the activation one. */
+  readonly family?: "trajectory";
 }
 
 export type PathMatcher = ((path: string) => PatternMatch | null) & {
@@ -84,5 +86,28 @@ export function compilePattern(pattern: string): PathMatcher {
       ? `step ${step} has more than 15 digits (steps must be exact integers below 2^53)`
       : `step "${step}" is not a non-negative decimal integer`;
   };
+  return Object.assign(matcher, { whyNotAStep });
+}
+
+/**
+ * The matcher adapters list a run's files with: the activation pattern, then (when given) the
+ * trajectory pattern, whose matches carry family "trajectory" (logged weight windows, docs/trajectory.md).
+ * A path both patterns match is an activation file: the user's own pattern wins.
+ */
+export function compileFilePatterns(
+  activationPattern: string,
+  trajectoryPattern: string | null,
+): PathMatcher {
+  const activations = compilePattern(activationPattern);
+  if (trajectoryPattern === null) return activations;
+  const trajectory = compilePattern(trajectoryPattern);
+  const matcher = (path: string): PatternMatch | null => {
+    const a = activations(path);
+    if (a !== null) return a;
+    const t = trajectory(path);
+    return t === null ? null : { ...t, family: "trajectory" };
+  };
+  const whyNotAStep = (path: string): string | null =>
+    matcher(path) !== null ? null : (activations.whyNotAStep(path) ?? trajectory.whyNotAStep(path));
   return Object.assign(matcher, { whyNotAStep });
 }

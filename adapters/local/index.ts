@@ -12,8 +12,9 @@ import { lstat, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import {
   type ActivationRef,
-  compilePattern,
+  compileFilePatterns,
   DEFAULT_ACTIVATION_PATTERN,
+  DEFAULT_TRAJECTORY_PATTERN,
   decodeKnownFailures,
   encodeKnownFailures,
   type KnownFailure,
@@ -25,6 +26,7 @@ import {
   type RunRef,
   type RunState,
   type RunStatus,
+  resultId,
   type SkippedEntry,
   type StepResult,
   storeIoError,
@@ -32,9 +34,8 @@ import {
   type WriteReport,
   writeFileAtomic,
 } from "../../src/adapter-kit.js";
-
-import { localExperimentScales } from "./experiment-scale.js";
 import { isReportFolder, writeLocalExperimentReport } from "./experiment-report.js";
+import { localExperimentScales } from "./experiment-scale.js";
 import { readLocalRunMetrics, readLocalRunParams } from "./run-metrics.js";
 import {
   decodeResultLines,
@@ -51,6 +52,8 @@ import {
 export interface LocalAdapterOptions {
   readonly root: string;
   readonly pattern?: string;
+  /** Logged weight windows (docs/trajectory.md); default DEFAULT_TRAJECTORY_PATTERN, null: none. */
+  readonly trajectoryPattern?: string | null;
   /** Refuse activation files larger than this (bytes). */
   readonly maxFileBytes?: number;
   /** Bound on files visited per run while listing (hostile trees). */
@@ -122,7 +125,10 @@ function matchesFilter(run: RunRef, filter: RunFilter): boolean {
 
 export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter {
   const root = resolve(options.root);
-  const match = compilePattern(options.pattern ?? DEFAULT_ACTIVATION_PATTERN);
+  const match = compileFilePatterns(
+    options.pattern ?? DEFAULT_ACTIVATION_PATTERN,
+    options.trajectoryPattern === undefined ? DEFAULT_TRAJECTORY_PATTERN : options.trajectoryPattern,
+  );
   const maxFileBytes = options.maxFileBytes ?? 2 ** 31;
   const maxEntries = options.maxEntriesPerRun ?? 200_000;
 
@@ -259,6 +265,7 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
             step: m.step,
             path,
             format: m.format,
+            ...(m.family ? { family: m.family } : {}),
             size: info.size,
             digest: `size=${info.size};mtime=${Math.trunc(info.mtimeMs)}`,
           });
@@ -343,8 +350,8 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
      */
     async writeResults(run: RunRef, batch: ResultBatch): Promise<WriteReport> {
       const existing = await readWritten(run);
-      const done = new Set(existing.map((r) => `${r.layer}\u0000${r.step}`));
-      const fresh = batch.results.filter((r) => !done.has(`${r.layer}\u0000${r.step}`));
+      const done = new Set(existing.map(resultId));
+      const fresh = batch.results.filter((r) => !done.has(resultId(r)));
       const skippedExisting = batch.results.length - fresh.length;
       if (fresh.length === 0) return { metricsWritten: 0, filesWritten: 0, skippedExisting };
       let filesWritten = 0;

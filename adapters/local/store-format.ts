@@ -1,8 +1,10 @@
 /**
  * The local store's on-disk result format, under <root>/<run>/magnitude/:
  *   metrics.jsonl     one line per (layer, step): {"layer", "step", "metrics": {...}, "curve": {t, magnitude}}
- *                     — the commit point: a (layer, step) is done when its line is here.
- *   metrics.csv       the same scalars, one row per (layer, step, metric), for spreadsheets.
+ *                     — the commit point: a (layer, step) is done when its line is here. Trajectory
+ *                     windows add "family": "trajectory" | "reptraj" (absent: a layer's activations).
+ *   metrics.csv       the same scalars, one row per (layer, step, metric), for spreadsheets; a
+ *                     trajectory window's layer column reads "<family>/<layer>".
  *   references.json   {"<layer>": {T, step, source}} — fixed once per layer, never changed.
  *   settings.json     the computation settings of the first sync.
  *   failures.json     files that failed permanently and are set aside while unchanged
@@ -10,7 +12,12 @@
  *   <layer>/curves.svg, <layer>/trends.svg, report.html — rendered charts.
  * Non-finite numbers are stored as the strings "NaN", "Infinity", "-Infinity" (JSON has no tokens for them).
  */
-import type { StepResult } from "../../src/adapter-kit.js";
+import {
+  qualifiedLayer,
+  RESULT_FAMILIES,
+  type ResultFamily,
+  type StepResult,
+} from "../../src/adapter-kit.js";
 
 export const RESULT_DIR = "magnitude";
 export const METRICS_JSONL = "metrics.jsonl";
@@ -35,7 +42,12 @@ export function decodeNumber(x: unknown): number {
 export function encodeResultLine(r: StepResult): string {
   const metrics: Record<string, number | string> = {};
   for (const [k, v] of Object.entries(r.metrics)) metrics[k] = encodeNumber(v);
-  const line: Record<string, unknown> = { layer: r.layer, step: r.step, metrics };
+  const line: Record<string, unknown> = {
+    ...(r.family && r.family !== "magnitude" ? { family: r.family } : {}),
+    layer: r.layer,
+    step: r.step,
+    metrics,
+  };
   if (r.curve)
     line.curve = { t: r.curve.t.map(encodeNumber), magnitude: r.curve.magnitude.map(encodeNumber) };
   return JSON.stringify(line);
@@ -48,6 +60,7 @@ export function decodeResultLines(text: string, onBadLine: (lineNo: number) => v
     if (line.trim() === "") return;
     try {
       const o = JSON.parse(line) as {
+        family?: unknown;
         layer: unknown;
         step: unknown;
         metrics: Record<string, unknown>;
@@ -56,12 +69,20 @@ export function decodeResultLines(text: string, onBadLine: (lineNo: number) => v
       if (typeof o.layer !== "string" || !Number.isSafeInteger(o.step) || typeof o.metrics !== "object") {
         throw new Error("bad record");
       }
+      const family = o.family === undefined ? "magnitude" : o.family;
+      if (!RESULT_FAMILIES.includes(family as ResultFamily)) throw new Error("bad family");
       const metrics: Record<string, number> = {};
       for (const [k, v] of Object.entries(o.metrics)) metrics[k] = decodeNumber(v);
       const curve = o.curve
         ? { t: o.curve.t.map(decodeNumber), magnitude: o.curve.magnitude.map(decodeNumber) }
         : undefined;
-      out.push({ layer: o.layer, step: o.step as number, metrics, ...(curve ? { curve } : {}) });
+      out.push({
+        ...(family === "magnitude" ? {} : { family: family as ResultFamily }),
+        layer: o.layer,
+        step: o.step as number,
+        metrics,
+        ...(curve ? { curve } : {}),
+      });
     } catch {
       onBadLine(i + 1);
     }
@@ -77,7 +98,9 @@ export function encodeCsv(results: readonly StepResult[]): string {
   const rows = ["layer,step,metric,value"];
   for (const r of results) {
     for (const [k, v] of Object.entries(r.metrics)) {
-      rows.push([csvField(r.layer), String(r.step), csvField(k), String(encodeNumber(v))].join(","));
+      rows.push(
+        [csvField(qualifiedLayer(r)), String(r.step), csvField(k), String(encodeNumber(v))].join(","),
+      );
     }
   }
   return rows.join("\n") + "\n";

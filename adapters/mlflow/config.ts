@@ -14,6 +14,8 @@ export interface MlflowFlags {
   readonly experiment?: string;
   readonly experimentId?: string;
   readonly pattern?: string;
+  /** Logged weight windows (docs/trajectory.md); null: none. */
+  readonly trajectoryPattern?: string | null;
   readonly timeoutMs?: number;
   readonly maxFileBytes?: number;
 }

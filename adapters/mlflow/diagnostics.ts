@@ -11,7 +11,7 @@
  * charts have no gap and readState reads the same keys back as before; runs and layers without
  * the series never get it.
  */
-import { MagtrackError, type StepResult } from "../../src/adapter-kit.js";
+import { MagtrackError, qualifiedLayer, type StepResult } from "../../src/adapter-kit.js";
 
 export const DIAGNOSTIC_METRICS: ReadonlySet<string> = new Set([
   "error_bound",
@@ -30,9 +30,15 @@ export function encodeDiagnosticsTable(results: readonly StepResult[]): string |
   ].sort();
   if (names.length === 0) return null;
   const rows = [...results]
-    .sort((a, b) => (a.layer < b.layer ? -1 : a.layer > b.layer ? 1 : a.step - b.step))
+    .sort((a, b) =>
+      qualifiedLayer(a) < qualifiedLayer(b)
+        ? -1
+        : qualifiedLayer(a) > qualifiedLayer(b)
+          ? 1
+          : a.step - b.step,
+    )
     .map((r) => [
-      r.layer,
+      qualifiedLayer(r),
       r.step,
       ...names.map((n) => (n in r.metrics ? finiteOrNull(r.metrics[n]!) : null)),
     ]);

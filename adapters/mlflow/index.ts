@@ -5,9 +5,10 @@
  */
 import {
   type ActivationRef,
-  compilePattern,
+  compileFilePatterns,
   createHttpClient,
   DEFAULT_ACTIVATION_PATTERN,
+  DEFAULT_TRAJECTORY_PATTERN,
   type HttpAuth,
   type HttpClient,
   MagtrackError,
@@ -44,6 +45,8 @@ export interface MlflowAdapterOptions {
   readonly experimentName?: string;
   readonly experimentId?: string;
   readonly pattern?: string;
+  /** Logged weight windows (docs/trajectory.md); default DEFAULT_TRAJECTORY_PATTERN, null: none. */
+  readonly trajectoryPattern?: string | null;
   /** Refuse activation files larger than this many bytes (before/while downloading). */
   readonly maxFileBytes?: number;
   /** Stop walking a run's artifacts past this many entries. */
@@ -86,8 +89,17 @@ export function createMlflowAdapter(options: MlflowAdapterOptions): TrackerAdapt
     });
   const client: MlflowClient = createMlflowClient(http);
   const pattern = options.pattern ?? DEFAULT_ACTIVATION_PATTERN;
-  const match = compilePattern(pattern);
-  const plan = listingPlan(pattern);
+  const trajectoryPattern =
+    options.trajectoryPattern === undefined ? DEFAULT_TRAJECTORY_PATTERN : options.trajectoryPattern;
+  const match = compileFilePatterns(pattern, trajectoryPattern);
+  // One walk per pattern's literal start directory ("activations", "trajectory"); the same start once.
+  const plans = [pattern, ...(trajectoryPattern === null ? [] : [trajectoryPattern])]
+    .map(listingPlan)
+    .filter((p, i, all) => all.findIndex((q) => q.start === p.start) === i)
+    .map((p, _, all) => ({
+      ...p,
+      depth: Math.max(...all.filter((q) => q.start === p.start).map((q) => q.depth)),
+    }));
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const warn = options.warn ?? ((m: string) => process.emitWarning(m, "MagtrackMlflow"));
   let experiment: Promise<WireExperiment> | undefined;
@@ -172,24 +184,33 @@ export function createMlflowAdapter(options: MlflowAdapterOptions): TrackerAdapt
     },
 
     async *listActivations(run: RunRef, signal?: AbortSignal): AsyncIterable<ActivationRef> {
-      const { rootUri, files } = await walkArtifacts(
-        client,
-        run.id,
-        plan.start,
-        { maxDepth: plan.depth, maxEntries: options.maxEntriesPerRun ?? 200_000 },
-        signal,
-      );
+      let rootUri: string | undefined;
+      const files = [];
+      for (const plan of plans) {
+        const walked = await walkArtifacts(
+          client,
+          run.id,
+          plan.start,
+          { maxDepth: plan.depth, maxEntries: options.maxEntriesPerRun ?? 200_000 },
+          signal,
+        );
+        rootUri ??= walked.rootUri;
+        files.push(...walked.files);
+      }
+      const seen = new Set<string>();
       const artifactUri = (run.extra?.artifactUri as string | undefined) ?? rootUri;
       const found: ActivationRef[] = [];
       for (const f of files) {
         const m = match(f.path);
-        if (!m) continue;
+        if (!m || seen.has(f.path)) continue; // a root-level walk may also reach trajectory/
+        seen.add(f.path);
         found.push({
           run,
           layer: m.layer,
           step: m.step,
           path: f.path,
           format: m.format,
+          ...(m.family ? { family: m.family } : {}),
           ...(f.file_size !== undefined ? { size: f.file_size, digest: `size=${f.file_size}` } : {}),
           extra: { artifactUri },
         });
@@ -257,6 +278,7 @@ export function mlflowAdapterFromEnv(
     ...(experimentId !== undefined ? { experimentId } : {}),
     ...(experimentName !== undefined ? { experimentName } : {}),
     ...(flags.pattern !== undefined ? { pattern: flags.pattern } : {}),
+    ...(flags.trajectoryPattern !== undefined ? { trajectoryPattern: flags.trajectoryPattern } : {}),
     ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
     ...(flags.maxFileBytes !== undefined ? { maxFileBytes: flags.maxFileBytes } : {}),
     ...extra,

@@ -13,7 +13,12 @@
  * A name that is already valid is used unchanged. The original name travels in the reference tag
  * (see tags.ts), so results read back under their original layer name.
  */
-import { MagtrackError } from "../../src/adapter-kit.js";
+import {
+  MagtrackError,
+  metricKey,
+  parseMetricKey as parseKitMetricKey,
+  type ResultFamily,
+} from "../../src/adapter-kit.js";
 
 export const MAX_KEY_CHARS = 250;
 export const MAX_LAYER_CHARS = 200;
@@ -85,19 +90,13 @@ export function sanitizeArtifactPath(path: string, layers: readonly string[] = [
 
 export const METRIC_PREFIX = "magnitude/";
 
-/** "magnitude/<layer>/<name>" with the layer sanitised; throws when the metric name is not valid. */
-export function mlflowMetricKey(layer: string, name: string): string {
+/** "<family>/<layer>/<name>" with the layer sanitised; throws when the metric name is not valid. */
+export function mlflowMetricKey(layer: string, name: string, family: ResultFamily = "magnitude"): string {
   return assertValidKey(
-    `${METRIC_PREFIX}${sanitizeLayer(layer)}/${name}`,
+    metricKey(sanitizeLayer(layer), name, family),
     `metric "${name}" of layer "${layer}"`,
   );
 }
 
-/** Split "magnitude/<layer>/<name>" → [layer, name]; null for keys that are not ours. */
-export function parseMetricKey(key: string): { layer: string; name: string } | null {
-  if (!key.startsWith(METRIC_PREFIX)) return null;
-  const rest = key.slice(METRIC_PREFIX.length);
-  const cut = rest.lastIndexOf("/");
-  if (cut <= 0 || cut === rest.length - 1) return null;
-  return { layer: rest.slice(0, cut), name: rest.slice(cut + 1) };
-}
+/** Split "<family>/<layer>/<name>" (families: adapter-kit RESULT_FAMILIES); null for keys that are not ours. */
+export const parseMetricKey = parseKitMetricKey;

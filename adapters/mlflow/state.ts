@@ -4,7 +4,15 @@
  * the curves table artifact when it exists (so charts of earlier steps keep their curves), and the
  * diagnostics table (diagnostics.ts), whose values fill in what the metric histories lack.
  */
-import { type LayerReference, MagtrackError, type RunState, type StepResult } from "../../src/adapter-kit.js";
+import {
+  type LayerReference,
+  MagtrackError,
+  qualifiedLayer,
+  type ResultFamily,
+  type RunState,
+  resultId,
+  type StepResult,
+} from "../../src/adapter-kit.js";
 import { joinArtifactPath, proxyRootOf } from "./artifacts.js";
 import type { MlflowClient } from "./client.js";
 import { CURVES_TABLE_PATH, decodeCurvesTable } from "./curves-table.js";
@@ -44,13 +52,15 @@ export async function readRunState(
   const originalLayer = new Map(Object.values(references).map((r) => [sanitizeLayer(r.layer), r.layer]));
 
   const histories = await readHistories(client, runId, magnitudeKeysOf(run), signal);
-  const byLayerStep = new Map<string, { layer: string; step: number; metrics: Record<string, number> }>();
+  type Entry = { family: ResultFamily; layer: string; step: number; metrics: Record<string, number> };
+  const byLayerStep = new Map<string, Entry>();
   for (const [key, history] of histories) {
     const parsed = parseMetricKey(key)!;
     const layer = originalLayer.get(parsed.layer) ?? parsed.layer;
+    const family = parsed.family;
     for (const [step, value] of latestByStep(history)) {
-      const id = `${layer}\u0000${step}`;
-      const entry = byLayerStep.get(id) ?? { layer, step, metrics: {} };
+      const id = resultId({ family, layer, step });
+      const entry = byLayerStep.get(id) ?? { family, layer, step, metrics: {} };
       entry.metrics[parsed.name] = value;
       byLayerStep.set(id, entry);
     }
@@ -59,12 +69,13 @@ export async function readRunState(
   const tables = byLayerStep.size > 0 ? await readTables(client, run, options, signal) : null;
   const written: StepResult[] = [...byLayerStep.values()]
     .sort((a, b) => (a.layer < b.layer ? -1 : a.layer > b.layer ? 1 : a.step - b.step))
-    .map((e) => {
+    .map(({ family, ...e }) => {
       // Metric histories win over the table (a series an older sync wrote as metrics).
-      const diagnostics = tables?.diagnostics?.get(e.layer)?.get(e.step);
-      const withDiagnostics = diagnostics ? { ...e, metrics: { ...diagnostics, ...e.metrics } } : e;
+      const result: StepResult = family === "magnitude" ? e : { family, ...e };
+      const diagnostics = tables?.diagnostics?.get(qualifiedLayer(result))?.get(e.step);
+      const withDiagnostics = diagnostics ? { ...result, metrics: { ...diagnostics, ...e.metrics } } : result;
       const curve = tables?.curves?.get(e.layer)?.get(e.step);
-      return curve ? { ...withDiagnostics, curve } : withDiagnostics;
+      return curve && family === "magnitude" ? { ...withDiagnostics, curve } : withDiagnostics;
     });
   const knownFailures = knownFailuresOf(tags);
   return {

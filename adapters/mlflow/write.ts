@@ -18,6 +18,7 @@
 import {
   isTrackerError,
   MagtrackError,
+  qualifiedLayer,
   type ResultBatch,
   type RunRef,
   type StepResult,
@@ -218,7 +219,7 @@ async function planMetrics(
   const existingKeys = new Set((run.data?.metrics ?? []).map((m) => m.key));
   const wanted = new Set<string>();
   for (const r of results)
-    for (const name of Object.keys(r.metrics)) wanted.add(mlflowMetricKey(r.layer, name));
+    for (const name of Object.keys(r.metrics)) wanted.add(mlflowMetricKey(r.layer, name, r.family));
   const histories = await readHistories(
     client,
     runId,
@@ -230,7 +231,7 @@ async function planMetrics(
   let skipped = 0;
   const steps: StepPoints[] = [];
   const sorted = [...results].sort((a, b) =>
-    a.layer < b.layer ? -1 : a.layer > b.layer ? 1 : a.step - b.step,
+    qualifiedLayer(a) < qualifiedLayer(b) ? -1 : qualifiedLayer(a) > qualifiedLayer(b) ? 1 : a.step - b.step,
   );
   for (const r of sorted) {
     if (!Number.isSafeInteger(r.step) || r.step < 0) {
@@ -242,7 +243,7 @@ async function planMetrics(
     }
     const points: OutgoingMetric[] = [];
     for (const name of Object.keys(r.metrics).sort()) {
-      const key = mlflowMetricKey(r.layer, name);
+      const key = mlflowMetricKey(r.layer, name, r.family);
       // Diagnostics go to the diagnostics table; a series an older sync started is continued.
       if (DIAGNOSTIC_METRICS.has(name) && !existingKeys.has(key)) continue;
       if (stored.get(key)?.has(r.step)) {
@@ -252,7 +253,7 @@ async function planMetrics(
       // Deterministic timestamp: the same point always carries the same (key, timestamp, step, value).
       points.push({ key, value: r.metrics[name]!, timestamp: start + r.step, step: r.step });
     }
-    if (points.length > 0) steps.push({ layer: r.layer, step: r.step, points });
+    if (points.length > 0) steps.push({ layer: qualifiedLayer(r), step: r.step, points });
   }
   return { steps, skipped };
 }

@@ -89,6 +89,7 @@ function toRef(
     step: m.step,
     path: file.name,
     format: m.format,
+    ...(m.family ? { family: m.family } : {}),
     ...(size !== undefined && Number.isFinite(size) ? { size } : {}),
     ...(file.md5 ? { digest: `md5:${file.md5}` } : {}),
     extra: { ...source, directUrl: file.directUrl },

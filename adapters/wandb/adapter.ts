@@ -7,9 +7,11 @@
 import { createHash } from "node:crypto";
 import {
   type ActivationRef,
+  compileFilePatterns,
   compilePattern,
   createHttpClient,
   DEFAULT_ACTIVATION_PATTERN,
+  DEFAULT_TRAJECTORY_PATTERN,
   type HttpClientOptions,
   MagtrackError,
   type ResultBatch,
@@ -32,8 +34,8 @@ import { customChartRegistry } from "./custom-chart.js";
 import { readWrittenResults } from "./history-scan.js";
 import { readResumeStatus } from "./resume-status.js";
 import { readMagtrackConfig } from "./run-config.js";
-import { runSnapshot } from "./run-snapshot.js";
 import { readWandbRunMetrics, readWandbRunParams } from "./run-metrics.js";
+import { runSnapshot } from "./run-snapshot.js";
 import { listRuns } from "./runs.js";
 import { unchangedSteps } from "./sync-fingerprint.js";
 import { type SessionContext, writeSession } from "./write-session.js";
@@ -51,6 +53,8 @@ export interface WandbAdapterOptions {
   readonly pattern?: string;
   /** Pattern inside `activations` artifacts, relative to the artifact root (default {layer}/step_{step}.{ext}). */
   readonly artifactPattern?: string;
+  /** Logged weight windows (docs/trajectory.md); default DEFAULT_TRAJECTORY_PATTERN, null: none. */
+  readonly trajectoryPattern?: string | null;
   /** Refuse activation files larger than this (bytes). */
   readonly maxFileBytes?: number;
   /** History lines per filestream post (W&B limits request sizes; 413 is not retried). */
@@ -109,7 +113,14 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
   const { entity, project } = options;
   const runFilePattern = options.pattern ?? DEFAULT_ACTIVATION_PATTERN;
   const artifactPattern = options.artifactPattern ?? options.pattern ?? DEFAULT_ARTIFACT_PATTERN;
-  const matchers = { runFile: compilePattern(runFilePattern), artifact: compilePattern(artifactPattern) };
+  const trajectoryPattern =
+    options.trajectoryPattern === undefined ? DEFAULT_TRAJECTORY_PATTERN : options.trajectoryPattern;
+  // Weight windows are looked for among the run's own files only: an `activations` artifact's
+  // names are relative to its root, where {layer}/step_{step} would claim trajectory/<layer>/… too.
+  const matchers = {
+    runFile: compileFilePatterns(runFilePattern, trajectoryPattern),
+    artifact: compilePattern(artifactPattern),
+  };
   /** What the last listing of each run saw but did not match (skippedEntries capability). */
   const skipped = new Map<string, SkippedEntry[]>();
   const maxFileBytes = options.maxFileBytes ?? 2 ** 31;
@@ -121,7 +132,7 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     bytesPerPost: options.bytesPerPost ?? 4 * 1024 * 1024,
     maxTableBytes: 512 * 1024 * 1024,
     // Both patterns are part of what a fingerprint vouches for (a changed pattern lists other files).
-    pattern: `run files: ${runFilePattern}; artifacts: ${artifactPattern}`,
+    pattern: `run files: ${runFilePattern}; artifacts: ${artifactPattern}; weights: ${trajectoryPattern ?? "none"}`,
     registerChart: customChartRegistry(api, entity),
     now: options.now ?? Date.now,
     verifyDelaysMs: options.verifyDelaysMs ?? [1000, 2000, 4000, 8000],

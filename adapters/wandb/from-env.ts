@@ -14,6 +14,8 @@ export interface WandbFlags {
   readonly entity?: string;
   readonly project?: string;
   readonly pattern?: string;
+  /** Logged weight windows (docs/trajectory.md); null: none. */
+  readonly trajectoryPattern?: string | null;
   readonly maxFileBytes?: number;
   /** Where ~/.netrc is looked for (tests); default as the official client: see netrcPath. */
   readonly netrcPath?: string;
@@ -62,6 +64,7 @@ export function resolveWandbOptions(
     project,
     baseUrl,
     ...(flags.pattern ? { pattern: flags.pattern } : {}),
+    ...(flags.trajectoryPattern !== undefined ? { trajectoryPattern: flags.trajectoryPattern } : {}),
     ...(flags.maxFileBytes !== undefined ? { maxFileBytes: flags.maxFileBytes } : {}),
     ...(env.MAGTRACK_WANDB_FULL_CHECK === "1" ? { fullCheck: true } : {}),
   };

@@ -6,12 +6,16 @@
  * `_step` must keep increasing (W&B drops or mixes rows whose _step is not above the last one),
  * so the training step lives in its own key and charts use it through define_metric.
  */
-import type { StepResult } from "../../src/adapter-kit.js";
+import {
+  metricKey,
+  parseMetricKey,
+  type ResultFamily,
+  resultId,
+  type StepResult,
+} from "../../src/adapter-kit.js";
 import type { ExtendedJson } from "./extended-json.js";
 import { stringifyExtended } from "./extended-json.js";
 import { STEP_METRIC } from "./run-config.js";
-
-const PREFIX = "magnitude/";
 
 /** Group results by training step (ascending) and serialise one history line per step. */
 export function buildHistoryLines(
@@ -29,21 +33,15 @@ export function buildHistoryLines(
       [STEP_METRIC]: step,
     };
     for (const r of bySteps.get(step)!) {
-      for (const [name, value] of Object.entries(r.metrics)) row[`${PREFIX}${r.layer}/${name}`] = value;
+      for (const [name, value] of Object.entries(r.metrics)) row[metricKey(r.layer, name, r.family)] = value;
     }
     return row;
   });
   return { lines: rows.map(stringifyExtended), rows };
 }
 
-/** A key `magnitude/<layer>/<metric>` → [layer, metric]; other keys → null. */
-export function splitMetricKey(key: string): [string, string] | null {
-  if (!key.startsWith(PREFIX)) return null;
-  const rest = key.slice(PREFIX.length);
-  const cut = rest.lastIndexOf("/");
-  if (cut <= 0 || cut === rest.length - 1) return null;
-  return [rest.slice(0, cut), rest.slice(cut + 1)];
-}
+/** A key `<family>/<layer>/<metric>` (adapter-kit parseMetricKey) → its parts; other keys → null. */
+export const splitMetricKey = parseMetricKey;
 
 /** Some W&B readers hand non-finite values back as strings. */
 const NON_FINITE_STRINGS: Readonly<Record<string, number>> = {
@@ -54,7 +52,10 @@ const NON_FINITE_STRINGS: Readonly<Record<string, number>> = {
 
 /** Decode magtrack's results from history rows (rows without `magnitude/step` are not ours). */
 export function resultsFromRows(rows: readonly Record<string, ExtendedJson>[]): StepResult[] {
-  const byKey = new Map<string, { layer: string; step: number; metrics: Record<string, number> }>();
+  const byKey = new Map<
+    string,
+    { family: ResultFamily; layer: string; step: number; metrics: Record<string, number> }
+  >();
   for (const row of rows) {
     const step = row[STEP_METRIC];
     if (typeof step !== "number" || !Number.isSafeInteger(step)) continue;
@@ -62,14 +63,14 @@ export function resultsFromRows(rows: readonly Record<string, ExtendedJson>[]): 
       const parts = splitMetricKey(key);
       const number = typeof value === "number" ? value : NON_FINITE_STRINGS[String(value)];
       if (!parts || number === undefined) continue;
-      const [layer, metric] = parts;
-      const id = `${layer}\u0000${step}`;
-      const entry = byKey.get(id) ?? { layer, step, metrics: {} };
-      entry.metrics[metric] = number;
+      const { family, layer, name } = parts;
+      const id = resultId({ family, layer, step });
+      const entry = byKey.get(id) ?? { family, layer, step, metrics: {} };
+      entry.metrics[name] = number;
       byKey.set(id, entry);
     }
   }
-  return [...byKey.values()];
+  return [...byKey.values()].map(({ family, ...r }) => (family === "magnitude" ? r : { family, ...r }));
 }
 
 /** True when a history key belongs to magtrack (used with the run's historyKeys). */

@@ -8,7 +8,7 @@
  *                             the no-op fingerprint (synced)
  * Everything else (the user's keys, _wandb.t, viz, other panels, desc fields) is copied untouched.
  */
-import type { LayerReference } from "../../src/adapter-kit.js";
+import type { LayerReference, ResultFamily } from "../../src/adapter-kit.js";
 import { CURVE_CHART_FIELDS } from "./curve-chart.js";
 import { cloneJson, type ExtendedJson, isJsonObject } from "./extended-json.js";
 import { readFingerprint, type SyncFingerprint } from "./sync-fingerprint.js";
@@ -85,15 +85,22 @@ export function pendingSessionOf(config: JsonObject): { state: string; startedAt
  * list of its true bool fields (1 step_sync, 3 defined), "7" MetricSummary (none set).
  * Existing entries (the user's define_metric calls) keep their positions, so their indexes stay valid.
  */
-export function mergeMetricDefinitions(existing: Json | undefined): Json[] {
+export function mergeMetricDefinitions(
+  existing: Json | undefined,
+  families: readonly ResultFamily[] = [],
+): Json[] {
   const m: Json[] = Array.isArray(existing) ? cloneJson(existing) : [];
   let stepIndex = m.findIndex((e) => isObject(e) && e["1"] === STEP_METRIC);
   if (stepIndex < 0) {
     m.push({ "1": STEP_METRIC, "6": [3], "7": [] });
     stepIndex = m.length - 1;
   }
-  if (!m.some((e) => isObject(e) && e["2"] === METRIC_GLOB)) {
-    m.push({ "2": METRIC_GLOB, "5": stepIndex + 1, "6": [1, 3], "7": [] });
+  // magnitude/* always (as before); trajectory/* and reptraj/* once a batch holds such results.
+  const globs = [METRIC_GLOB, ...families.filter((f) => f !== "magnitude").map((f) => `${f}/*`)];
+  for (const glob of globs) {
+    if (!m.some((e) => isObject(e) && e["2"] === glob)) {
+      m.push({ "2": glob, "5": stepIndex + 1, "6": [1, 3], "7": [] });
+    }
   }
   return m;
 }
@@ -141,6 +148,8 @@ export interface ConfigUpdate {
   /** Custom chart panels by chart key (magtrack's own keys: set or replaced whole). */
   readonly panels: Readonly<Record<string, JsonObject>>;
   readonly historyStart?: number;
+  /** Result families in the batch: each gets its glob charted against magnitude/step (default none new). */
+  readonly families?: readonly ResultFamily[];
   /** Set (open a session) or remove (null) the pending marker; undefined leaves it as it is. */
   readonly pending?: { readonly state: string; readonly startedAt: string } | null;
   /** Set or remove (null) the no-op fingerprint; undefined leaves it as it is. */
@@ -152,7 +161,7 @@ export function mergeConfig(current: JsonObject, update: ConfigUpdate): JsonObje
   const next = cloneJson(current);
   const wandbEntry = isObject(next._wandb) ? next._wandb : {};
   const block = isObject(wandbEntry.value) ? wandbEntry.value : {};
-  block.m = mergeMetricDefinitions(block.m);
+  block.m = mergeMetricDefinitions(block.m, update.families);
   const visualize = isObject(block.visualize) ? block.visualize : {};
   for (const [key, panel] of Object.entries(update.panels)) visualize[key] = cloneJson(panel);
   block.visualize = visualize;

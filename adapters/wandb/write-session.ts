@@ -17,6 +17,8 @@
  */
 import {
   MagtrackError,
+  metricKey,
+  qualifiedLayer,
   type ResultBatch,
   type RunRef,
   type StepResult,
@@ -225,12 +227,12 @@ function mergedSummary(
   const latest = new Map<string, StepResult>();
   let maxStep: number | undefined;
   for (const r of results) {
-    const prev = latest.get(r.layer);
-    if (!prev || r.step >= prev.step) latest.set(r.layer, r);
+    const prev = latest.get(qualifiedLayer(r));
+    if (!prev || r.step >= prev.step) latest.set(qualifiedLayer(r), r);
     maxStep = maxStep === undefined ? r.step : Math.max(maxStep, r.step);
   }
   for (const r of latest.values()) {
-    for (const [name, value] of Object.entries(r.metrics)) next[`magnitude/${r.layer}/${name}`] = value;
+    for (const [name, value] of Object.entries(r.metrics)) next[metricKey(r.layer, name, r.family)] = value;
   }
   if (maxStep !== undefined) next[STEP_METRIC] = maxStep;
   for (const t of tables) next[tableKey(t.layer)] = t.pointer;
@@ -289,7 +291,11 @@ export async function writeSession(
 
   // Chart tables: re-rendered per layer with new rows; curves of earlier steps come from the
   // previous table when the pipeline only holds their scalars.
-  const freshLayers = [...new Set(fresh.map((r) => r.layer))].sort();
+  // Curve tables and panels are per layer's activations; trajectory windows have no curve.
+  const freshLayers = [
+    ...new Set(fresh.filter((r) => (r.family ?? "magnitude") === "magnitude").map((r) => r.layer)),
+  ].sort();
+  const families = [...new Set(fresh.map((r) => r.family ?? "magnitude"))];
   const tables: CurveTable[] = [];
   for (const layer of freshLayers) {
     const pointer = status.summary[tableKey(layer)];
@@ -314,6 +320,7 @@ export async function writeSession(
     settings: batch.settings,
     panels,
     historyStart: status.nextStep,
+    families,
     pending: { state: restoreState, startedAt: new Date(ctx.now()).toISOString() },
     synced: null, // a session in progress vouches for nothing
   });

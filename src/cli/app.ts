@@ -24,6 +24,7 @@ import {
   TRACKER_OPTIONS,
 } from "./options.js";
 import { terminalSafe } from "./terminal-safe.js";
+import { TRAJECTORY_OPTIONS } from "./trajectory-options.js";
 
 type Command = keyof typeof COMMAND_OPTION_NAMES;
 
@@ -78,7 +79,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       "sync",
       "compute what is missing in every run and write it back (what cron calls; safe to repeat)",
       (y) =>
-        withConfig(y.options(COMPUTE_OPTIONS).options(TRACKER_OPTIONS), "sync")
+        withConfig(y.options(COMPUTE_OPTIONS).options(TRACKER_OPTIONS).options(TRAJECTORY_OPTIONS), "sync")
           .example(
             "magtrack sync --root ./runs",
             "local store: <root>/<run>/activations/<layer>/step_<N>.npy",
@@ -96,7 +97,14 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       "backfill",
       "the same pipeline over history, with filters; --dry-run prints the plan",
       (y) =>
-        withConfig(y.options(COMPUTE_OPTIONS).options(TRACKER_OPTIONS).options(BACKFILL_OPTIONS), "backfill")
+        withConfig(
+          y
+            .options(COMPUTE_OPTIONS)
+            .options(TRACKER_OPTIONS)
+            .options(TRAJECTORY_OPTIONS)
+            .options(BACKFILL_OPTIONS),
+          "backfill",
+        )
           .example(
             "magtrack backfill --root ./runs --runs run-a --layers fc1 --dry-run",
             "show what would be computed",

@@ -6,6 +6,7 @@ import { MagtrackError } from "../core/errors.js";
 import type { StepFilter } from "../sync/plan.js";
 import { type ComputeSettings, DEFAULT_SETTINGS } from "../sync/settings.js";
 import { isRunStatus, RUN_STATUSES } from "./run-statuses.js";
+import { TRAJECTORY_OPTIONS } from "./trajectory-options.js";
 
 /**
  * Every command's options as data, so the MAGTRACK_* environment can be checked against the options a
@@ -224,10 +225,15 @@ export const REPORT_OPTIONS = {
 
 /** Option names per command (what a MAGTRACK_* variable may set for that command). */
 export const COMMAND_OPTION_NAMES: Readonly<Record<string, readonly string[]>> = {
-  sync: [...Object.keys(COMPUTE_OPTIONS), ...Object.keys(TRACKER_OPTIONS)],
+  sync: [
+    ...Object.keys(COMPUTE_OPTIONS),
+    ...Object.keys(TRACKER_OPTIONS),
+    ...Object.keys(TRAJECTORY_OPTIONS),
+  ],
   backfill: [
     ...Object.keys(COMPUTE_OPTIONS),
     ...Object.keys(TRACKER_OPTIONS),
+    ...Object.keys(TRAJECTORY_OPTIONS),
     ...Object.keys(BACKFILL_OPTIONS),
   ],
   compute: [...Object.keys(COMPUTE_OPTIONS), ...Object.keys(COMPUTE_COMMAND_OPTIONS)],

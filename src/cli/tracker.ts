@@ -4,11 +4,14 @@ import { createLocalAdapter } from "../../adapters/local/index.js";
 import type { TrackerAdapter } from "../adapter-kit.js";
 import { MagtrackError } from "../core/errors.js";
 import type { CliContext } from "./io.js";
+import { trajectoryPatternOf } from "./trajectory-options.js";
 
 export interface TrackerArgs {
   tracker: "local" | "mlflow" | "wandb";
   root?: string;
   pattern?: string;
+  /** Logged weight windows; "none": not looked for (trajectory-options.ts). */
+  trajectoryPattern?: string;
   experiment?: string;
   experimentId?: string;
   trackingUri?: string;
@@ -31,6 +34,7 @@ export async function createTrackerAdapter(a: TrackerArgs, ctx: CliContext): Pro
         root: resolve(ctx.cwd, a.root),
         maxFileBytes: a.maxFileBytes,
         ...(a.pattern ? { pattern: a.pattern } : {}),
+        ...trajectoryOption(a),
       });
     }
     case "mlflow": {
@@ -42,6 +46,7 @@ export async function createTrackerAdapter(a: TrackerArgs, ctx: CliContext): Pro
           ...(a.experimentId === undefined ? {} : { experimentId: a.experimentId }),
           ...(a.trackingUri === undefined ? {} : { trackingUri: a.trackingUri }),
           ...(a.pattern === undefined ? {} : { pattern: a.pattern }),
+          ...trajectoryOption(a),
           maxFileBytes: a.maxFileBytes,
         },
         { warn: (message) => ctx.stderr(`magtrack (mlflow): ${message}\n`) },
@@ -53,10 +58,16 @@ export async function createTrackerAdapter(a: TrackerArgs, ctx: CliContext): Pro
         ...(a.entity === undefined ? {} : { entity: a.entity }),
         ...(a.project === undefined ? {} : { project: a.project }),
         ...(a.pattern === undefined ? {} : { pattern: a.pattern }),
+        ...trajectoryOption(a),
         maxFileBytes: a.maxFileBytes,
       });
     }
     default:
       throw new MagtrackError("usage", "UNKNOWN_TRACKER", `unknown tracker "${String(a.tracker)}"`);
   }
+}
+
+function trajectoryOption(a: TrackerArgs): { trajectoryPattern?: string | null } {
+  const pattern = trajectoryPatternOf(a);
+  return pattern === undefined ? {} : { trajectoryPattern: pattern };
 }

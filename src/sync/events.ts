@@ -12,6 +12,8 @@ export type SyncEvent =
   | {
       type: "step-done";
       run: string;
+      /** Absent for a layer's activations; "trajectory" / "reptraj" for trajectory windows. */
+      family?: "trajectory" | "reptraj";
       layer: string;
       step: number;
       ms: number;
@@ -40,6 +42,8 @@ export type SyncEvent =
   | {
       type: "run-planned";
       run: string;
+      /** Trajectory windows (trajectory/, reptraj/) the sync would compute. */
+      windows: number;
       reads: { path: string; layer: string; step: number; purpose: string }[];
     }
   | { type: "known-failures-skipped"; run: string; count: number; paths: string[]; message: string }

@@ -3,6 +3,7 @@
  * Nothing here does I/O, so the plan is what `--dry-run` prints and what tests check directly.
  */
 import type { ActivationRef, LayerReference, RunState } from "../adapter-kit.js";
+import { isLayerResult } from "./families.js";
 import type { ComputeSettings } from "./settings.js";
 
 export interface StepFilter {
@@ -48,8 +49,9 @@ export function planRun(
   filter: StepFilter = {},
 ): RunPlan {
   const problems: PlanProblem[] = [];
-  const done = new Set(state.written.map((r) => doneKey(r.layer, r.step)));
-  const writtenSteps = new Set(state.written.map((r) => r.step));
+  const layerResults = state.written.filter(isLayerResult);
+  const done = new Set(layerResults.map((r) => doneKey(r.layer, r.step)));
+  const writtenSteps = new Set(layerResults.map((r) => r.step));
   const wantLayer = (layer: string) => filter.layers === undefined || filter.layers.includes(layer);
 
   // One file per (layer, step): if several match (step_1.npy and step_01.npy …), keep one and say so.

@@ -7,6 +7,7 @@ import {
   renderTrendsSvg,
 } from "../charts/index.js";
 import { VERSION } from "../version.js";
+import { isLayerResult } from "./families.js";
 
 export function renderRunCharts(
   run: RunRef,
@@ -16,6 +17,7 @@ export function renderRunCharts(
 ): ChartFile[] {
   const byLayer = new Map<string, StepResult[]>();
   for (const r of allResults) {
+    if (!isLayerResult(r)) continue; // trajectory windows have no per-layer reference grid
     const list = byLayer.get(r.layer) ?? [];
     list.push(r);
     byLayer.set(r.layer, list);

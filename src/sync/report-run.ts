@@ -4,10 +4,11 @@ import type { AnnouncedPlan } from "./announce-plan.js";
 import type { ComputedRun } from "./compute-run.js";
 import type { EventSink, RunOutcome } from "./events.js";
 
-export function reportDryRun(run: RunRef, plan: AnnouncedPlan, emit: EventSink): RunOutcome {
+export function reportDryRun(run: RunRef, plan: AnnouncedPlan, emit: EventSink, windows = 0): RunOutcome {
   emit({
     type: "run-planned",
     run: run.id,
+    windows,
     reads: plan.reads.map((r) => ({
       path: r.ref.path,
       layer: r.ref.layer,
@@ -21,7 +22,7 @@ export function reportDryRun(run: RunRef, plan: AnnouncedPlan, emit: EventSink):
     stepsComputed: 0,
     stepsWritten: 0,
     failures: 0,
-    stepsPlanned: plan.todoCount,
+    stepsPlanned: plan.todoCount + windows,
   };
 }
 

@@ -4,9 +4,12 @@
  */
 import type { ActivationRef, RunRef, RunState, TrackerAdapter } from "../adapter-kit.js";
 import type { SharedScales } from "../experiment-scale/shared-scales.js";
+import { windowCount } from "../trajectory/plan-windows.js";
+import { pendingWindows, syncWindows, type WindowSync } from "../trajectory/sync-windows.js";
 import { planAndAnnounce } from "./announce-plan.js";
 import { computePlannedSteps } from "./compute-run.js";
 import type { EventSink, RunOutcome } from "./events.js";
+import { layerStateOf, splitFiles } from "./families.js";
 import { findActivations } from "./find-activations.js";
 import {
   failureSettingsKey,
@@ -17,9 +20,10 @@ import {
 import type { StepFilter } from "./plan.js";
 import { renderRunCharts } from "./render.js";
 import { reportDryRun, reportUnchanged, reportUpToDate, reportWaiting, runOutcome } from "./report-run.js";
+import { computeContext, windowContext, withWindows } from "./run-contexts.js";
 import type { ComputeSettings } from "./settings.js";
 import { assertSameSettings } from "./settings-identity.js";
-import { IN_PROCESS, type ProfileComputer } from "./step-result.js";
+import type { ProfileComputer } from "./step-result.js";
 import { writeRun } from "./write-run.js";
 
 export { errorCode } from "./error-code.js";
@@ -50,16 +54,16 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
   if (upToDate) return reportUpToDate(run, upToDate.steps, emit);
   const state = await adapter.readState(run, signal);
   assertSameSettings(run, state, settingsRecord);
-  const activations = await findActivations(adapter, run, emit, signal);
+  const found = await findActivations(adapter, run, emit, signal);
   const settingsKey = failureSettingsKey(settingsRecord, opts.maxFileBytes);
   const aside = setAsideKnownFailures(
     run,
-    activations,
+    found,
     state,
     { retryFailed: opts.retryFailed === true, settingsKey },
     emit,
   );
-  const outcome = await syncPlanned(adapter, run, opts, state, activations, aside);
+  const outcome = await syncPlanned(adapter, run, opts, state, found, aside);
   return aside.kept.length > 0 ? { ...outcome, knownFailuresSkipped: aside.kept.length } : outcome;
 }
 
@@ -68,39 +72,29 @@ async function syncPlanned(
   run: RunRef,
   opts: RunOptions,
   state: RunState,
-  activations: readonly ActivationRef[],
+  found: readonly ActivationRef[],
   aside: SetAside,
 ): Promise<RunOutcome> {
   const { settings, settingsRecord, emit, signal } = opts;
-  const plan = planAndAnnounce(run, aside.pending, state, settings, opts.filter, emit);
-  if (opts.dryRun) return reportDryRun(run, plan, emit);
-  if (plan.todoCount === 0 && state.unfinishedWrite === true) {
+  const { activations, weightWindows } = splitFiles(aside.pending);
+  const layerState = layerStateOf(state);
+  const plan = planAndAnnounce(run, activations, layerState, settings, opts.filter, emit);
+  const windows: WindowSync = { ...windowContext(adapter, run, activations, opts), weightWindows };
+  const windowsTodo = windowCount(pendingWindows(windows, state.written));
+  if (opts.dryRun) return reportDryRun(run, plan, emit, windowsTodo);
+  if (plan.todoCount === 0 && windowsTodo === 0 && state.unfinishedWrite === true) {
     // Nothing new, but an earlier session was cut before it closed: let the adapter finish it.
     const charts = renderRunCharts(run, state.references, state.written, settingsRecord);
     const batch = { newReferences: [], results: [], references: state.references, charts };
     await writeRun(adapter, run, state, batch, settingsRecord, emit, signal);
     return { run: run.id, status: "ok", stepsComputed: 0, stepsWritten: 0, failures: 0 };
   }
-  if (plan.todoCount === 0) return reportUnchanged(run, plan, activations.length, emit);
+  if (plan.todoCount === 0 && windowsTodo === 0) return reportUnchanged(run, plan, found.length, emit);
 
-  const computed = await computePlannedSteps(
-    {
-      adapter,
-      run,
-      activations: aside.pending,
-      state,
-      settings,
-      filter: opts.filter,
-      maxFileBytes: opts.maxFileBytes,
-      computer: opts.computer ?? IN_PROCESS,
-      emit,
-      ...(signal ? { signal } : {}),
-      ...(opts.stopSignal ? { stopSignal: opts.stopSignal } : {}),
-      ...(opts.sharedScales ? { sharedScales: opts.sharedScales } : {}),
-    },
-    plan,
-  );
-  reportWaiting(run, computed, emit);
+  const layers = await computePlannedSteps(computeContext(adapter, run, activations, layerState, opts), plan);
+  reportWaiting(run, layers, emit);
+  const trajectories = await syncWindows(windows, [...state.written, ...layers.results]);
+  const computed = withWindows(layers, trajectories);
   let stepsWritten = 0;
   if (computed.results.length > 0) {
     signal?.throwIfAborted();

@@ -17,6 +17,7 @@ export const IDENTITY_KEYS = [
   "magtrack.t_max",
   "magtrack.reference_step",
   "magtrack.non_finite",
+  "magtrack.reptraj_window",
 ] as const;
 
 export interface SettingsChange {

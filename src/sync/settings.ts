@@ -1,4 +1,5 @@
 import type { DistanceMetric, GridKind } from "../core/types.js";
+import { DEFAULT_REPRESENTATION_WINDOW } from "../trajectory/representation-window.js";
 
 /** What the pipeline computes and how; every field is a CLI flag / MAGTRACK_* env / config-file key. */
 export interface ComputeSettings {
@@ -28,6 +29,13 @@ export interface ComputeSettings {
    * computed: not in settingsRecord, not in the settings identity. A cloud over it is refused.
    */
   readonly maxMemoryBytes?: number;
+  /**
+   * W, the steps per representation-trajectory window (src/trajectory, docs/trajectory.md): a layer's
+   * last W logged steps, one point per step. 0 turns them off; default DEFAULT_REPRESENTATION_WINDOW.
+   */
+  readonly representationWindow?: number;
+  /** Scales at which trajectory windows report Mag(tW) (default TAG23's 1.36, 6.78, 16.95, 30.51). */
+  readonly fixedScales?: readonly number[];
 }
 
 export const DEFAULT_SETTINGS: ComputeSettings = {
@@ -51,6 +59,8 @@ export function settingsRecord(s: ComputeSettings, version: string): Record<stri
     "magtrack.mode": s.mode,
   };
   if (s.nonFinite === "drop-rows") out["magtrack.non_finite"] = "drop-rows";
+  // Windows of different W are different quantities under the same reptraj/ keys: part of identity.
+  out["magtrack.reptraj_window"] = String(s.representationWindow ?? DEFAULT_REPRESENTATION_WINDOW);
   if (s.tMax !== undefined) out["magtrack.t_max"] = String(s.tMax);
   if (s.referenceStep !== undefined) out["magtrack.reference_step"] = String(s.referenceStep);
   return out;

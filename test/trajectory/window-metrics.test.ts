@@ -1,7 +1,7 @@
 /** Trajectory-window metrics (src/trajectory): fixed-scale Mag against the exact engine and closed forms. */
 import { describe, expect, it } from "vitest";
+import { metricKey, parseMetricKey } from "../../src/adapter-kit.js";
 import { magnitudeFunction, type PointCloud, pairwiseDistances } from "../../src/core/index.js";
-import { trajectoryMetricKey } from "../../src/trajectory/keys.js";
 import { representationWindow, slidingWindows } from "../../src/trajectory/representation-window.js";
 import { fixedScaleName, TAG23_FIXED_SCALES, windowMetrics } from "../../src/trajectory/window-metrics.js";
 
@@ -49,9 +49,17 @@ describe("windowMetrics", () => {
     }
   });
 
-  it("keys: trajectory/<layer>/<name> and reptraj/<layer>/<name>", () => {
-    expect(trajectoryMetricKey("trajectory", "all", "dim_fit")).toBe("trajectory/all/dim_fit");
-    expect(trajectoryMetricKey("reptraj", "fc1", fixedScaleName(1.36))).toBe("reptraj/fc1/mag_t1.36");
+  it("keys: trajectory/<layer>/<name> and reptraj/<layer>/<name>, parsed back to their parts", () => {
+    expect(metricKey("all", "dim_fit", "trajectory")).toBe("trajectory/all/dim_fit");
+    expect(metricKey("fc1", fixedScaleName(1.36), "reptraj")).toBe("reptraj/fc1/mag_t1.36");
+    expect(parseMetricKey("reptraj/enc/block.1/mag_t1.36")).toEqual({
+      family: "reptraj",
+      layer: "enc/block.1",
+      name: "mag_t1.36",
+    });
+    expect(parseMetricKey("magnitude/fc1/area")).toEqual({ family: "magnitude", layer: "fc1", name: "area" });
+    expect(parseMetricKey("loss")).toBeNull();
+    expect(parseMetricKey("train/fc1/area")).toBeNull();
   });
 });
 

@@ -22,8 +22,10 @@ import {
 import { countPlannedSteps } from "../plan-total.js";
 import { createReporter } from "../reporter.js";
 import { createTrackerAdapter, type TrackerArgs } from "../tracker.js";
+import { type TrajectoryArgs, trajectorySettingsFromArgs } from "../trajectory-options.js";
 
 export type SyncArgs = ComputeArgs &
+  TrajectoryArgs &
   TrackerArgs & {
     runs?: string[];
     since?: string;
@@ -65,7 +67,7 @@ export async function runSync(
   args: SyncArgs,
   ctx: CliContext,
 ): Promise<number> {
-  const settings = settingsFromArgs(args);
+  const settings = { ...settingsFromArgs(args), ...trajectorySettingsFromArgs(args) };
   const runFilter = runFilterFromArgs(args);
   const stepFilter = stepFilterFromArgs(args);
   const shard = shardFromEnv(args.shard, ctx.env);

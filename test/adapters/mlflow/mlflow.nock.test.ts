@@ -153,21 +153,25 @@ describe("mlflow (nock): discovery", () => {
         listed.push(String(q.path));
         return q.run_id === PY_RUN;
       })
-      .times(2)
+      .times(3)
       .reply((uri) =>
         uri.includes("path=activations%2Flayer1") || uri.includes("path=activations/layer1")
           ? [200, text("py-artifacts-list-layer1.json"), JSON_TYPE]
-          : [
-              200,
-              {
-                root_uri: "mlflow-artifacts:/2/ce60be17d03a4cd790449378dae898de/artifacts",
-                files: [{ path: "activations/layer1", is_dir: true }],
-              },
-            ],
+          : uri.includes("path=trajectory")
+            ? // No weight windows logged: the recorded answer for a missing directory.
+              [200, text("artifacts-list-missing-dir.json"), JSON_TYPE]
+            : [
+                200,
+                {
+                  root_uri: "mlflow-artifacts:/2/ce60be17d03a4cd790449378dae898de/artifacts",
+                  files: [{ path: "activations/layer1", is_dir: true }],
+                },
+              ],
       );
     const { a } = adapter();
     const acts = await collect(a.listActivations(refOf(pyRun())));
-    expect(listed).toEqual(["activations", "activations/layer1"]);
+    // Then the trajectory pattern's start directory (weight windows, docs/trajectory.md).
+    expect(listed).toEqual(["activations", "activations/layer1", "trajectory"]);
     expect(acts.map((x) => [x.layer, x.step, x.format, x.path, x.size])).toEqual([
       ["layer1", 1, "npy", "activations/layer1/step_00001.npy", 176],
     ]);
@@ -177,6 +181,7 @@ describe("mlflow (nock): discovery", () => {
     nock(BASE)
       .get(`${API}/artifacts/list`)
       .query(true)
+      .times(2) // activations/, then trajectory/
       .reply(200, text("artifacts-list-missing-dir.json"), JSON_TYPE);
     const { a } = adapter();
     expect(await collect(a.listActivations(refOf(restRun())))).toEqual([]);

@@ -43,7 +43,11 @@ describe("mlflow units", () => {
     for (const layer of ["a[0]", "a..b", "../etc", "/abs", "ünï", long, ""]) {
       const key = mlflowMetricKey(layer, "t_conv");
       expect(isValidKey(key)).toBe(true);
-      expect(parseMetricKey(key)).toEqual({ layer: sanitizeLayer(layer), name: "t_conv" });
+      expect(parseMetricKey(key)).toEqual({
+        family: "magnitude",
+        layer: sanitizeLayer(layer),
+        name: "t_conv",
+      });
     }
     expect(mlflowMetricKey(long, "area").length).toBeLessThanOrEqual(250);
     expect(() => mlflowMetricKey("fc1", "bad name!")).toThrow(/not a valid MLflow key/);
