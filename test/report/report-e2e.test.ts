@@ -233,8 +233,9 @@ describe("magtrack report on the W&B fake server", () => {
           {
             type: "activations",
             sequence: `acts-${i}`,
+            // names inside an artifact are relative to its root (art.add_dir("activations"))
             files: Object.fromEntries(
-              STEPS.map((s) => [`activations/fc/step_${s}.npy`, encodeNpy(cloud(scale, s), [N, D])]),
+              STEPS.map((s) => [`fc/step_${s}.npy`, encodeNpy(cloud(scale, s), [N, D])]),
             ),
           },
         ],
