@@ -1,6 +1,7 @@
 import { KernelArena } from "../../kernels/arena.js";
 import { createKernels } from "../../kernels/loader.js";
 import type { DenseKernels } from "../../kernels/types.js";
+import { leaseKernels } from "./kernel-reuse.js";
 
 /** Entries of Z below this are set to 0: they would drive the arithmetic into subnormals (10–15× slower). */
 export const FLUSH_BELOW = 1e-20;
@@ -56,9 +57,19 @@ export class FastWorkspace {
   private readonly pCentred: number;
   private readonly pNorms: number;
 
-  /** n points; d > 0 reserves room for the coordinates too (for computeDistances). */
-  constructor(n: number, d = 0, prefer?: "wasm" | "ts") {
-    this.k = createKernels(prefer);
+  /**
+   * False once another workspace has taken over this one's reused kernel memory (`reuse`): it must not
+   * be used any more (kernel-reuse.ts).
+   */
+  live = true;
+
+  /**
+   * n points; d > 0 reserves room for the coordinates too (for computeDistances). `reuse`: lease the
+   * thread's kernel memory (kernel-reuse.ts) instead of a fresh instance; a later leasing workspace
+   * then revokes this one (`live` becomes false).
+   */
+  constructor(n: number, d = 0, prefer?: "wasm" | "ts", reuse = false) {
+    this.k = reuse ? leaseKernels({ revoke: () => (this.live = false) }, prefer) : createKernels(prefer);
     this.n = n;
     this.d = d;
     const a = new KernelArena(this.k);
