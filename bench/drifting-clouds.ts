@@ -25,7 +25,9 @@ export interface DriftingOptions {
 }
 
 /** The layers' clouds at every step: yields [step, {h1, h2}] with n × 64 row-major arrays. */
-export function* driftingRun(o: DriftingOptions): Generator<[number, { h1: Float64Array; h2: Float64Array }]> {
+export function* driftingRun(
+  o: DriftingOptions,
+): Generator<[number, { h1: Float64Array; h2: Float64Array }]> {
   const k = RELU_INTRINSIC;
   const d = RELU_D;
   const gw = normals(7 + 100 * o.seed);
@@ -75,7 +77,9 @@ function arg(name: string, fallback: string): string {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const root = process.argv[2];
   if (root === undefined || root.startsWith("--")) {
-    console.error("usage: npx tsx bench/drifting-clouds.ts <root> [--n 1000] [--steps 25] [--drift 0.01] [--runs 1]");
+    console.error(
+      "usage: npx tsx bench/drifting-clouds.ts <root> [--n 1000] [--steps 25] [--drift 0.01] [--runs 1]",
+    );
     process.exit(2);
   }
   const files = writeDriftingStore(root, {

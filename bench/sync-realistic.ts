@@ -63,7 +63,9 @@ function syncedTConv(store: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const run of readdirSync(store)) {
     if (run.startsWith(".")) continue; // .magtrack: the store's shared state (experiment scale)
-    const lines = readFileSync(join(store, run, "magnitude", "metrics.jsonl"), "utf8").trim().split("\n");
+    const lines = readFileSync(join(store, run, "magnitude", "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n");
     for (const line of lines) {
       const row = JSON.parse(line) as { layer: string; step: number; metrics: Record<string, number> };
       out.set(`${run}/activations/${row.layer}/step_${row.step}.npy`, row.metrics.t_conv!);
@@ -101,7 +103,9 @@ for (let r = 0; r < reps; r++) {
     throw new Error(`sync wrote ${tConvOurs.size} steps, expected ${files.length}`);
   }
   rmSync(store, { recursive: true, force: true });
-  console.log(`rep ${r}: magtrack ${run.wallS} s wall, ${run.cpuS.toFixed(1)} s CPU, ${run.rssMB.toFixed(0)} MB`);
+  console.log(
+    `rep ${r}: magtrack ${run.wallS} s wall, ${run.cpuS.toFixed(1)} s CPU, ${run.rssMB.toFixed(0)} MB`,
+  );
   if (withRef) {
     const threads = String(workers);
     const ref = timed(["/usr/bin/python3", join(root, "bench/reference_sync_loop.py"), template], {
@@ -110,7 +114,11 @@ for (let r = 0; r < reps; r++) {
       OPENBLAS_NUM_THREADS: threads,
       OMP_NUM_THREADS: threads,
     });
-    const j = JSON.parse(ref.stdout.trim()) as { wall_s: number; openblas_core: string; t_conv: Record<string, number> };
+    const j = JSON.parse(ref.stdout.trim()) as {
+      wall_s: number;
+      openblas_core: string;
+      t_conv: Record<string, number>;
+    };
     refs.push({ wallS: j.wall_s, core: j.openblas_core, tConv: j.t_conv });
     console.log(`rep ${r}: reference ${j.wall_s.toFixed(1)} s (OpenBLAS core ${j.openblas_core})`);
   }

@@ -46,6 +46,8 @@ describe("kernel memory reused across clouds", () => {
     const after = fastEngine.evaluateScales(ctxA, scales, { weights: false }).map((r) => r.magnitude);
     expect(after).toEqual(before);
     expect(valuesB).not.toEqual(before); // B really is another cloud
-    expect(fastEngine.evaluateScales(ctxB, scales, { weights: false }).map((r) => r.magnitude)).toEqual(valuesB);
+    expect(fastEngine.evaluateScales(ctxB, scales, { weights: false }).map((r) => r.magnitude)).toEqual(
+      valuesB,
+    );
   });
 });
