@@ -1,6 +1,7 @@
 import type { MagnitudeAtScale } from "./solve.js";
 import type { TConvResult } from "./tconv.js";
 import type { DistanceMetric, PointCloud, SolveInfo } from "./types.js";
+import type { ScaleWarmStarts } from "./warm-start.js";
 
 /** Everything a solving strategy needs about one (de-duplicated) cloud: its distance matrix. */
 export interface DistanceContext {
@@ -20,11 +21,15 @@ export interface MagnitudeEngine {
   readonly mode: string;
   /** Magnitude (and weights when asked) at one scale t > 0. */
   evaluate(ctx: DistanceContext, t: number, options: { weights: boolean }): MagnitudeAtScale;
-  /** Magnitude at all scales of a grid (ascending, may start at 0); lets an engine warm-start. */
+  /**
+   * Magnitude at all scales of a grid (ascending, may start at 0); lets an engine warm-start.
+   * `warm`: starting iterates per scale from an earlier similar cloud, and a sink for this grid's
+   * iterates (src/core/warm-start.ts); an engine without iterative solves ignores it.
+   */
   evaluateScales(
     ctx: DistanceContext,
     scales: Float64Array,
-    options: { weights: boolean },
+    options: { weights: boolean; warm?: ScaleWarmStarts },
   ): MagnitudeAtScale[];
   /**
    * Optional: the distance matrix of the distinct points (full n×n) and its off-diagonal statistics,

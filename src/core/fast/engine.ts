@@ -2,6 +2,7 @@ import type { DistanceContext, MagnitudeEngine } from "../engine.js";
 import { bracketStart, exactEngine } from "../exact-engine.js";
 import type { MagnitudeAtScale } from "../solve.js";
 import type { DistanceMetric, PointCloud } from "../types.js";
+import type { ScaleWarmStarts } from "../warm-start.js";
 import {
   GridSolver,
   iterationBudget,
@@ -15,14 +16,16 @@ import { FastWorkspace } from "./workspace.js";
 
 /**
  * One kernel workspace per distance matrix (freed with it). fastDistances registers the workspace
- * that already holds D, so the profile does not copy it into kernel memory a second time.
+ * that already holds D, so the profile does not copy it into kernel memory a second time. Workspaces
+ * share the thread's kernel memory (kernel-reuse.ts): one whose memory a later cloud took over is
+ * rebuilt from D (correct, one copy of D slower; the pipeline computes one cloud at a time per thread).
  */
 const workspaces = new WeakMap<Float64Array, FastWorkspace>();
 
 function workspaceFor(ctx: DistanceContext): FastWorkspace {
   let ws = workspaces.get(ctx.D);
-  if (ws === undefined) {
-    ws = new FastWorkspace(ctx.n);
+  if (ws === undefined || !ws.live) {
+    ws = new FastWorkspace(ctx.n, 0, undefined, true);
     ws.loadDistances(ctx.D);
     workspaces.set(ctx.D, ws);
   }
@@ -38,7 +41,7 @@ export function fastDistances(
   metric: DistanceMetric,
 ): { D: Float64Array; stats: DistanceContext["stats"] } | null {
   if (metric !== "euclidean" || points.n < 2) return null;
-  const ws = new FastWorkspace(points.n, points.d);
+  const ws = new FastWorkspace(points.n, points.d, undefined, true);
   const D = ws.computeDistances(points.data);
   workspaces.set(D, ws);
   return { D, stats: sampledLowerTriangleStats(D, points.n) };
@@ -82,10 +85,12 @@ export function evaluateScaleRange(
   scales: Float64Array,
   from: number,
   to: number,
-  options: { weights: boolean },
+  options: { weights: boolean; warm?: ScaleWarmStarts },
 ): MagnitudeAtScale[] {
+  const keep = options.warm?.keep;
+  if (keep !== undefined) for (let k = from; k < to; k++) keep[k] = null;
   if (ctx.n === 1 || options.weights) {
-    return exactEngine.evaluateScales(ctx, scales.subarray(from, to), options);
+    return exactEngine.evaluateScales(ctx, scales.subarray(from, to), { weights: options.weights });
   }
   const ws = workspaceFor(ctx);
   const h = linearStep(scales);
@@ -97,20 +102,21 @@ export function evaluateScaleRange(
   for (let k = from; k < to; k++) {
     const t = scales[k];
     if (t === 0) {
-      out.push(exactEngine.evaluate(ctx, 0, options));
+      out.push(exactEngine.evaluate(ctx, 0, { weights: options.weights }));
       continue;
     }
     if (h !== null && k === 1) ws.loadFromStep(t);
     else if (h !== null && zIsPrevious) ws.advance(t);
     else ws.loadScale(t);
     zIsPrevious = true;
-    const sol = solver.solve(haveWarmStart);
+    const sol = solver.solve(haveWarmStart, options.warm?.starts?.[k]);
     if (sol === null) {
-      out.push(exactEngine.evaluate(ctx, t, options));
+      out.push(exactEngine.evaluate(ctx, t, { weights: options.weights }));
       haveWarmStart = false;
       continue;
     }
     haveWarmStart = true;
+    if (keep !== undefined) keep[k] = ws.x.slice();
     out.push(toResult(ws, sol, options.weights));
   }
   return out;
