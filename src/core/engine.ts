@@ -32,14 +32,12 @@ export interface MagnitudeEngine {
     options: { weights: boolean; warm?: ScaleWarmStarts },
   ): MagnitudeAtScale[];
   /**
-   * Optional: the distance matrix of the distinct points (full n×n) and its off-diagonal statistics,
-   * or null to let the core compute them. The fast engine computes Euclidean distances in WebAssembly
-   * SIMD and the median by selection instead of a sort.
+   * Optional: the distance context of the distinct points (full n×n D, which may be built lazily on
+   * first access, and its off-diagonal statistics), or null to let the core compute it. The fast engine
+   * computes Euclidean distances in WebAssembly SIMD, keeps them in kernel memory and takes the median
+   * from a sample.
    */
-  distances?(
-    points: PointCloud,
-    metric: DistanceMetric,
-  ): { readonly D: Float64Array; readonly stats: DistanceContext["stats"] } | null;
+  distances?(points: PointCloud, metric: DistanceMetric): DistanceContext | null;
   /** t_conv(q) to relative tolerance rtol; throws NumericalError when not bracketed. */
   tConv(ctx: DistanceContext, q: number, rtol: number): TConvResult & { readonly info: SolveInfo };
 }

@@ -37,17 +37,20 @@ function prepare(
   timingsMs.dedup = now() - t0;
   t0 = now();
   const m = metric ?? "euclidean";
-  const viaEngine = engine.distances?.(dd.points, m) ?? null;
-  const D = viaEngine?.D ?? pairwiseDistances(dd.points, m);
-  const stats = viaEngine?.stats ?? offDiagonalStats(D, dd.points.n);
+  const ctx = engine.distances?.(dd.points, m) ?? coreDistances(dd.points, m);
   timingsMs.distances = now() - t0;
   return {
-    ctx: { D, n: dd.points.n, stats },
+    ctx,
     metric: m,
     keptIndices: dd.keptIndices,
     duplicatesRemoved: dd.duplicatesRemoved,
     timingsMs,
   };
+}
+
+function coreDistances(points: PointCloud, metric: DistanceMetric): DistanceContext {
+  const D = pairwiseDistances(points, metric);
+  return { D, n: points.n, stats: offDiagonalStats(D, points.n) };
 }
 
 function checkOptions(options: ProfileOptions): void {

@@ -4,6 +4,7 @@
  * taken over by a later one must still evaluate correctly (its workspace is rebuilt from D).
  */
 import { describe, expect, it } from "vitest";
+import { pairwiseDistances } from "../../src/core/distances.js";
 import type { DistanceContext } from "../../src/core/engine.js";
 import { fastEngine } from "../../src/core/fast/engine.js";
 import { computeProfile, type PointCloud } from "../../src/core/index.js";
@@ -19,8 +20,7 @@ function lcgCloud(n: number, d: number, seed: number): PointCloud {
 }
 
 function contextOf(pc: PointCloud): DistanceContext {
-  const r = fastEngine.distances(pc, "euclidean")!;
-  return { D: r.D, n: pc.n, stats: r.stats };
+  return fastEngine.distances(pc, "euclidean")!;
 }
 
 describe("kernel memory reused across clouds", () => {
@@ -49,5 +49,22 @@ describe("kernel memory reused across clouds", () => {
     expect(fastEngine.evaluateScales(ctxB, scales, { weights: false }).map((r) => r.magnitude)).toEqual(
       valuesB,
     );
+  });
+
+  it("the full distance matrix, built on demand, is the same whether or not the memory was taken over", () => {
+    const a = lcgCloud(140, 7, 8);
+    const revoked = contextOf(a);
+    contextOf(lcgCloud(90, 3, 9)); // takes the kernel memory: `revoked` must recompute D from its points
+    const live = contextOf(a);
+    const fromLive = live.D;
+    expect(Array.from(revoked.D)).toEqual(Array.from(fromLive));
+    const direct = pairwiseDistances(a, "euclidean");
+    let worst = 0;
+    for (let k = 0; k < direct.length; k++) {
+      if (direct[k]! > 0) worst = Math.max(worst, Math.abs(fromLive[k]! - direct[k]!) / direct[k]!);
+      else expect(fromLive[k]).toBe(0);
+    }
+    expect(worst).toBeLessThan(1e-12);
+    expect(live.stats.min).toBe(revoked.stats.min);
   });
 });

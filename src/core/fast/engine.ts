@@ -3,6 +3,7 @@ import { bracketStart, exactEngine } from "../exact-engine.js";
 import type { MagnitudeAtScale } from "../solve.js";
 import type { DistanceMetric, PointCloud } from "../types.js";
 import type { ScaleWarmStarts } from "../warm-start.js";
+import { LazyDistances } from "./lazy-distances.js";
 import {
   GridSolver,
   iterationBudget,
@@ -10,7 +11,6 @@ import {
   type ScaleSolution,
   solveLoadedScale,
 } from "./scale-solve.js";
-import { sampledLowerTriangleStats } from "./select.js";
 import { fastTConv } from "./tconv-fast.js";
 import { FastWorkspace } from "./workspace.js";
 
@@ -23,6 +23,7 @@ import { FastWorkspace } from "./workspace.js";
 const workspaces = new WeakMap<Float64Array, FastWorkspace>();
 
 function workspaceFor(ctx: DistanceContext): FastWorkspace {
+  if (ctx instanceof LazyDistances) return ctx.liveWorkspace();
   let ws = workspaces.get(ctx.D);
   if (ws === undefined || !ws.live) {
     ws = new FastWorkspace(ctx.n, 0, undefined, true);
@@ -34,17 +35,12 @@ function workspaceFor(ctx: DistanceContext): FastWorkspace {
 
 /**
  * Euclidean distances in wasm SIMD and their statistics (median from a sample: it only seeds the t_conv
- * bracket); null for other metrics (the core computes those).
+ * bracket), as a context whose full matrix is built only on demand (lazy-distances.ts); null for
+ * other metrics (the core computes those).
  */
-export function fastDistances(
-  points: PointCloud,
-  metric: DistanceMetric,
-): { D: Float64Array; stats: DistanceContext["stats"] } | null {
+export function fastDistances(points: PointCloud, metric: DistanceMetric): DistanceContext | null {
   if (metric !== "euclidean" || points.n < 2) return null;
-  const ws = new FastWorkspace(points.n, points.d, undefined, true);
-  const D = ws.computeDistances(points.data);
-  workspaces.set(D, ws);
-  return { D, stats: sampledLowerTriangleStats(D, points.n) };
+  return LazyDistances.compute(points);
 }
 
 /** scales = linspace(0, T, m) up to rounding: then Z at step k is Z_1 ∘ … ∘ Z_1 (no exp). */
@@ -130,10 +126,7 @@ export function evaluateScaleRange(
  * numerically positive definite it defers to the exact engine (eigen fallback).
  */
 export const fastEngine: MagnitudeEngine & {
-  distances(
-    points: PointCloud,
-    metric: DistanceMetric,
-  ): { D: Float64Array; stats: DistanceContext["stats"] } | null;
+  distances(points: PointCloud, metric: DistanceMetric): DistanceContext | null;
 } = {
   mode: "fast",
   distances: fastDistances,

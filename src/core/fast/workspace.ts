@@ -157,9 +157,10 @@ export class FastWorkspace {
 
   /**
    * Euclidean distances of the n×d rows in wasm (Gram trick on centred rows, cancelling pairs
-   * recomputed from the original rows), returned as a full symmetric n×n matrix.
+   * recomputed from the original rows), into the lower triangle of D in kernel memory. Deterministic:
+   * the same rows give the same bits (LazyDistances relies on it).
    */
-  computeDistances(points: Float64Array): Float64Array {
+  computeLowerDistances(points: Float64Array): void {
     const { n, d } = this;
     this.arena.f64(this.pPoints, n * d).set(points);
     const centred = this.arena.f64(this.pCentred, n * d);
@@ -170,7 +171,17 @@ export class FastWorkspace {
     this.k.rowSquaredNorms(this.pCentred, n, d, this.pNorms);
     this.k.distancesLower(this.pCentred, this.pPoints, n, d, this.pNorms, this.pD, RECOMPUTE_BELOW);
     this.findClosestPair();
-    const lower = this.arena.f64(this.pD, n * n);
+  }
+
+  /** The lower triangle of D in kernel memory (a view: invalid after the memory grows). */
+  lowerDistances(): Float64Array {
+    return this.arena.f64(this.pD, this.n * this.n);
+  }
+
+  /** D as a full symmetric n×n matrix, copied out of kernel memory. */
+  fullDistances(): Float64Array {
+    const { n } = this;
+    const lower = this.lowerDistances();
     // shared memory when the runtime has it: a split profile hands D to worker threads without a copy
     const full =
       typeof SharedArrayBuffer === "function"
@@ -184,6 +195,12 @@ export class FastWorkspace {
       }
     }
     return full;
+  }
+
+  /** computeLowerDistances, returned as a full symmetric n×n matrix. */
+  computeDistances(points: Float64Array): Float64Array {
+    this.computeLowerDistances(points);
+    return this.fullDistances();
   }
 
   /** Z = exp(−tD) (lower triangle, flushed). */
