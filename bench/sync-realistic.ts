@@ -5,11 +5,13 @@
  * (bench/reference_sync_loop.py), side by side in one run, each rep alternating the two.
  *
  *   npm run build && npx tsx bench/sync-realistic.ts [--reps 3] [--workers 1] [--n 1000] [--steps 25] [--runs 1] [--no-ref]
+ *     [--baseline /path/to/other/checkout]
  *
  * magtrack: `node dist/src/cli/main.js sync --tracker local --root <fresh copy> --workers W --no-lock`
  * in a child process under /usr/bin/time (wall, user+sys CPU, peak RSS); a fresh copy of the store for
  * every rep, so every rep computes every step. Reference: /usr/bin/python3 with OPENBLAS_CORETYPE=SkylakeX
  * (the script prints the OpenBLAS core actually used) and OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = W.
+ * --baseline: also sync with that checkout's dist/ (built) in the same reps, for a paired before/after.
  * Printed: medians of --reps, every rep, the ratio magtrack / reference, load (uptime) before and after,
  * and the largest relative t_conv difference between the two (each step's own t_conv; the reference
  * stops at rtol 1e-5).
@@ -30,6 +32,7 @@ const n = Number(arg("n", "1000"));
 const steps = Number(arg("steps", "25"));
 const runs = Number(arg("runs", "1"));
 const withRef = !process.argv.includes("--no-ref");
+const baseline = process.argv.includes("--baseline") ? arg("baseline", "") : undefined;
 const root = join(import.meta.dirname ?? ".", "..");
 const dir = mkdtempSync(join(tmpdir(), "magtrack-sync-bench-"));
 const load = () =>
@@ -78,15 +81,13 @@ const template = join(dir, "template");
 const files = writeDriftingStore(template, { n, steps, drift: 0.01, runs });
 console.log(`${files.length} clouds (${runs} run × 2 layers × ${steps} steps, ${n} × 64) in ${template}`);
 console.log(`load before: ${load()}`);
-const ours: ReturnType<typeof timed>[] = [];
-const refs: { wallS: number; core: string; tConv: Record<string, number> }[] = [];
-let tConvOurs = new Map<string, number>();
-for (let r = 0; r < reps; r++) {
-  const store = join(dir, `rep-${r}`);
+/** One sync of a fresh copy of the store with `tree`'s dist/; checks every step was written. */
+function syncWith(tree: string, r: number, tag: string) {
+  const store = join(dir, `rep-${r}-${tag}`);
   cpSync(template, store, { recursive: true });
   const run = timed([
     "node",
-    join(root, "dist/src/cli/main.js"),
+    join(tree, "dist/src/cli/main.js"),
     "sync",
     "--tracker",
     "local",
@@ -97,15 +98,25 @@ for (let r = 0; r < reps; r++) {
     "--no-lock",
     "--quiet",
   ]);
-  ours.push(run);
-  tConvOurs = syncedTConv(store);
-  if (tConvOurs.size !== files.length) {
-    throw new Error(`sync wrote ${tConvOurs.size} steps, expected ${files.length}`);
-  }
+  const tConv = syncedTConv(store);
+  if (tConv.size !== files.length)
+    throw new Error(`sync wrote ${tConv.size} steps, expected ${files.length}`);
   rmSync(store, { recursive: true, force: true });
   console.log(
-    `rep ${r}: magtrack ${run.wallS} s wall, ${run.cpuS.toFixed(1)} s CPU, ${run.rssMB.toFixed(0)} MB`,
+    `rep ${r}: ${tag} ${run.wallS} s wall, ${run.cpuS.toFixed(1)} s CPU, ${run.rssMB.toFixed(0)} MB`,
   );
+  return { run, tConv };
+}
+
+const ours: ReturnType<typeof timed>[] = [];
+const base: ReturnType<typeof timed>[] = [];
+const refs: { wallS: number; core: string; tConv: Record<string, number> }[] = [];
+let tConvOurs = new Map<string, number>();
+for (let r = 0; r < reps; r++) {
+  const mine = syncWith(root, r, "magtrack");
+  ours.push(mine.run);
+  tConvOurs = mine.tConv;
+  if (baseline !== undefined) base.push(syncWith(baseline, r, "baseline").run);
   if (withRef) {
     const threads = String(workers);
     const ref = timed(["/usr/bin/python3", join(root, "bench/reference_sync_loop.py"), template], {
@@ -131,6 +142,13 @@ console.log(
     `median ${cpu.toFixed(1)} s CPU = ${((1000 * cpu) / files.length).toFixed(0)} ms per cloud, ` +
     `peak RSS ${median(ours.map((o) => o.rssMB)).toFixed(0)} MB`,
 );
+if (base.length > 0) {
+  const b = median(base.map((o) => o.wallS));
+  console.log(
+    `baseline ${baseline}: median ${b} s wall (${base.map((o) => o.wallS).join(", ")}), ` +
+      `median ${median(base.map((o) => o.cpuS)).toFixed(1)} s CPU; magtrack / baseline ${(wall / b).toFixed(3)}`,
+  );
+}
 if (refs.length > 0) {
   const refWall = median(refs.map((r) => r.wallS));
   let worst = 0;
