@@ -70,7 +70,14 @@ function syncedTConv(store: string): Map<string, number> {
       .trim()
       .split("\n");
     for (const line of lines) {
-      const row = JSON.parse(line) as { layer: string; step: number; metrics: Record<string, number> };
+      const row = JSON.parse(line) as {
+        family?: string;
+        layer: string;
+        step: number;
+        metrics: Record<string, number>;
+      };
+      // other result families (trajectory windows: family "trajectory" / "reptraj") share (layer, step)
+      if (row.family !== undefined && row.family !== "magnitude") continue;
       out.set(`${run}/activations/${row.layer}/step_${row.step}.npy`, row.metrics.t_conv!);
     }
   }
@@ -110,7 +117,7 @@ function syncWith(tree: string, r: number, tag: string) {
 
 const ours: ReturnType<typeof timed>[] = [];
 const base: ReturnType<typeof timed>[] = [];
-const refs: { wallS: number; core: string; tConv: Record<string, number> }[] = [];
+const refs: { wallS: number; cpuS: number; core: string; tConv: Record<string, number> }[] = [];
 let tConvOurs = new Map<string, number>();
 for (let r = 0; r < reps; r++) {
   const mine = syncWith(root, r, "magtrack");
@@ -130,8 +137,10 @@ for (let r = 0; r < reps; r++) {
       openblas_core: string;
       t_conv: Record<string, number>;
     };
-    refs.push({ wallS: j.wall_s, core: j.openblas_core, tConv: j.t_conv });
-    console.log(`rep ${r}: reference ${j.wall_s.toFixed(1)} s (OpenBLAS core ${j.openblas_core})`);
+    refs.push({ wallS: j.wall_s, cpuS: ref.cpuS, core: j.openblas_core, tConv: j.t_conv });
+    console.log(
+      `rep ${r}: reference ${j.wall_s.toFixed(1)} s loop wall, process ${ref.cpuS.toFixed(1)} s CPU (OpenBLAS core ${j.openblas_core})`,
+    );
   }
 }
 console.log(`load after: ${load()}`);
@@ -160,7 +169,12 @@ if (refs.length > 0) {
     `reference loop: median ${refWall.toFixed(1)} s (${refs.map((r) => r.wallS.toFixed(1)).join(", ")}), ` +
       `OpenBLAS ${[...new Set(refs.map((r) => r.core))].join("/")}`,
   );
+  const refCpu = median(refs.map((r) => r.cpuS));
   console.log(`ratio magtrack / reference (median wall): ${(wall / refWall).toFixed(3)}`);
+  console.log(
+    `ratio magtrack / reference (median CPU, process ${cpu.toFixed(1)} s vs ${refCpu.toFixed(1)} s; ` +
+      `the fairer figure when the machine is oversubscribed): ${(cpu / refCpu).toFixed(3)}`,
+  );
   console.log(`largest relative t_conv difference (reference rtol 1e-5): ${worst.toExponential(2)}`);
 }
 rmSync(dir, { recursive: true, force: true });
