@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { pairwiseDistances } from "../../src/core/distances.js";
 import type { DistanceContext } from "../../src/core/engine.js";
 import { fastEngine } from "../../src/core/fast/engine.js";
+import { LazyDistances } from "../../src/core/fast/lazy-distances.js";
 import { computeProfile, type PointCloud } from "../../src/core/index.js";
 
 function lcgCloud(n: number, d: number, seed: number): PointCloud {
@@ -66,5 +67,15 @@ describe("kernel memory reused across clouds", () => {
     }
     expect(worst).toBeLessThan(1e-12);
     expect(live.stats.min).toBe(revoked.stats.min);
+  });
+
+  it("a fast profile's grid and t_conv do not build the full distance matrix", () => {
+    const ctx = contextOf(lcgCloud(200, 6, 10)) as LazyDistances;
+    expect(ctx).toBeInstanceOf(LazyDistances);
+    const t = fastEngine.tConv(ctx, 0.95, 1e-10).tConv;
+    fastEngine.evaluateScales(ctx, Float64Array.from([0, t / 4, t / 2, t]), { weights: false });
+    expect(ctx.materialised).toBe(false);
+    ctx.D; // the exact engine's fallbacks and split profiles ask for it
+    expect(ctx.materialised).toBe(true);
   });
 });

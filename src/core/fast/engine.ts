@@ -1,6 +1,6 @@
 import type { DistanceContext, MagnitudeEngine } from "../engine.js";
 import { bracketStart, exactEngine } from "../exact-engine.js";
-import type { MagnitudeAtScale } from "../solve.js";
+import { type MagnitudeAtScale, magnitudeAtScale } from "../solve.js";
 import type { DistanceMetric, PointCloud } from "../types.js";
 import type { ScaleWarmStarts } from "../warm-start.js";
 import { LazyDistances } from "./lazy-distances.js";
@@ -54,6 +54,14 @@ function linearStep(scales: Float64Array): number | null {
   return h;
 }
 
+/**
+ * Mag(0) = 1 in closed form (w = 1/n), as the exact engine gives it, without reading D (so a lazy
+ * context does not build its full matrix for it).
+ */
+function atZero(ctx: DistanceContext, weights: boolean): MagnitudeAtScale {
+  return magnitudeAtScale(new Float64Array(0), ctx.n, 0, { weights });
+}
+
 function exactAt(ctx: DistanceContext, t: number): ScaleSolution {
   const r = exactEngine.evaluate(ctx, t, { weights: false });
   return { magnitude: r.magnitude, positiveMagnitude: r.positiveMagnitude, info: r.info };
@@ -98,7 +106,7 @@ export function evaluateScaleRange(
   for (let k = from; k < to; k++) {
     const t = scales[k];
     if (t === 0) {
-      out.push(exactEngine.evaluate(ctx, 0, { weights: options.weights }));
+      out.push(atZero(ctx, options.weights));
       continue;
     }
     if (h !== null && k === 1) ws.loadFromStep(t);
@@ -132,7 +140,8 @@ export const fastEngine: MagnitudeEngine & {
   distances: fastDistances,
   evaluate(ctx, t, options) {
     // weights: CG's bound is on the magnitude (quadratic in the residual), not on each weight
-    if (t === 0 || ctx.n === 1 || options.weights) return exactEngine.evaluate(ctx, t, options);
+    if (t === 0) return atZero(ctx, options.weights);
+    if (ctx.n === 1 || options.weights) return exactEngine.evaluate(ctx, t, options);
     const ws = workspaceFor(ctx);
     ws.loadScale(t);
     rowSumGuess(ws);

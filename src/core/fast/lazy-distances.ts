@@ -32,6 +32,11 @@ export class LazyDistances implements DistanceContext {
     return new LazyDistances(points, ws);
   }
 
+  /** Whether the full matrix has been built (for tests: the fast path should not need it). */
+  get materialised(): boolean {
+    return this.full !== null;
+  }
+
   get D(): Float64Array {
     if (this.full === null) {
       if (this.workspace.live) this.full = this.workspace.fullDistances();
