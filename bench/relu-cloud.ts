@@ -31,7 +31,7 @@ export function exactLcg(seed: number): () => number {
 }
 
 /** Standard normals by Box–Muller from LCG uniforms u1, u2: √(−2 ln(1 − u1))·cos(2π u2). */
-function normals(seed: number): () => number {
+export function normals(seed: number): () => number {
   const u = exactLcg(seed);
   return () => {
     const u1 = u();
@@ -40,7 +40,7 @@ function normals(seed: number): () => number {
   };
 }
 
-function matmulRelu(
+export function matmulRelu(
   a: Float64Array,
   n: number,
   k: number,

@@ -1,6 +1,7 @@
 import type { MagnitudeAtScale } from "./solve.js";
 import type { TConvResult } from "./tconv.js";
 import type { DistanceMetric, PointCloud, SolveInfo } from "./types.js";
+import type { ScaleWarmStarts } from "./warm-start.js";
 
 /** Everything a solving strategy needs about one (de-duplicated) cloud: its distance matrix. */
 export interface DistanceContext {
@@ -20,21 +21,23 @@ export interface MagnitudeEngine {
   readonly mode: string;
   /** Magnitude (and weights when asked) at one scale t > 0. */
   evaluate(ctx: DistanceContext, t: number, options: { weights: boolean }): MagnitudeAtScale;
-  /** Magnitude at all scales of a grid (ascending, may start at 0); lets an engine warm-start. */
+  /**
+   * Magnitude at all scales of a grid (ascending, may start at 0); lets an engine warm-start.
+   * `warm`: starting iterates per scale from an earlier similar cloud, and a sink for this grid's
+   * iterates (src/core/warm-start.ts); an engine without iterative solves ignores it.
+   */
   evaluateScales(
     ctx: DistanceContext,
     scales: Float64Array,
-    options: { weights: boolean },
+    options: { weights: boolean; warm?: ScaleWarmStarts },
   ): MagnitudeAtScale[];
   /**
-   * Optional: the distance matrix of the distinct points (full n×n) and its off-diagonal statistics,
-   * or null to let the core compute them. The fast engine computes Euclidean distances in WebAssembly
-   * SIMD and the median by selection instead of a sort.
+   * Optional: the distance context of the distinct points (full n×n D, which may be built lazily on
+   * first access, and its off-diagonal statistics), or null to let the core compute it. The fast engine
+   * computes Euclidean distances in WebAssembly SIMD, keeps them in kernel memory and takes the median
+   * from a sample.
    */
-  distances?(
-    points: PointCloud,
-    metric: DistanceMetric,
-  ): { readonly D: Float64Array; readonly stats: DistanceContext["stats"] } | null;
+  distances?(points: PointCloud, metric: DistanceMetric): DistanceContext | null;
   /** t_conv(q) to relative tolerance rtol; throws NumericalError when not bracketed. */
   tConv(ctx: DistanceContext, q: number, rtol: number): TConvResult & { readonly info: SolveInfo };
 }

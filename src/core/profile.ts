@@ -12,6 +12,7 @@ import { divideCloud, scaleUnit } from "./scale-unit.js";
 import type { MagnitudeAtScale } from "./solve.js";
 import type { DistanceMetric, MagnitudeProfile, PointCloud, ProfileOptions, SolveInfo } from "./types.js";
 import { validatePointCloud, validateQ, validateScale } from "./validate.js";
+import { startsFor, type WarmStart } from "./warm-start.js";
 
 const now = (): number => globalThis.performance.now();
 
@@ -36,17 +37,20 @@ function prepare(
   timingsMs.dedup = now() - t0;
   t0 = now();
   const m = metric ?? "euclidean";
-  const viaEngine = engine.distances?.(dd.points, m) ?? null;
-  const D = viaEngine?.D ?? pairwiseDistances(dd.points, m);
-  const stats = viaEngine?.stats ?? offDiagonalStats(D, dd.points.n);
+  const ctx = engine.distances?.(dd.points, m) ?? coreDistances(dd.points, m);
   timingsMs.distances = now() - t0;
   return {
-    ctx: { D, n: dd.points.n, stats },
+    ctx,
     metric: m,
     keptIndices: dd.keptIndices,
     duplicatesRemoved: dd.duplicatesRemoved,
     timingsMs,
   };
+}
+
+function coreDistances(points: PointCloud, metric: DistanceMetric): DistanceContext {
+  const D = pairwiseDistances(points, metric);
+  return { D, n: points.n, stats: offDiagonalStats(D, points.n) };
 }
 
 function checkOptions(options: ProfileOptions): void {
@@ -207,10 +211,17 @@ export function finishProfile(
 export function computeProfile(points: PointCloud, options: ProfileOptions = {}): MagnitudeProfile {
   const plan = planProfile(points, options);
   const t0 = now();
+  const { keptIndices } = plan.prep;
+  const starts = startsFor(options.warmStart, keptIndices, plan.unit, plan.scales);
+  const keep: (Float64Array | null)[] | undefined = options.keepWarmStart ? [] : undefined;
   const results = plan.engine.evaluateScales(plan.prep.ctx, plan.scales, {
     weights: options.weights ?? false,
+    ...(starts === undefined && keep === undefined ? {} : { warm: { starts, keep } }),
   });
-  return withDimensionFit(plan, finishProfile(plan, results, now() - t0));
+  const profile = finishProfile(plan, results, now() - t0);
+  const warmStart: WarmStart | undefined =
+    keep === undefined ? undefined : { keptIndices, unit: plan.unit, scales: plan.scales, weights: keep };
+  return withDimensionFit(plan, warmStart === undefined ? profile : { ...profile, warmStart });
 }
 
 export interface MagnitudeOptions {

@@ -1,4 +1,5 @@
 import type { FitScaleOptions } from "./dimension-fit-scales.js";
+import type { WarmStart } from "./warm-start.js";
 
 /** A point cloud: n points in R^d, row-major (point i, coordinate j at data[i*d + j]). */
 export interface PointCloud {
@@ -63,6 +64,13 @@ export interface ProfileOptions {
   readonly maxMemoryBytes?: number;
   /** What the cloud is (file, file:array, run/layer/step): named by errors about it. */
   readonly source?: string;
+  /**
+   * Weights of an earlier profile of the same rows (its `warmStart`): each grid scale the two share
+   * starts its iterative solve there (src/core/warm-start.ts). Values stay within their stated bounds.
+   */
+  readonly warmStart?: WarmStart;
+  /** Return this profile's grid weights as `warmStart` (for the next cloud of the same rows). */
+  readonly keepWarmStart?: boolean;
 }
 
 /** TAG23 Algorithm 1 with the interval chosen by src/core/dimension-fit.ts, and what it saw. */
@@ -108,6 +116,8 @@ export interface MagnitudeProfile {
   readonly magnitudeDimension: number; // max of the dimension profile (NaN when undefined)
   /** PMag(tX) = Σ max(w_i, 0) at each scale. */
   readonly positiveMagnitude?: Float64Array;
+  /** The grid's weights for warm-starting a later cloud of the same rows (only with options.keepWarmStart). */
+  readonly warmStart?: WarmStart;
   /** Weights per scale over the distinct points (only with options.weights). */
   readonly weights?: readonly Float64Array[];
   /** keptIndices[k] = input row of distinct point k (first occurrence). */

@@ -41,10 +41,17 @@ export type PoolTask = ProfileTask | ScalesTask | PingTask;
 
 /** A range of scales of a grid, in the worker or in-process (same code either way). */
 export function evaluateRange(task: Omit<ScalesTask, "kind">): MagnitudeAtScale[] {
-  const ctx: DistanceContext = { D: task.D, n: task.n, stats: task.stats };
-  const options = { weights: task.weights };
-  if (task.mode === "fast") return evaluateScaleRange(ctx, task.scales, task.from, task.to, options);
-  return engineFor(task.mode).evaluateScales(ctx, task.scales.subarray(task.from, task.to), options);
+  return evaluateRangeOf({ D: task.D, n: task.n, stats: task.stats }, task);
+}
+
+/** As evaluateRange on a context the caller already has (keeps the fast engine's workspace of it). */
+export function evaluateRangeOf(
+  ctx: DistanceContext,
+  range: Pick<ScalesTask, "scales" | "from" | "to" | "mode" | "weights">,
+): MagnitudeAtScale[] {
+  const options = { weights: range.weights };
+  if (range.mode === "fast") return evaluateScaleRange(ctx, range.scales, range.from, range.to, options);
+  return engineFor(range.mode).evaluateScales(ctx, range.scales.subarray(range.from, range.to), options);
 }
 
 export default function run(task: PoolTask): MagnitudeProfile | MagnitudeAtScale[] | null {

@@ -7,7 +7,7 @@ import { finishProfile, planProfile } from "../core/profile.js";
 import { withDimensionFit } from "../core/profile-fit.js";
 import type { MagnitudeAtScale } from "../core/solve.js";
 import type { MagnitudeProfile, PointCloud, ProfileOptions } from "../core/types.js";
-import { evaluateRange, type ProfileTask, type ScalesTask } from "./pool-worker.js";
+import { evaluateRangeOf, type ProfileTask, type ScalesTask } from "./pool-worker.js";
 
 /**
  * Computes magnitude profiles in parallel on worker threads (piscina):
@@ -94,10 +94,7 @@ export class ProfilePool {
     const weights = options.weights ?? false;
     const mode = options.mode ?? DEFAULT_MODE;
     if (ctx.n < Math.max(2, this.splitMinPoints) || parts < 2) {
-      const all = evaluateRange({
-        D: ctx.D,
-        n: ctx.n,
-        stats: ctx.stats,
+      const all = evaluateRangeOf(ctx, {
         scales: plan.scales,
         from: 0,
         to: m,
@@ -124,8 +121,7 @@ export class ProfilePool {
       remote.push(this.piscina.run(task) as Promise<MagnitudeAtScale[]>);
     }
     // the calling thread takes the first (most expensive per scale) range with its own workspace
-    const local = evaluateRange({
-      ...plan.prep.ctx,
+    const local = evaluateRangeOf(ctx, {
       scales: plan.scales,
       from: 0,
       to: bounds[1],

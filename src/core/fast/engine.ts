@@ -1,7 +1,9 @@
 import type { DistanceContext, MagnitudeEngine } from "../engine.js";
 import { bracketStart, exactEngine } from "../exact-engine.js";
-import type { MagnitudeAtScale } from "../solve.js";
+import { type MagnitudeAtScale, magnitudeAtScale } from "../solve.js";
 import type { DistanceMetric, PointCloud } from "../types.js";
+import type { ScaleWarmStarts } from "../warm-start.js";
+import { LazyDistances } from "./lazy-distances.js";
 import {
   GridSolver,
   iterationBudget,
@@ -9,20 +11,22 @@ import {
   type ScaleSolution,
   solveLoadedScale,
 } from "./scale-solve.js";
-import { sampledLowerTriangleStats } from "./select.js";
 import { fastTConv } from "./tconv-fast.js";
 import { FastWorkspace } from "./workspace.js";
 
 /**
  * One kernel workspace per distance matrix (freed with it). fastDistances registers the workspace
- * that already holds D, so the profile does not copy it into kernel memory a second time.
+ * that already holds D, so the profile does not copy it into kernel memory a second time. Workspaces
+ * share the thread's kernel memory (kernel-reuse.ts): one whose memory a later cloud took over is
+ * rebuilt from D (correct, one copy of D slower; the pipeline computes one cloud at a time per thread).
  */
 const workspaces = new WeakMap<Float64Array, FastWorkspace>();
 
 function workspaceFor(ctx: DistanceContext): FastWorkspace {
+  if (ctx instanceof LazyDistances) return ctx.liveWorkspace();
   let ws = workspaces.get(ctx.D);
-  if (ws === undefined) {
-    ws = new FastWorkspace(ctx.n);
+  if (ws === undefined || !ws.live) {
+    ws = new FastWorkspace(ctx.n, 0, undefined, true);
     ws.loadDistances(ctx.D);
     workspaces.set(ctx.D, ws);
   }
@@ -31,17 +35,12 @@ function workspaceFor(ctx: DistanceContext): FastWorkspace {
 
 /**
  * Euclidean distances in wasm SIMD and their statistics (median from a sample: it only seeds the t_conv
- * bracket); null for other metrics (the core computes those).
+ * bracket), as a context whose full matrix is built only on demand (lazy-distances.ts); null for
+ * other metrics (the core computes those).
  */
-export function fastDistances(
-  points: PointCloud,
-  metric: DistanceMetric,
-): { D: Float64Array; stats: DistanceContext["stats"] } | null {
+export function fastDistances(points: PointCloud, metric: DistanceMetric): DistanceContext | null {
   if (metric !== "euclidean" || points.n < 2) return null;
-  const ws = new FastWorkspace(points.n, points.d);
-  const D = ws.computeDistances(points.data);
-  workspaces.set(D, ws);
-  return { D, stats: sampledLowerTriangleStats(D, points.n) };
+  return LazyDistances.compute(points);
 }
 
 /** scales = linspace(0, T, m) up to rounding: then Z at step k is Z_1 ∘ … ∘ Z_1 (no exp). */
@@ -53,6 +52,14 @@ function linearStep(scales: Float64Array): number | null {
     if (Math.abs(scales[k] - k * h) > 8 * Number.EPSILON * scales[k]) return null;
   }
   return h;
+}
+
+/**
+ * Mag(0) = 1 in closed form (w = 1/n), as the exact engine gives it, without reading D (so a lazy
+ * context does not build its full matrix for it).
+ */
+function atZero(ctx: DistanceContext, weights: boolean): MagnitudeAtScale {
+  return magnitudeAtScale(new Float64Array(0), ctx.n, 0, { weights });
 }
 
 function exactAt(ctx: DistanceContext, t: number): ScaleSolution {
@@ -82,10 +89,12 @@ export function evaluateScaleRange(
   scales: Float64Array,
   from: number,
   to: number,
-  options: { weights: boolean },
+  options: { weights: boolean; warm?: ScaleWarmStarts },
 ): MagnitudeAtScale[] {
+  const keep = options.warm?.keep;
+  if (keep !== undefined) for (let k = from; k < to; k++) keep[k] = null;
   if (ctx.n === 1 || options.weights) {
-    return exactEngine.evaluateScales(ctx, scales.subarray(from, to), options);
+    return exactEngine.evaluateScales(ctx, scales.subarray(from, to), { weights: options.weights });
   }
   const ws = workspaceFor(ctx);
   const h = linearStep(scales);
@@ -97,20 +106,21 @@ export function evaluateScaleRange(
   for (let k = from; k < to; k++) {
     const t = scales[k];
     if (t === 0) {
-      out.push(exactEngine.evaluate(ctx, 0, options));
+      out.push(atZero(ctx, options.weights));
       continue;
     }
     if (h !== null && k === 1) ws.loadFromStep(t);
     else if (h !== null && zIsPrevious) ws.advance(t);
     else ws.loadScale(t);
     zIsPrevious = true;
-    const sol = solver.solve(haveWarmStart);
+    const sol = solver.solve(haveWarmStart, options.warm?.starts?.[k]);
     if (sol === null) {
-      out.push(exactEngine.evaluate(ctx, t, options));
+      out.push(exactEngine.evaluate(ctx, t, { weights: options.weights }));
       haveWarmStart = false;
       continue;
     }
     haveWarmStart = true;
+    if (keep !== undefined) keep[k] = ws.x.slice();
     out.push(toResult(ws, sol, options.weights));
   }
   return out;
@@ -124,16 +134,14 @@ export function evaluateScaleRange(
  * numerically positive definite it defers to the exact engine (eigen fallback).
  */
 export const fastEngine: MagnitudeEngine & {
-  distances(
-    points: PointCloud,
-    metric: DistanceMetric,
-  ): { D: Float64Array; stats: DistanceContext["stats"] } | null;
+  distances(points: PointCloud, metric: DistanceMetric): DistanceContext | null;
 } = {
   mode: "fast",
   distances: fastDistances,
   evaluate(ctx, t, options) {
     // weights: CG's bound is on the magnitude (quadratic in the residual), not on each weight
-    if (t === 0 || ctx.n === 1 || options.weights) return exactEngine.evaluate(ctx, t, options);
+    if (t === 0) return atZero(ctx, options.weights);
+    if (ctx.n === 1 || options.weights) return exactEngine.evaluate(ctx, t, options);
     const ws = workspaceFor(ctx);
     ws.loadScale(t);
     rowSumGuess(ws);

@@ -164,7 +164,7 @@ export class GridSolver {
    * start is 1/(Z·1)). A warm start is extrapolated linearly in t from the two previous scales,
    * x ← x₁ + (t − t₁)/(t₁ − t₀)·(x₁ − x₀).
    */
-  solve(warm: boolean): ScaleSolution | null {
+  solve(warm: boolean, hint?: Float64Array | null): ScaleSolution | null {
     const ws = this.ws;
     const t = ws.zScale;
     const chained = warm && !Number.isNaN(this.lastT);
@@ -177,7 +177,8 @@ export class GridSolver {
         for (let i = 0; i < ws.n; i++) x[i] += s * (x[i] - x0[i]);
       }
     }
-    const sol = this.solveOnce(warm);
+    const started = hint !== undefined && hint !== null && hint.length === ws.n && pickStart(ws, warm, hint);
+    const sol = this.solveOnce(warm || started);
     if (sol === null) {
       this.olderT = Number.NaN;
       this.lastT = Number.NaN;
@@ -244,6 +245,34 @@ export class GridSolver {
     ws.factorScale = Number.NaN;
     return denseCholesky(ws);
   }
+}
+
+/**
+ * Start from `hint` (an earlier similar cloud's weights at this scale, src/core/warm-start.ts) when its
+ * residual ‖1 − Z·hint‖ is smaller than that of the start the grid would use (ws.x when `warm`, else
+ * 1/(Z·1)); true when ws.x now holds the chosen start. Costs one or two mat-vecs.
+ */
+function pickStart(ws: FastWorkspace, warm: boolean, hint: Float64Array): boolean {
+  const { k, n, x } = ws;
+  if (!warm) {
+    k.symvLower64(ws.pZ, n, ws.pOnes, ws.pRow);
+    for (let i = 0; i < n; i++) x[i] = 1 / ws.rowSums[i];
+  }
+  const own = residualSquared(ws);
+  const keep = x.slice();
+  x.set(hint);
+  const theirs = residualSquared(ws);
+  if (!(theirs < own)) x.set(keep);
+  return true;
+}
+
+/** ‖1 − Z·ws.x‖² for the matrix in ws.Z (uses ws.q as scratch). */
+function residualSquared(ws: FastWorkspace): number {
+  const { k, n, q } = ws;
+  k.symvLower64(ws.pZ, n, ws.pX, ws.pQ);
+  let s = 0;
+  for (let i = 0; i < n; i++) s += (1 - q[i]) * (1 - q[i]);
+  return s;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { KernelArena } from "../../kernels/arena.js";
 import { createKernels } from "../../kernels/loader.js";
 import type { DenseKernels } from "../../kernels/types.js";
+import { leaseKernels } from "./kernel-reuse.js";
 
 /** Entries of Z below this are set to 0: they would drive the arithmetic into subnormals (10–15× slower). */
 export const FLUSH_BELOW = 1e-20;
@@ -56,9 +57,19 @@ export class FastWorkspace {
   private readonly pCentred: number;
   private readonly pNorms: number;
 
-  /** n points; d > 0 reserves room for the coordinates too (for computeDistances). */
-  constructor(n: number, d = 0, prefer?: "wasm" | "ts") {
-    this.k = createKernels(prefer);
+  /**
+   * False once another workspace has taken over this one's reused kernel memory (`reuse`): it must not
+   * be used any more (kernel-reuse.ts).
+   */
+  live = true;
+
+  /**
+   * n points; d > 0 reserves room for the coordinates too (for computeDistances). `reuse`: lease the
+   * thread's kernel memory (kernel-reuse.ts) instead of a fresh instance; a later leasing workspace
+   * then revokes this one (`live` becomes false).
+   */
+  constructor(n: number, d = 0, prefer?: "wasm" | "ts", reuse = false) {
+    this.k = reuse ? leaseKernels({ revoke: () => (this.live = false) }, prefer) : createKernels(prefer);
     this.n = n;
     this.d = d;
     const a = new KernelArena(this.k);
@@ -146,9 +157,10 @@ export class FastWorkspace {
 
   /**
    * Euclidean distances of the n×d rows in wasm (Gram trick on centred rows, cancelling pairs
-   * recomputed from the original rows), returned as a full symmetric n×n matrix.
+   * recomputed from the original rows), into the lower triangle of D in kernel memory. Deterministic:
+   * the same rows give the same bits (LazyDistances relies on it).
    */
-  computeDistances(points: Float64Array): Float64Array {
+  computeLowerDistances(points: Float64Array): void {
     const { n, d } = this;
     this.arena.f64(this.pPoints, n * d).set(points);
     const centred = this.arena.f64(this.pCentred, n * d);
@@ -159,7 +171,17 @@ export class FastWorkspace {
     this.k.rowSquaredNorms(this.pCentred, n, d, this.pNorms);
     this.k.distancesLower(this.pCentred, this.pPoints, n, d, this.pNorms, this.pD, RECOMPUTE_BELOW);
     this.findClosestPair();
-    const lower = this.arena.f64(this.pD, n * n);
+  }
+
+  /** The lower triangle of D in kernel memory (a view: invalid after the memory grows). */
+  lowerDistances(): Float64Array {
+    return this.arena.f64(this.pD, this.n * this.n);
+  }
+
+  /** D as a full symmetric n×n matrix, copied out of kernel memory. */
+  fullDistances(): Float64Array {
+    const { n } = this;
+    const lower = this.lowerDistances();
     // shared memory when the runtime has it: a split profile hands D to worker threads without a copy
     const full =
       typeof SharedArrayBuffer === "function"
@@ -173,6 +195,12 @@ export class FastWorkspace {
       }
     }
     return full;
+  }
+
+  /** computeLowerDistances, returned as a full symmetric n×n matrix. */
+  computeDistances(points: Float64Array): Float64Array {
+    this.computeLowerDistances(points);
+    return this.fullDistances();
   }
 
   /** Z = exp(−tD) (lower triangle, flushed). */

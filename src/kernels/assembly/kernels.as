@@ -111,15 +111,43 @@ export function distancesLower(
 ): void {
   const rs = (<usize>d) << 3;
   const dn = (<usize>n) << 3;
-  let i0 = 0;
-  for (; i0 + 4 <= n; i0 += 4) {
+  const full = n & ~3; // rows in whole 4-row tiles
+  // Cache blocking over j: a block of columns (rows y_j of X) of at most DIST_BLOCK_BYTES stays in L2
+  // while every 4-row tile i0 ≥ its start streams past it; without it each tile re-read all of X from
+  // L3 or memory (n·d·8 bytes per 4 rows). Each (i, j) is still one dot product over all d in the same
+  // order, so D is bit-identical to the unblocked loop.
+  let jb = <i32>(DIST_BLOCK_BYTES / rs);
+  jb = jb < 2 ? 2 : jb & ~1;
+  for (let j0 = 0; j0 < full; j0 += jb) {
+    const j1 = min(j0 + jb, full);
+    for (let i0 = j0 & ~3; i0 < full; i0 += 4) {
+      distanceTileRow(X, Xraw, d, norms, D, dn, rs, i0, j0, min(j1, i0 + 4), relRecompute);
+    }
+  }
+  // remaining rows one by one
+  for (let i = full; i < n; i++) {
+    const xi = X + (<usize>i) * rs;
+    for (let j = 0; j <= i; j++) {
+      gramToDistance(Xraw, d, norms, D, dn, i, j, dot64(xi, X + (<usize>j) * rs, d), relRecompute);
+    }
+  }
+}
+
+const DIST_BLOCK_BYTES: usize = 256 * 1024;
+
+/** Rows i0..i0+3 against columns [j0, jEnd) (j0, jEnd even) in 4×2 register tiles. */
+function distanceTileRow(
+  X: usize, Xraw: usize, d: i32, norms: usize, D: usize, dn: usize, rs: usize,
+  i0: i32, j0: i32, jEnd: i32, relRecompute: f64,
+): void {
+  {
     const x0 = X + (<usize>i0) * rs;
     const x1 = x0 + rs;
     const x2 = x1 + rs;
     const x3 = x2 + rs;
-    // j in [0, i0+4): 4×2 tiles; the tile may cross the diagonal (upper entries are scratch)
-    let j = 0;
-    for (; j + 2 <= i0 + 4; j += 2) {
+    // the tile may cross the diagonal (upper entries are scratch)
+    let j = j0;
+    for (; j + 2 <= jEnd; j += 2) {
       const y0 = X + (<usize>j) * rs;
       const y1 = y0 + rs;
       let a00 = f64x2.splat(0), a01 = f64x2.splat(0);
@@ -161,13 +189,6 @@ export function distancesLower(
       gramToDistance(Xraw, d, norms, D, dn, i0 + 2, j + 1, g21, relRecompute);
       gramToDistance(Xraw, d, norms, D, dn, i0 + 3, j, g30, relRecompute);
       gramToDistance(Xraw, d, norms, D, dn, i0 + 3, j + 1, g31, relRecompute);
-    }
-  }
-  // remaining rows one by one
-  for (let i = i0; i < n; i++) {
-    const xi = X + (<usize>i) * rs;
-    for (let j = 0; j <= i; j++) {
-      gramToDistance(Xraw, d, norms, D, dn, i, j, dot64(xi, X + (<usize>j) * rs, d), relRecompute);
     }
   }
 }
