@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { reluCloud } from "../../bench/relu-cloud.js";
-import { computeProfile, magnitudeFunction, type PointCloud } from "../../src/core/index.js";
 import { InputError } from "../../src/core/errors.js";
+import { computeProfile, magnitudeFunction, type PointCloud } from "../../src/core/index.js";
 import { checkMemoryBudget, profileMemoryNeed } from "../../src/core/memory-budget.js";
 import type { MagnitudeProfile, SolveInfo } from "../../src/core/types.js";
 import { cloud, GOLDEN_NAMES, loadPoints } from "../core/golden-data.js";

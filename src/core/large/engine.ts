@@ -1,14 +1,13 @@
 import type { DistanceContext, MagnitudeEngine } from "../engine.js";
 import { NumericalError } from "../errors.js";
-import { bracketStart } from "../exact-engine.js";
 import type { FastSolveInfo } from "../fast/scale-solve.js";
 import type { MagnitudeAtScale } from "../solve.js";
-import { findTConv } from "../tconv.js";
 import type { DistanceMetric, PointCloud } from "../types.js";
 import { packedLength } from "./packed.js";
 import { type CgVectors, cgVectors, conjugateGradientPacked } from "./packed-cg.js";
 import { packedDistances } from "./packed-distances.js";
 import { loadSimilarity } from "./packed-similarity.js";
+import { largeTConv } from "./tconv-large.js";
 
 /** CG stops when its quadratic error term ‖r‖²/λ is below REL_TOL·Mag. */
 export const REL_TOL = 1e-11;
@@ -52,6 +51,26 @@ function stateFor(ctx: DistanceContext): LargeState {
   return s;
 }
 
+/** Z_t into the context's state (unless it is there already). */
+function loadScale(ctx: DistanceContext, t: number): LargeState {
+  const s = stateFor(ctx);
+  if (s.zScale !== t) {
+    const g = loadSimilarity(ctx.D, ctx.n, t, s.Z, s.rowSums);
+    s.zScale = t;
+    s.gershgorinLower = g.gershgorinLower;
+    s.rowMax = g.rowMax;
+  }
+  return s;
+}
+
+/** Σ_ij Z_ij at t (the Cauchy–Schwarz bound Mag ≥ n²/ΣZ of the t_conv bracket). */
+function similaritySum(ctx: DistanceContext, t: number): number {
+  const s = loadScale(ctx, t);
+  let sum = 0;
+  for (let i = 0; i < ctx.n; i++) sum += s.rowSums[i];
+  return sum;
+}
+
 /** Mag at t > 0 by CG on the packed Z_t, warm-started from the nearest earlier weights (within ×e). */
 function solveAt(ctx: DistanceContext, t: number, weights: boolean): MagnitudeAtScale {
   const { n } = ctx;
@@ -65,13 +84,7 @@ function solveAt(ctx: DistanceContext, t: number, weights: boolean): MagnitudeAt
       ...(weights ? { weights: new Float64Array(n).fill(1 / n) } : {}),
     };
   }
-  const s = stateFor(ctx);
-  if (s.zScale !== t) {
-    const g = loadSimilarity(ctx.D, n, t, s.Z, s.rowSums);
-    s.zScale = t;
-    s.gershgorinLower = g.gershgorinLower;
-    s.rowMax = g.rowMax;
-  }
+  const s = loadScale(ctx, t);
   if (!(Math.abs(Math.log(t / s.xScale)) <= 1)) {
     // w ≈ 1/rowSum: exact for Z = I and for vertex-transitive sets; a good start near t_conv
     for (let i = 0; i < n; i++) s.v.x[i] = 1 / s.rowSums[i];
@@ -136,7 +149,11 @@ export const largeEngine: MagnitudeEngine = {
     let iterations = 0;
     let last: FastSolveInfo = { solver: "cg" };
     let maxBound = 0;
-    const result = findTConv(
+    const result = largeTConv(
+      ctx,
+      q,
+      rtol,
+      (t) => similaritySum(ctx, t),
       (t) => {
         const r = solveAt(ctx, t, false);
         last = r.info as FastSolveInfo;
@@ -144,10 +161,6 @@ export const largeEngine: MagnitudeEngine = {
         maxBound = Math.max(maxBound, r.info.errorBound ?? 0);
         return r.magnitude;
       },
-      ctx.n,
-      q,
-      bracketStart(ctx),
-      rtol,
     );
     const info: FastSolveInfo = {
       solver: "cg",

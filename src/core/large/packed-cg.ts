@@ -1,4 +1,3 @@
-import { outOfReach } from "../fast/cg.js";
 import { smallestRitzValue } from "../fast/lanczos.js";
 import { roundingBound, U } from "../fast/residual.js";
 import { packedSymv } from "./packed.js";
@@ -41,8 +40,8 @@ export const cgVectors = (n: number): CgVectors => ({
  * so m = 1ᵀx + xᵀr is a lower bound and |Mag − m| ≤ ‖r‖²/λ_min. λ_min: Gershgorin when positive
  * (rigorous), else the smallest Ritz value of the CG tridiagonal capped by 1 − Z of the closest pair
  * (an estimate from above; said so in boundKind). Rounding of r and the sums and the flushed entries
- * are added (roundingBound). Stops when ‖r‖²/λ ≤ relTol·m, or at maxIter / when the observed rate
- * cannot reach it within maxIter (converged = false).
+ * are added (roundingBound). Stops when ‖r‖²/λ ≤ relTol·m, or at maxIter (converged = false). Unlike
+ * the fast engine's CG it does not give up early on a slow rate: there is no factorisation to fall back to.
  */
 export function conjugateGradientPacked(
   Z: Float64Array,
@@ -65,7 +64,6 @@ export function conjugateGradientPacked(
     p[i] = e;
     rr += e * e;
   }
-  const rr0 = rr;
   const alphas: number[] = [];
   const betas: number[] = [];
   const rigorous = opts.gershgorinLower > 0;
@@ -107,7 +105,6 @@ export function conjugateGradientPacked(
       converged = true;
       break;
     }
-    if (iterations >= 6 && outOfReach(rr0, rr, iterations, lambda, lastTarget, opts.maxIter)) break;
     for (let i = 0; i < n; i++) p[i] = r[i] + beta * p[i];
   }
   // the true residual and the corrected value (Neumaier-compensated Σx)
