@@ -3,6 +3,7 @@ import { availableParallelism, totalmem } from "node:os";
 import type { Argv, Options } from "yargs";
 import type { RunFilter, RunStatus } from "../adapter-kit.js";
 import { MagtrackError } from "../core/errors.js";
+import type { EngineMode } from "../core/types.js";
 import type { StepFilter } from "../sync/plan.js";
 import { type ComputeSettings, DEFAULT_SETTINGS } from "../sync/settings.js";
 import { isRunStatus, RUN_STATUSES } from "./run-statuses.js";
@@ -40,10 +41,10 @@ export const COMPUTE_OPTIONS = {
   },
   "t-max": { type: "number", describe: "pin T instead of t_conv of the reference step" },
   mode: {
-    choices: ["exact", "fast"] as const,
+    choices: ["exact", "fast", "large"] as const,
     default: DEFAULT_SETTINGS.mode,
     describe:
-      "solver strategy: fast (CG / f32-preconditioned CG with stated error bounds, wasm SIMD) or exact (one dense factorisation per scale)",
+      "solver strategy: fast (CG / f32-preconditioned CG with stated error bounds, wasm SIMD), exact (one dense factorisation per scale) or large (beyond the fast engine's limit: packed distances, 8·n² bytes, CG at every scale with its error bound; Euclidean only; docs/large-clouds.md)",
   },
   "non-finite": {
     choices: ["fail", "drop-rows"] as const,
@@ -326,7 +327,7 @@ export interface ComputeArgs {
   tMax?: number;
   scale?: "experiment" | "run";
   referenceStep?: number;
-  mode: "exact" | "fast";
+  mode: EngineMode;
   nonFinite?: "fail" | "drop-rows";
   maxMemory?: string;
 }

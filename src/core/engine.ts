@@ -5,7 +5,11 @@ import type { ScaleWarmStarts } from "./warm-start.js";
 
 /** Everything a solving strategy needs about one (de-duplicated) cloud: its distance matrix. */
 export interface DistanceContext {
-  /** n×n row-major distance matrix of the distinct points. */
+  /**
+   * Distance matrix of the distinct points: n×n row-major, or the layout the engine's own distances()
+   * returns (mode "large": the packed lower triangle, n(n+1)/2 entries; src/core/large/packed.ts). A
+   * context is only ever evaluated by the engine that made it.
+   */
   readonly D: Float64Array;
   readonly n: number;
   /** Off-diagonal distance statistics (seed scales for the t_conv bracket). */

@@ -1,5 +1,5 @@
 import { InputError } from "./errors.js";
-import type { DistanceMetric } from "./types.js";
+import type { DistanceMetric, EngineMode } from "./types.js";
 
 /**
  * What one profile of an n × d cloud allocates, by part, in bytes — checked against a budget BEFORE
@@ -27,32 +27,53 @@ export function fastWorkspaceBytes(n: number, d: number): number {
 }
 
 /**
+ * Kernel-free bytes of mode "large" (src/core/large): packed lower triangles of D and Z_t (n(n+1)/2
+ * doubles each), the row sums and 4 CG vectors plus one weights copy (n doubles each), and the
+ * median sample of the t_conv bracket seed (≤ 2^20 doubles).
+ */
+export function largeEngineBytes(n: number): {
+  packedDistances: number;
+  packedSimilarity: number;
+  vectors: number;
+} {
+  const packed = 8 * ((n * (n + 1)) / 2);
+  return {
+    packedDistances: packed,
+    packedSimilarity: packed,
+    vectors: 6 * 8 * n + 8 * Math.min((n * (n - 1)) / 2, 2 ** 20),
+  };
+}
+
+/**
  * Bytes a profile needs with the given engine:
  * - both: the JS distance matrix (n² doubles; shared with worker threads) and the cloud's copies
  *   (scaled and de-duplicated, 2·n·d doubles);
  * - exact: Z_t factorised in place (n² doubles) per scale;
  * - fast: the kernel workspace above, plus Z_t of the exact engine when a scale falls back to it
  *   (Z not numerically positive definite; n² doubles).
+ * - large: no n×n matrix at all; largeEngineBytes (≈ 8·n²) and the cloud's copies.
  * Not counted: the eigen fallback of non-positive-definite Z (ml-matrix, a few more n² arrays), which
  * Euclidean clouds of distinct points never reach in exact arithmetic.
  */
 export function profileMemoryNeed(
   n: number,
   d: number,
-  mode: "exact" | "fast",
+  mode: EngineMode,
   metric: DistanceMetric = "euclidean",
 ): MemoryNeed {
   const distances = 8 * n * n;
   const cloudCopies = 2 * 8 * n * d;
   const parts: Record<string, number> =
-    mode === "exact"
-      ? { distances, cloudCopies, similarity: 8 * n * n }
-      : {
-          distances,
-          cloudCopies,
-          kernelWorkspace: fastWorkspaceBytes(n, metric === "euclidean" ? d : 0),
-          exactFallback: 8 * n * n,
-        };
+    mode === "large"
+      ? { cloudCopies, ...largeEngineBytes(n) }
+      : mode === "exact"
+        ? { distances, cloudCopies, similarity: 8 * n * n }
+        : {
+            distances,
+            cloudCopies,
+            kernelWorkspace: fastWorkspaceBytes(n, metric === "euclidean" ? d : 0),
+            exactFallback: 8 * n * n,
+          };
   const bytes = Object.values(parts).reduce((a, b) => a + b, 0);
   return { bytes, parts };
 }
@@ -61,12 +82,12 @@ export function profileMemoryNeed(
 export function largestFittingN(
   budgetBytes: number,
   d: number,
-  mode: "exact" | "fast",
+  mode: EngineMode,
   metric: DistanceMetric = "euclidean",
 ): number {
   const fits = (n: number) =>
     profileMemoryNeed(n, d, mode, metric).bytes <= budgetBytes &&
-    (mode === "exact" || fastWorkspaceBytes(n, metric === "euclidean" ? d : 0) <= MAX_WASM_MEMORY);
+    (mode !== "fast" || fastWorkspaceBytes(n, metric === "euclidean" ? d : 0) <= MAX_WASM_MEMORY);
   let lo = 1;
   let hi = 1;
   while (fits(hi * 2) && hi < 2 ** 26) hi *= 2;
@@ -85,7 +106,7 @@ export const formatBytes = (b: number): string =>
 export interface BudgetCheck {
   readonly n: number;
   readonly d: number;
-  readonly mode: "exact" | "fast";
+  readonly mode: EngineMode;
   readonly metric?: DistanceMetric;
   /** Bytes this profile may use; undefined: no budget (only the wasm limit applies). */
   readonly maxMemoryBytes?: number;
@@ -97,8 +118,24 @@ export interface BudgetCheck {
  * Throws InputError "cloud-over-memory-budget" when the profile would exceed the budget, or
  * "cloud-too-large" when the fast engine's workspace cannot fit one WebAssembly memory at all. The
  * message names the cloud, n, the bytes needed and what helps: --max-points (subsample to a size
- * that fits, stated), --max-memory, or --mode exact (no wasm limit; one O(n³) factorisation per scale).
+ * that fits, stated), --max-memory, or --mode large (no wasm limit, 8·n² bytes, CG per scale with its
+ * error bound; Euclidean) — --mode exact for other metrics (one O(n³) factorisation per scale).
  */
+/**
+ * What computes a cloud beyond the fast engine: --mode large for Euclidean clouds (no wasm limit,
+ * ≈ 8·n² bytes, CG at every scale), else --mode exact (16·n² bytes, one O(n³) factorisation per
+ * scale); "with a larger --max-memory" when that need is over the budget too.
+ */
+function beyondFast(n: number, d: number, metric: DistanceMetric, budget: number | undefined): string {
+  const mode = metric === "euclidean" ? "large" : "exact";
+  const bytes = profileMemoryNeed(n, d, mode, metric).bytes;
+  const what =
+    mode === "large"
+      ? `--mode large (no such limit, about ${formatBytes(bytes)}, conjugate gradient at every scale with its error bound)`
+      : `--mode exact (no such limit, about ${formatBytes(bytes)}, one O(n³) factorisation per scale)`;
+  return budget !== undefined && bytes > budget ? `${what} with a larger --max-memory` : what;
+}
+
 export function checkMemoryBudget(c: BudgetCheck): MemoryNeed {
   const metric = c.metric ?? "euclidean";
   const need = profileMemoryNeed(c.n, c.d, c.mode, metric);
@@ -113,9 +150,13 @@ export function checkMemoryBudget(c: BudgetCheck): MemoryNeed {
         `profile, over --max-memory ${formatBytes(budget)}; use --max-points ${fitN} (largest n that fits; ` +
         `the profile is then computed on that subsample, announced) or ` +
         (c.mode === "fast" && fastWorkspaceBytes(c.n, metric === "euclidean" ? c.d : 0) > MAX_WASM_MEMORY
-          ? `--mode exact with a larger --max-memory (the fast engine's workspace cannot exceed one ` +
+          ? `${beyondFast(c.n, c.d, metric, budget)} (the fast engine's workspace cannot exceed one ` +
             `WebAssembly memory, ${formatBytes(MAX_WASM_MEMORY)}, whatever the budget)`
-          : "raise --max-memory"),
+          : c.mode === "fast" &&
+              metric === "euclidean" &&
+              profileMemoryNeed(c.n, c.d, "large").bytes <= budget
+            ? `${beyondFast(c.n, c.d, metric, budget)}, or raise --max-memory`
+            : "raise --max-memory"),
       { details: { ...details, maxMemoryBytes: budget, largestFittingN: fitN } },
     );
   }
@@ -126,7 +167,7 @@ export function checkMemoryBudget(c: BudgetCheck): MemoryNeed {
       "cloud-too-large",
       `${where}: n = ${c.n} points (d = ${c.d}) need a ${formatBytes(ws)} kernel workspace, more than one ` +
         `WebAssembly memory holds (${formatBytes(MAX_WASM_MEMORY)}); use --max-points ${fitN} (largest n the ` +
-        `fast engine supports) or --mode exact (no such limit, about ${formatBytes(profileMemoryNeed(c.n, c.d, "exact", metric).bytes)}, one O(n³) factorisation per scale)`,
+        `fast engine supports) or ${beyondFast(c.n, c.d, metric, budget)}`,
       { details: { ...details, kernelWorkspaceBytes: ws, largestFittingN: fitN } },
     );
   }

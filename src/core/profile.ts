@@ -10,7 +10,14 @@ import { checkMemoryBudget } from "./memory-budget.js";
 import { withDimensionFit } from "./profile-fit.js";
 import { divideCloud, scaleUnit } from "./scale-unit.js";
 import type { MagnitudeAtScale } from "./solve.js";
-import type { DistanceMetric, MagnitudeProfile, PointCloud, ProfileOptions, SolveInfo } from "./types.js";
+import type {
+  DistanceMetric,
+  EngineMode,
+  MagnitudeProfile,
+  PointCloud,
+  ProfileOptions,
+  SolveInfo,
+} from "./types.js";
 import { validatePointCloud, validateQ, validateScale } from "./validate.js";
 import { startsFor, type WarmStart } from "./warm-start.js";
 
@@ -65,8 +72,8 @@ function checkOptions(options: ProfileOptions): void {
   }
   const rtol = options.tConvRtol ?? 1e-10;
   if (!(rtol > 0 && rtol < 1)) throw new InputError("rtol-invalid", `tConvRtol = ${rtol} must lie in (0, 1)`);
-  if (options.mode !== undefined && options.mode !== "exact" && options.mode !== "fast") {
-    throw new InputError("mode-unknown", `mode "${String(options.mode)}": use "exact" or "fast"`);
+  if (options.mode !== undefined && !["exact", "fast", "large"].includes(options.mode)) {
+    throw new InputError("mode-unknown", `mode "${String(options.mode)}": use "exact", "fast" or "large"`);
   }
 }
 
@@ -226,7 +233,7 @@ export function computeProfile(points: PointCloud, options: ProfileOptions = {})
 
 export interface MagnitudeOptions {
   readonly metric?: DistanceMetric;
-  readonly mode?: "exact" | "fast";
+  readonly mode?: EngineMode;
   readonly weights?: boolean;
 }
 
@@ -274,7 +281,7 @@ export function magnitudeFunction(
 export function tConvOf(
   points: PointCloud,
   q = 0.95,
-  options: { metric?: DistanceMetric; mode?: "exact" | "fast"; rtol?: number } = {},
+  options: { metric?: DistanceMetric; mode?: EngineMode; rtol?: number } = {},
 ): { tConv: number; info: SolveInfo; bracket: readonly [number, number] } {
   validateQ(q);
   const prep = prepare(points, options.metric, engineFor(options.mode));

@@ -36,6 +36,13 @@ export interface SolveInfo {
   readonly iterations?: number;
 }
 
+/**
+ * How magnitude is computed (ProfileOptions.mode): "exact" dense factorisations; "fast" wasm kernels
+ * with CG where cheaper (src/core/fast); "large" packed distances in JS and CG at every scale, for clouds
+ * above the fast engine's one-WebAssembly-memory limit (src/core/large).
+ */
+export type EngineMode = "exact" | "fast" | "large";
+
 export type GridKind = "linear" | "log";
 
 export interface ProfileOptions {
@@ -47,8 +54,11 @@ export interface ProfileOptions {
   readonly tMax?: number;
   /** Relative tolerance for the t_conv root search in log t (default 1e-10). */
   readonly tConvRtol?: number;
-  /** "exact" (dense factorisations only) or "fast" (approximate scale selection / iterative where cheaper). */
-  readonly mode?: "exact" | "fast";
+  /**
+   * "exact" (dense factorisations only), "fast" (approximate scale selection / iterative where cheaper)
+   * or "large" (packed distances, CG at every scale with its error bound; beyond the fast engine's limit).
+   */
+  readonly mode?: EngineMode;
   /** Also return the weighting vector at every scale (default false; n floats per scale). */
   readonly weights?: boolean;
   /**

@@ -11,7 +11,7 @@ import { engineFor } from "../core/engines.js";
 import { evaluateScaleRange } from "../core/fast/engine.js";
 import { computeProfile } from "../core/profile.js";
 import type { MagnitudeAtScale } from "../core/solve.js";
-import type { MagnitudeProfile, ProfileOptions } from "../core/types.js";
+import type { EngineMode, MagnitudeProfile, ProfileOptions } from "../core/types.js";
 
 export interface ProfileTask {
   readonly kind?: "profile";
@@ -29,7 +29,7 @@ export interface ScalesTask {
   readonly scales: Float64Array;
   readonly from: number;
   readonly to: number;
-  readonly mode: "exact" | "fast";
+  readonly mode: EngineMode;
   readonly weights: boolean;
 }
 

@@ -93,7 +93,9 @@ export class ProfilePool {
     const t0 = performance.now();
     const weights = options.weights ?? false;
     const mode = options.mode ?? DEFAULT_MODE;
-    if (ctx.n < Math.max(2, this.splitMinPoints) || parts < 2) {
+    // mode "large" is not split: every thread would hold its own packed Z_t (4·n² bytes) beyond the
+    // one profile the memory budget counts
+    if (ctx.n < Math.max(2, this.splitMinPoints) || parts < 2 || mode === "large") {
       const all = evaluateRangeOf(ctx, {
         scales: plan.scales,
         from: 0,

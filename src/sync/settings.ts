@@ -1,4 +1,4 @@
-import type { DistanceMetric, GridKind } from "../core/types.js";
+import type { DistanceMetric, EngineMode, GridKind } from "../core/types.js";
 import { DEFAULT_REPRESENTATION_WINDOW } from "../trajectory/representation-window.js";
 
 /** What the pipeline computes and how; every field is a CLI flag / MAGTRACK_* env / config-file key. */
@@ -21,7 +21,7 @@ export interface ComputeSettings {
   readonly scale?: "experiment" | "run";
   /** Use this step's t_conv as T (default: the earliest available step). */
   readonly referenceStep?: number;
-  readonly mode: "exact" | "fast";
+  readonly mode: EngineMode;
   /** Rows holding NaN / ±Inf: fail the file (default) or drop those rows (counted as rows_dropped). */
   readonly nonFinite?: "fail" | "drop-rows";
   /**

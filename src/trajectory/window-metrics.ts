@@ -10,7 +10,7 @@
  * units of the logged vectors).
  */
 import { computeProfile, magnitudeFunction } from "../core/profile.js";
-import type { PointCloud } from "../core/types.js";
+import type { EngineMode, PointCloud } from "../core/types.js";
 
 /** TAG23's fixed scales (their Fig. 3, t ∈ [0, 40]); in the units of *their* weights. */
 export const TAG23_FIXED_SCALES: readonly number[] = [1.36, 6.78, 16.95, 30.51];
@@ -18,7 +18,7 @@ export const TAG23_FIXED_SCALES: readonly number[] = [1.36, 6.78, 16.95, 30.51];
 export interface WindowOptions {
   /** Scales for Mag(tW) at fixed t (default TAG23_FIXED_SCALES). */
   readonly fixedScales?: readonly number[];
-  readonly mode?: "exact" | "fast";
+  readonly mode?: EngineMode;
   readonly nScales?: number;
 }
 

@@ -113,7 +113,7 @@ describe("memory budget (issue 18)", () => {
       err = e;
     }
     expect((err as InputError).code).toBe("cloud-too-large");
-    expect((err as InputError).message).toMatch(/big\.npy.*n = 13000.*--max-points \d+.*--mode exact/);
+    expect((err as InputError).message).toMatch(/big\.npy.*n = 13000.*--max-points \d+.*--mode large/);
     const fitN = (err as InputError).details?.largestFittingN as number;
     expect(fastWorkspaceBytes(fitN, 64)).toBeLessThanOrEqual(MAX_WASM_MEMORY);
     expect(fastWorkspaceBytes(fitN + 1, 64)).toBeGreaterThan(MAX_WASM_MEMORY);
@@ -130,8 +130,10 @@ describe("memory budget (issue 18)", () => {
       err = e;
     }
     expect((err as InputError).code).toBe("cloud-over-memory-budget");
-    expect((err as InputError).message).toMatch(/--mode exact with a larger --max-memory/);
-    expect((err as InputError).message).not.toMatch(/raise --max-memory/);
+    // --mode large needs 8·n(n+1) (packed D and Z) + 16·n·d + 48·n + 8·2^20 bytes = 3.01 GiB at
+    // n = 20 000, d = 64: within the 8 GiB, so it is named without "with a larger --max-memory"
+    expect((err as InputError).message).toMatch(/--mode large \(no such limit, about 3\.01 GiB/);
+    expect((err as InputError).message).not.toMatch(/raise --max-memory|with a larger/);
   });
 
   it("--max-memory sizes parse; the default is half of the machine's RAM", () => {
