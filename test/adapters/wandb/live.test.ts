@@ -12,8 +12,10 @@ import { computeProfile } from "../../../src/core/profile.js";
 import type { SyncEvent } from "../../../src/sync/events.js";
 import { syncRuns } from "../../../src/sync/run-many.js";
 import { DEFAULT_SETTINGS, settingsRecord } from "../../../src/sync/settings.js";
+import { cli } from "../../helpers/cli.js";
+import { lockFile } from "../../ops/helpers/mlflow-ops.js";
 import type { FakeRun, FakeWandbServer } from "./fake-server.js";
-import { adapterFor, startFake } from "./harness.js";
+import { adapterFor, startFake, TEST_KEY } from "./harness.js";
 import { LIVE_D, LIVE_LAYERS, LIVE_N, liveCloud, SimulatedTrainer } from "./live-trainer.js";
 
 type Json = Record<string, ExtendedJson>;
@@ -180,6 +182,31 @@ describe("W&B live view: a companion run while the training run trains", () => {
     const { summary } = await sync({ live: false });
     expect(summary).toMatchObject({ deferred: 1, stepsWritten: 0 });
     expect(companions()).toEqual([]);
+    expectTrainingUntouched();
+  });
+
+  it("from the CLI: on by default; --no-live and MAGTRACK_LIVE=false defer the running run instead", async () => {
+    await trainer.logStep();
+    const args = ["sync", "--tracker", "wandb", "--entity", "team", "--project", "proj", "--json"];
+    const env = { WANDB_API_KEY: TEST_KEY, WANDB_BASE_URL: fake.baseUrl };
+    const types = (stdout: string) =>
+      stdout
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { type: string }).type);
+    const off = await cli([...args, "--no-live", "--lock-file", await lockFile()], { env });
+    expect(off.code, off.stderr).toBe(0);
+    expect(types(off.stdout)).toContain("run-deferred");
+    const offByEnv = await cli([...args, "--lock-file", await lockFile()], {
+      env: { ...env, MAGTRACK_LIVE: "false" },
+    });
+    expect(offByEnv.code, offByEnv.stderr).toBe(0);
+    expect(types(offByEnv.stdout)).toContain("run-deferred");
+    expect(companions()).toEqual([]);
+    const on = await cli([...args, "--lock-file", await lockFile()], { env });
+    expect(on.code, on.stderr).toBe(0);
+    expect(types(on.stdout)).toContain("run-live");
+    expectCompanionSteps([0]);
     expectTrainingUntouched();
   });
 
