@@ -5,9 +5,17 @@
  * training run itself and marks the companion superseded.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { companionIdOf, MAX_COMPANION_ID } from "../../../adapters/wandb/companion.js";
+import { createWandbApi } from "../../../adapters/wandb/api.js";
+import {
+  companionIdOf,
+  createCompanion,
+  MAX_COMPANION_ID,
+  readCompanion,
+} from "../../../adapters/wandb/companion.js";
 import { type ExtendedJson, parseObject } from "../../../adapters/wandb/extended-json.js";
 import { STEP_METRIC } from "../../../adapters/wandb/run-config.js";
+import type { SessionContext } from "../../../adapters/wandb/write-session.js";
+import { createHttpClient } from "../../../src/adapter-kit.js";
 import { computeProfile } from "../../../src/core/profile.js";
 import type { SyncEvent } from "../../../src/sync/events.js";
 import { syncRuns } from "../../../src/sync/run-many.js";
@@ -224,6 +232,38 @@ describe("W&B live view: a companion run while the training run trains", () => {
     expect(squatter.config).toBe('{"mine":{"value":1}}');
     expect(squatter.history).toEqual(['{"x":1,"_step":0}']);
     expectTrainingUntouched();
+  });
+
+  it("creating the companion twice (two syncs that both found none) leaves one run, the same config", async () => {
+    const http = createHttpClient({
+      baseUrl: fake.baseUrl,
+      service: "W&B",
+      auth: { type: "basic", username: "api", password: TEST_KEY },
+      sleep: async () => {},
+    });
+    const ctx = { api: createWandbApi(http, [TEST_KEY]), entity: "team", project: "proj" } as SessionContext;
+    const ref = {
+      id: TRAIN,
+      displayName: "bright-sun-7",
+      status: "running" as const,
+      extra: { group: "sweep-a" },
+    };
+    expect(await readCompanion(ctx, TRAIN)).toBeNull();
+    await createCompanion(ctx, ref);
+    const once = { ...fake.run(COMPANION), files: undefined };
+    await createCompanion(ctx, ref);
+    expect(companions().map((r) => r.name)).toEqual([COMPANION]);
+    const twice = fake.run(COMPANION);
+    expect([twice.config, twice.group, twice.displayName, twice.tags, twice.state]).toEqual([
+      once.config,
+      once.group,
+      once.displayName,
+      once.tags,
+      "finished",
+    ]);
+    const inserted = fake.log.filter((r) => r.operationName === "UpsertBucket").map((r) => r.variables?.name);
+    expect(inserted).toEqual([COMPANION, COMPANION]);
+    expect((await readCompanion(ctx, TRAIN))?.storageId).toBe(twice.storageId);
   });
 
   it("companion ids: <id>-magtrack, at most 64 characters, distinct for long ids that share a prefix", () => {
