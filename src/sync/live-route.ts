@@ -1,7 +1,9 @@
 /**
  * Where a run is synced (before any request for it): into the run itself; through the adapter's
  * live view when the run is deferred and the adapter has one (TrackerAdapter.liveView, e.g. a W&B
- * companion run for a run that is still training); or not at all (deferred, said so).
+ * companion run for a run that is still training); or not at all (deferred, said so). A dry run
+ * plans what the real sync would do: through the live view where there is one; a deferred run
+ * without one is planned as if it were writable (as dry runs always did).
  */
 import type { RunRef, TrackerAdapter } from "../adapter-kit.js";
 import type { EventSink } from "./events.js";
@@ -13,13 +15,14 @@ export function routeRun(
   dryRun: boolean,
   emit: EventSink,
 ): TrackerAdapter | null {
-  const reason = dryRun ? null : (adapter.deferReason?.(run) ?? null);
+  const reason = adapter.deferReason?.(run) ?? null;
   if (reason === null) return adapter;
   const live = adapter.liveView?.(run) ?? null;
-  if (live === null) {
-    emit({ type: "run-deferred", run: run.id, reason });
-    return null;
+  if (live !== null) {
+    emit({ type: "run-live", run: run.id, target: live.target, reason });
+    return live.adapter;
   }
-  emit({ type: "run-live", run: run.id, target: live.target, reason });
-  return live.adapter;
+  if (dryRun) return adapter;
+  emit({ type: "run-deferred", run: run.id, reason });
+  return null;
 }

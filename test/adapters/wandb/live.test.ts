@@ -109,6 +109,17 @@ describe("W&B live view: a companion run while the training run trains", () => {
     // The trainer goes on at its own offsets; magtrack never wrote there, so nothing collides.
     await trainer.logStep();
     await trainer.logStep();
+    // A dry run plans what the live sync will do: the two new steps (both layers), against the companion.
+    const before = fake.snapshot();
+    const dry = await syncRuns({
+      adapter: adapterFor(fake),
+      runFilter: {},
+      settings: DEFAULT_SETTINGS,
+      settingsRecord: settingsRecord(DEFAULT_SETTINGS, "test"),
+      dryRun: true,
+    });
+    expect(dry).toMatchObject({ stepsPlanned: 4, stepsWritten: 0 });
+    expect(fake.snapshot()).toEqual(before);
     const second = await sync();
     expect(second.summary).toMatchObject({ failed: 0, stepsWritten: 4 });
     expectTrainingUntouched();
