@@ -50,6 +50,7 @@ afterEach(() => fake.stop());
 
 async function sync(extra: Parameters<typeof adapterFor>[1] = {}) {
   const events: SyncEvent[] = [];
+  const logAt = fake.log.length;
   const summary = await syncRuns({
     adapter: adapterFor(fake, extra),
     runFilter: {},
@@ -57,7 +58,7 @@ async function sync(extra: Parameters<typeof adapterFor>[1] = {}) {
     settingsRecord: settingsRecord(DEFAULT_SETTINGS, "test"),
     emit: (e) => events.push(e),
   });
-  return { summary, events };
+  return { summary, events, requests: fake.log.length - logAt };
 }
 
 const rowsOf = (lines: readonly string[]) => lines.map((l) => parseObject(l, "history line"));
@@ -171,6 +172,9 @@ describe("W&B live view: a companion run while the training run trains", () => {
       Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith("magnitude/")));
     expect(rowsOf(after.history).map(ours)).toEqual(finalRows.map(ours));
 
+    console.log(
+      `W&B requests per sync: live ${first.requests}, ${second.requests}, ${third.requests}; after finish ${fourth.requests}`,
+    );
     // A fifth sync writes nothing anywhere.
     const snapshot = fake.snapshot();
     const fifth = await sync();
