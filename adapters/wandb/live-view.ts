@@ -4,14 +4,15 @@
  * instead of itself. Activations are read from the training run; what is already written, and
  * where new results go, is the companion. The training run is never written through this view.
  */
-import type {
-  ActivationRef,
-  LiveView,
-  ResultBatch,
-  RunRef,
-  RunState,
-  TrackerAdapter,
-  WriteReport,
+import {
+  type ActivationRef,
+  type LiveView,
+  MagtrackError,
+  type ResultBatch,
+  type RunRef,
+  type RunState,
+  type TrackerAdapter,
+  type WriteReport,
 } from "../../src/adapter-kit.js";
 import {
   companionIdOf,
@@ -69,7 +70,17 @@ export function companionView(base: TrackerAdapter, ctx: SessionContext, trainin
         // The training run was resumed after its results landed in it: the companion is live again.
         await setCompanionState(ctx, id, status, "live", training.id, signal);
       }
-      return writeSession(ctx, companionRef, batch, signal);
+      try {
+        return await writeSession(ctx, companionRef, batch, signal, undefined, { ownedRun: true });
+      } catch (error) {
+        if ((error as { code?: string }).code !== "WANDB_RUN_NOT_WRITABLE") throw error;
+        // Only magtrack writes the companion: "running" means a session of ours is cut or under way.
+        throw new MagtrackError(
+          "tracker",
+          "WANDB_COMPANION_BUSY",
+          `W&B run ${ctx.entity}/${ctx.project}/${id} (the companion of ${training.id}) is still marked running: an interrupted magtrack session (W&B marks it crashed once it stops heart-beating; the next sync then finishes it) or another magtrack process writing it now`,
+        );
+      }
     },
   };
   return { target: `W&B run ${ctx.entity}/${ctx.project}/${id}`, adapter };

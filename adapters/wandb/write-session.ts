@@ -248,6 +248,11 @@ export interface SessionHooks {
    * kill here leaves the marker, so the next sync runs the session (and this hook) again.
    */
   readonly beforeClose?: (signal?: AbortSignal) => Promise<void>;
+  /**
+   * The run is magtrack's own (a live companion): a crashed or killed one without a pending marker
+   * is completed as "finished" too. A running one is still refused.
+   */
+  readonly ownedRun?: boolean;
 }
 
 export async function writeSession(
@@ -271,7 +276,11 @@ export async function writeSession(
   }
   const state = await readRunState(ctx, name, signal);
   const magtrack = readMagtrackConfig(status.config);
-  const restoreState = state !== null && state in EXIT_CODE_FOR_STATE ? state : magtrack.pending?.state;
+  // A run magtrack owns (a live companion) has no state of anyone else's to keep: "finished".
+  const restoreState =
+    state !== null && state in EXIT_CODE_FOR_STATE
+      ? state
+      : (magtrack.pending?.state ?? (hooks.ownedRun === true && state !== null ? "finished" : undefined));
   if (
     state === "running" ||
     state === "pending" ||

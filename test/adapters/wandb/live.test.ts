@@ -122,7 +122,8 @@ describe("W&B live view: a companion run while the training run trains", () => {
     expect(dry).toMatchObject({ stepsPlanned: 4, stepsWritten: 0 });
     expect(fake.snapshot()).toEqual(before);
     const second = await sync();
-    expect(second.summary).toMatchObject({ failed: 0, stepsWritten: 4 });
+    // The companion is not listed as a run of its own.
+    expect(second.summary).toMatchObject({ runs: 1, failed: 0, stepsWritten: 4 });
     expectTrainingUntouched();
     expectCompanionSteps([0, 1, 2, 3]);
 
@@ -198,6 +199,24 @@ describe("W&B live view: a companion run while the training run trains", () => {
     const again = await sync();
     expect(again.summary).toMatchObject({ failed: 0, stepsWritten: 0 });
     expectCompanionSteps([0, 1]);
+  });
+
+  it("a companion left running (a cut session) is not written until W&B marks it crashed, then healed", async () => {
+    await trainer.logStep();
+    await sync();
+    await trainer.logStep();
+    // As a killed session leaves it (here without its pending marker: W&B's state alone).
+    fake.run(COMPANION).state = "running";
+    const busy = await sync();
+    expect(busy.summary).toMatchObject({ failed: 1, stepsWritten: 0 });
+    expect(busy.events.find((e) => e.type === "run-failed")).toMatchObject({ code: "WANDB_COMPANION_BUSY" });
+    expectCompanionSteps([0]);
+    fake.expireHeartbeats(); // the companion (and the trainer's run) stop heart-beating …
+    await trainer.logStep(); // … and the trainer posts again: its run is running
+    const healed = await sync();
+    expect(healed.summary).toMatchObject({ failed: 0, stepsWritten: 4 });
+    expectCompanionSteps([0, 1, 2]);
+    expectTrainingUntouched();
   });
 
   it("--no-live (live: false) defers the running run and creates nothing", async () => {
