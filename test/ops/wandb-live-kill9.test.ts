@@ -19,7 +19,8 @@ import { ndjsonEvents, startCli } from "./helpers/child-cli.js";
 import { KillProxy } from "./helpers/kill-proxy.js";
 import { lockFile } from "./helpers/mlflow-ops.js";
 
-const TEST_TIMEOUT = timeoutFor(await childStartMs(), 60);
+/** 13 child starts and 24 in-process syncs: the same budget as wandb-kill9.test.ts (17 children, 16 syncs). */
+const TEST_TIMEOUT = timeoutFor(await childStartMs(), 160);
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
