@@ -183,6 +183,13 @@ export interface TrackerAdapter {
   /** Runs that must not be written now (e.g. still running on W&B) say why; null = writable. */
   deferReason?(run: RunRef): string | null;
   /**
+   * Optional, no I/O: for a run that deferReason defers, a way to sync it now without writing into
+   * it — an adapter whose listActivations / readActivation read the run's own files and whose
+   * readState / writeResults address a record this adapter owns (W&B: a companion run,
+   * docs/wandb-live.md). The pipeline then syncs the run through that adapter. null: stays deferred.
+   */
+  liveView?(run: RunRef): LiveView | null;
+  /**
    * Optional run lease (several machines syncing one tracker): read and write a small record kept
    * in the run itself (MLflow: a tag). Both or neither. The pipeline (src/sync/lease.ts) does the
    * claim / read-back / release; trackers without compare-and-set make this "last writer wins",
@@ -234,6 +241,14 @@ export interface TrackerAdapter {
    */
   writeExperimentReport?(report: ExperimentReport, signal?: AbortSignal): Promise<ExperimentReportLocation>;
   close?(): Promise<void>;
+}
+
+/** Where a deferred run's results go while it cannot be written (TrackerAdapter.liveView). */
+export interface LiveView {
+  /** The record written instead of the run, for the user (e.g. "W&B run team/proj/abc-magtrack"). */
+  readonly target: string;
+  /** Reads the run's files; reads and writes the results in `target`. */
+  readonly adapter: TrackerAdapter;
 }
 
 /** One point of a run's own metric history. */

@@ -32,6 +32,7 @@ import {
 import { createWandbApi } from "./api.js";
 import { customChartRegistry } from "./custom-chart.js";
 import { readWrittenResults } from "./history-scan.js";
+import { companionHooks, companionView } from "./live-view.js";
 import { readResumeStatus } from "./resume-status.js";
 import { readMagtrackConfig } from "./run-config.js";
 import { readWandbRunMetrics, readWandbRunParams } from "./run-metrics.js";
@@ -71,6 +72,11 @@ export interface WandbAdapterOptions {
   readonly fullCheck?: boolean;
   /** Waits between read-back attempts after writing (default 1, 2, 4, 8 s). */
   readonly verifyDelaysMs?: readonly number[];
+  /**
+   * Live view (docs/wandb-live.md, default on): runs that cannot be written (running, crashed,
+   * killed) get their results in a companion run `<id>-magtrack`; false (--no-live): deferred.
+   */
+  readonly live?: boolean;
 }
 
 /** Stored settings equal to this sync's (else the pipeline must read state and refuse or decide). */
@@ -124,6 +130,7 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
   /** What the last listing of each run saw but did not match (skippedEntries capability). */
   const skipped = new Map<string, SkippedEntry[]>();
   const maxFileBytes = options.maxFileBytes ?? 2 ** 31;
+  const live = options.live !== false;
   const ctx: SessionContext = {
     api,
     entity,
@@ -143,7 +150,7 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
   /** (layer, step) of every file the last listing of a run found, until its write. */
   const listedKeys = new Map<string, Set<string>>();
 
-  return {
+  const adapter: TrackerAdapter = {
     name: "wandb",
 
     listRuns(filter: RunFilter, signal?: AbortSignal): AsyncIterable<RunRef> {
@@ -251,11 +258,13 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
       return readWandbRunParams(api, entity, project, run.id, signal);
     },
 
-    writeResults(run: RunRef, batch: ResultBatch, signal?: AbortSignal): Promise<WriteReport> {
+    async writeResults(run: RunRef, batch: ResultBatch, signal?: AbortSignal): Promise<WriteReport> {
       writtenHere.add(run.id);
       const listed = listedKeys.get(run.id);
       listedKeys.delete(run.id);
-      return writeSession(ctx, run, batch, signal, listed);
+      // A finished run whose companion held its live view: link it, mark the companion superseded.
+      const hooks = live ? await companionHooks(ctx, run.id, signal) : {};
+      return writeSession(ctx, run, batch, signal, listed, hooks);
     },
 
     upToDate(run: RunRef, settings: Readonly<Record<string, string>>): { steps: number } | null {
@@ -277,7 +286,12 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
       if (run.extra?.pendingSession) return null; // an interrupted magtrack session: finish it
       return `W&B run is ${state}: completing a write session would mark it finished; magtrack writes only into finished or failed runs`;
     },
+
+    liveView(run: RunRef) {
+      return live ? companionView(adapter, ctx, run) : null;
+    },
   };
+  return adapter;
 }
 
 /** "Nothing matched" for a run that holds files: how many of each kind, two names, both patterns. */

@@ -20,6 +20,7 @@ export const RUNS = `query Runs($project: String!, $entity: String!, $cursor: St
           id
           name
           displayName
+          group
           state
           createdAt
           heartbeatAt
@@ -66,6 +67,33 @@ export const RUN_RESUME_STATUS = `query RunResumeStatus($project: String, $entit
 /** Public API, wandb/apis/public/runs.py (Run.update): config by storage id, never creates a run. */
 export const UPSERT_BUCKET_CONFIG = `mutation UpsertBucket($id: String!, $config: JSONString!) {
   upsertBucket(input: {id: $id, config: $config}) {
+    bucket {
+      id
+      name
+      config
+    }
+  }
+}`;
+
+/**
+ * wandb-core, core/api/graphql/mutation_run.graphql, as core/internal/runupserter/runupserter.go
+ * sends it when it creates a run: by name (no storage id), with group, display name, config and tags.
+ * Used only for magtrack's own companion runs (companion.ts), never for a training run.
+ */
+export const UPSERT_BUCKET_CREATE = `mutation UpsertBucket($name: String, $project: String, $entity: String, $groupName: String, $displayName: String, $config: JSONString, $tags: [String!]) {
+  upsertBucket(input: {name: $name, groupName: $groupName, modelName: $project, entityName: $entity, displayName: $displayName, config: $config, tags: $tags}) {
+    bucket {
+      id
+      name
+      config
+    }
+    inserted
+  }
+}`;
+
+/** wandb-core, core/api/graphql/mutation_run.graphql: config and tags of a run by storage id (companion runs only). */
+export const UPSERT_BUCKET_CONFIG_TAGS = `mutation UpsertBucket($id: String, $config: JSONString, $tags: [String!]) {
+  upsertBucket(input: {id: $id, config: $config, tags: $tags}) {
     bucket {
       id
       name
@@ -206,6 +234,8 @@ export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   RUN_STATE,
   RUN_RESUME_STATUS,
   UPSERT_BUCKET_CONFIG,
+  UPSERT_BUCKET_CREATE,
+  UPSERT_BUCKET_CONFIG_TAGS,
   RUN_HISTORY_KEYS,
   HISTORY_PAGE,
   RUN_FILES,

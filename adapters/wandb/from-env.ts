@@ -17,6 +17,8 @@ export interface WandbFlags {
   /** Logged weight windows (docs/trajectory.md); null: none. */
   readonly trajectoryPattern?: string | null;
   readonly maxFileBytes?: number;
+  /** Live view through companion runs (docs/wandb-live.md); default on. */
+  readonly live?: boolean;
   /** Where ~/.netrc is looked for (tests); default as the official client: see netrcPath. */
   readonly netrcPath?: string;
 }
@@ -66,6 +68,7 @@ export function resolveWandbOptions(
     ...(flags.pattern ? { pattern: flags.pattern } : {}),
     ...(flags.trajectoryPattern !== undefined ? { trajectoryPattern: flags.trajectoryPattern } : {}),
     ...(flags.maxFileBytes !== undefined ? { maxFileBytes: flags.maxFileBytes } : {}),
+    ...(flags.live !== undefined ? { live: flags.live } : {}),
     ...(env.MAGTRACK_WANDB_FULL_CHECK === "1" ? { fullCheck: true } : {}),
   };
 }

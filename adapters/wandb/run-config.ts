@@ -74,6 +74,13 @@ export function readMagtrackConfig(config: JsonObject): MagtrackConfig {
   };
 }
 
+/** A companion run's training run id (magtrack.companion_of, docs/wandb-live.md); undefined for other runs. */
+export function companionOfConfig(config: JsonObject): string | undefined {
+  const entry = config[MAGTRACK_CONFIG_KEY];
+  const v = isObject(entry) && isObject(entry.value) ? entry.value : {};
+  return typeof v.companion_of === "string" ? v.companion_of : undefined;
+}
+
 export function pendingSessionOf(config: JsonObject): { state: string; startedAt: string } | undefined {
   return readMagtrackConfig(config).pending;
 }
@@ -154,6 +161,11 @@ export interface ConfigUpdate {
   readonly pending?: { readonly state: string; readonly startedAt: string } | null;
   /** Set or remove (null) the no-op fingerprint; undefined leaves it as it is. */
   readonly synced?: SyncFingerprint | null;
+  /**
+   * Entries of magtrack.value set whole (the live companion's links, docs/wandb-live.md:
+   * `companion_of`, `companion` on a companion; `live_companion` on a training run).
+   */
+  readonly links?: Readonly<Record<string, Json>>;
 }
 
 /** The merged config: a deep copy of `current` with magtrack's entries added. */
@@ -185,6 +197,7 @@ export function mergeConfig(current: JsonObject, update: ConfigUpdate): JsonObje
   else if (update.synced !== undefined) value.synced = { ...update.synced };
   if (update.pending === null) delete value.pending;
   else if (update.pending !== undefined) value.pending = { ...update.pending };
+  for (const [key, link] of Object.entries(update.links ?? {})) value[key] = cloneJson(link);
   entry.value = value;
   next[MAGTRACK_CONFIG_KEY] = entry;
   return next;

@@ -9,13 +9,14 @@ import { MagtrackError } from "../../src/adapter-kit.js";
 import type { WandbApi } from "./api.js";
 import { RUNS } from "./documents.js";
 import { parseObject } from "./extended-json.js";
-import { pendingSessionOf } from "./run-config.js";
+import { companionOfConfig, pendingSessionOf } from "./run-config.js";
 import { snapshotOf } from "./run-snapshot.js";
 
 export interface WandbRunNode {
   id: string;
   name: string;
   displayName?: string | null;
+  group?: string | null;
   state?: string | null;
   createdAt?: string | null;
   heartbeatAt?: string | null;
@@ -104,6 +105,7 @@ export function runRefOf(node: WandbRunNode, entity: string, project: string): R
   const snapshot = snapshotOf(node, where);
   const config = snapshot?.config ?? parseObject(node.config ?? null, `${where} config`);
   const pending = pendingSessionOf(config);
+  const companionOf = companionOfConfig(config);
   return {
     id: node.name,
     ...(node.displayName ? { displayName: node.displayName } : {}),
@@ -115,6 +117,8 @@ export function runRefOf(node: WandbRunNode, entity: string, project: string): R
     extra: {
       storageId: node.id,
       state: node.state ?? null,
+      ...(node.group ? { group: node.group } : {}),
+      ...(companionOf !== undefined ? { companionOf } : {}),
       ...(pending ? { pendingSession: pending } : {}),
       ...(snapshot ? { snapshot } : {}),
     },
@@ -170,6 +174,8 @@ export async function* listRuns(
       if (seen.has(edge.node.name)) continue; // a run moving between pages is listed once
       seen.add(edge.node.name);
       const ref = runRefOf(edge.node, entity, project);
+      // magtrack's own companion runs (docs/wandb-live.md) hold results, not activations.
+      if (ref.extra?.companionOf !== undefined) continue;
       if (matchesRunFilter(ref, filter)) yield ref;
     }
     const next = runs?.pageInfo;

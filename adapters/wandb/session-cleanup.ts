@@ -19,6 +19,11 @@ export interface SessionProgress {
   streamTouched: boolean;
   /** `complete` was accepted: the run is back in its state. */
   completed: boolean;
+  /**
+   * A step that the next sync must repeat failed (SessionHooks.beforeClose: marking the live
+   * companion): the marker stays so that sync runs the session again.
+   */
+  keepMarker?: boolean;
 }
 
 export async function closeAfterFailure(
@@ -30,6 +35,7 @@ export async function closeAfterFailure(
   signal?: AbortSignal,
 ): Promise<void> {
   if (signal?.aborted) return; // a hard stop: leave it to the next sync
+  if (progress.keepMarker) return;
   try {
     if (progress.streamTouched && !progress.completed) {
       const body = JSON.stringify({ complete: true, exitcode: exitCode });

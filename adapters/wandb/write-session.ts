@@ -239,6 +239,22 @@ function mergedSummary(
   return next;
 }
 
+/** What a caller adds to a session (the live companion, docs/wandb-live.md). */
+export interface SessionHooks {
+  /** Entries of magtrack.value the session's config sets (links between a run and its companion). */
+  readonly links?: Readonly<Record<string, ExtendedJson>>;
+  /**
+   * Runs after the filestream's `complete`, before the pending marker is removed: a failure or a
+   * kill here leaves the marker, so the next sync runs the session (and this hook) again.
+   */
+  readonly beforeClose?: (signal?: AbortSignal) => Promise<void>;
+  /**
+   * The run is magtrack's own (a live companion): a crashed or killed one without a pending marker
+   * is completed as "finished" too. A running one is still refused.
+   */
+  readonly ownedRun?: boolean;
+}
+
 export async function writeSession(
   ctx: SessionContext,
   run: RunRef,
@@ -246,6 +262,7 @@ export async function writeSession(
   signal?: AbortSignal,
   /** (layer, step) keys of every activation file this sync listed for the run, if it listed. */
   listed?: ReadonlySet<string>,
+  hooks: SessionHooks = {},
 ): Promise<WriteReport> {
   const name = run.id;
   const at = where(ctx, name);
@@ -259,7 +276,11 @@ export async function writeSession(
   }
   const state = await readRunState(ctx, name, signal);
   const magtrack = readMagtrackConfig(status.config);
-  const restoreState = state !== null && state in EXIT_CODE_FOR_STATE ? state : magtrack.pending?.state;
+  // A run magtrack owns (a live companion) has no state of anyone else's to keep: "finished".
+  const restoreState =
+    state !== null && state in EXIT_CODE_FOR_STATE
+      ? state
+      : (magtrack.pending?.state ?? (hooks.ownedRun === true && state !== null ? "finished" : undefined));
   if (
     state === "running" ||
     state === "pending" ||
@@ -323,13 +344,14 @@ export async function writeSession(
     families,
     pending: { state: restoreState, startedAt: new Date(ctx.now()).toISOString() },
     synced: null, // a session in progress vouches for nothing
+    ...(hooks.links ? { links: hooks.links } : {}),
   });
   // From here on the marker may be stored; if a step fails, the session is closed where that is
   // safe (session-cleanup.ts), so the marker does not stay behind.
   const progress: SessionProgress = { streamTouched: false, completed: false };
   try {
     const opened = await upsertConfig(ctx, name, status.storageId, sessionConfig, signal);
-    const work = { batch, fresh, written, tables, restoreState, opened, skippedExisting, listed };
+    const work = { batch, fresh, written, tables, restoreState, opened, skippedExisting, listed, hooks };
     return await appendAndClose(ctx, name, status, work, progress, signal);
   } catch (error) {
     await closeAfterFailure(
@@ -355,6 +377,7 @@ interface SessionWork {
   readonly skippedExisting: number;
   /** (layer, step) keys of every activation file this sync listed for the run, if it listed. */
   readonly listed: ReadonlySet<string> | undefined;
+  readonly hooks: SessionHooks;
 }
 
 /** Steps 4–6: tables, filestream (history, summary, complete), config without the marker, read-back. */
@@ -400,6 +423,9 @@ async function appendAndClose(
     signal,
   );
   progress.completed = true;
+  progress.keepMarker = true;
+  await work.hooks.beforeClose?.(signal);
+  progress.keepMarker = false;
 
   // 6. Close the session: the config as stored (keys the server added kept) without the marker,
   // then verify everything.

@@ -80,6 +80,12 @@ export const TRACKER_OPTIONS = {
   },
   entity: { type: "string", describe: "W&B entity" },
   project: { type: "string", describe: "W&B project" },
+  live: {
+    type: "boolean",
+    default: true,
+    describe:
+      "W&B: runs still training (or crashed) get live results in a companion run <id>-magtrack; --no-live defers them (docs/wandb-live.md)",
+  },
   runs: {
     type: "string",
     array: true,

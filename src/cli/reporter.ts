@@ -61,6 +61,8 @@ function humanLine(e: SyncEvent): string | null {
       return `✗ run ${e.run}: ${e.message} [${e.code}]`;
     case "run-deferred":
       return `… run ${e.run} deferred: ${e.reason}`;
+    case "run-live":
+      return `~ run ${e.run} is not writable now (${e.reason}): live results go to ${e.target}`;
     case "run-written":
       return `✓ run ${e.run}: ${e.metricsWritten} metric values, ${e.filesWritten} files written`;
     case "run-unchanged":

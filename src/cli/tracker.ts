@@ -17,6 +17,8 @@ export interface TrackerArgs {
   trackingUri?: string;
   entity?: string;
   project?: string;
+  /** W&B live view through companion runs (default on). */
+  live?: boolean;
   maxFileBytes: number;
 }
 
@@ -58,6 +60,7 @@ export async function createTrackerAdapter(a: TrackerArgs, ctx: CliContext): Pro
         ...(a.entity === undefined ? {} : { entity: a.entity }),
         ...(a.project === undefined ? {} : { project: a.project }),
         ...(a.pattern === undefined ? {} : { pattern: a.pattern }),
+        ...(a.live === undefined ? {} : { live: a.live }),
         ...trajectoryOption(a),
         maxFileBytes: a.maxFileBytes,
       });

@@ -38,6 +38,8 @@ export type SyncEvent =
     }
   | { type: "run-unchanged"; run: string; alreadyDone: number }
   | { type: "run-deferred"; run: string; reason: string }
+  /** A deferred run synced through the adapter's live view: results go to `target` instead. */
+  | { type: "run-live"; run: string; target: string; reason: string }
   | { type: "run-failed"; run: string; code: string; message: string }
   | {
       type: "run-planned";

@@ -7,6 +7,7 @@ import { sharedScalesFor } from "../experiment-scale/scale-mode.js";
 import { isAuthError } from "./error-code.js";
 import type { EventSink, RunOutcome, SyncSummary } from "./events.js";
 import { type LeaseSettings, withRunLease } from "./lease.js";
+import { routeRun } from "./live-route.js";
 import type { StepFilter } from "./plan.js";
 import { errorCode, syncRun } from "./run-one.js";
 import type { ComputeSettings } from "./settings.js";
@@ -76,16 +77,15 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
         break;
       }
       if (options.acceptRun && !options.acceptRun(run.id)) continue;
-      const deferred = dryRun ? null : (adapter.deferReason?.(run) ?? null);
-      if (deferred !== null) {
-        emit({ type: "run-deferred", run: run.id, reason: deferred });
+      const target = routeRun(adapter, run, dryRun, emit);
+      if (target === null) {
         outcomes.push({ run: run.id, status: "deferred", stepsComputed: 0, stepsWritten: 0, failures: 0 });
         continue;
       }
       try {
         const leaseOptions = { dryRun, emit, settings: options.lease, signal: options.signal };
         outcomes.push(
-          await withRunLease(adapter, run, leaseOptions, (leased, signal) =>
+          await withRunLease(target, run, leaseOptions, (leased, signal) =>
             syncRun(leased, run, {
               settings: options.settings,
               settingsRecord: options.settingsRecord,

@@ -55,6 +55,7 @@ type Run {
   id: ID!
   name: String!
   displayName: String
+  group: String
   state: String
   createdAt: String
   heartbeatAt: String

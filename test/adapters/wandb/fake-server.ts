@@ -39,6 +39,8 @@ export interface FakeRun {
   project: string;
   name: string;
   displayName: string;
+  /** The run's group (wandb.init(group=…)); "" when none. */
+  group: string;
   state: string;
   createdAt: string;
   heartbeatAt: string;
@@ -56,6 +58,7 @@ export interface SeedRunInput {
   entity?: string;
   project?: string;
   displayName?: string;
+  group?: string;
   state?: string;
   createdAt?: number;
   tags?: string[];
@@ -162,6 +165,7 @@ export class FakeWandbServer {
       project: input.project ?? "proj",
       name: input.name,
       displayName: input.displayName ?? input.name,
+      group: input.group ?? "",
       state: input.state ?? "finished",
       createdAt: wandbTime(now),
       heartbeatAt: wandbTime(now + 60_000),
@@ -648,6 +652,7 @@ export class FakeWandbServer {
       id: run.storageId,
       name: run.name,
       displayName: run.displayName,
+      group: run.group === "" ? null : run.group,
       state: run.state,
       createdAt: run.createdAt,
       heartbeatAt: run.heartbeatAt,
@@ -731,7 +736,10 @@ export class FakeWandbServer {
             (r) => r.entity === input.entityName && r.project === input.modelName && r.name === input.name,
           );
           if (!run) {
-            // The hazard TRACKERS.md warns about: upsert by name creates a run.
+            // The hazard TRACKERS.md warns about: upsert by name creates a run. wandb-core creates
+            // every run this way (core/internal/runupserter/runupserter.go: UpsertBucket with a nil
+            // storage id, the run id as name, groupName, displayName, config, tags; state nil), and
+            // `inserted` says whether it was new (mutation_run.graphql selects it).
             run = this.addRun({
               name: String(input.name),
               entity: String(input.entityName),
@@ -742,6 +750,9 @@ export class FakeWandbServer {
             inserted = true;
           }
         }
+        // Given fields replace the stored ones, for a new or an existing run alike (an upsert).
+        if (typeof input.displayName === "string") run.displayName = input.displayName;
+        if (typeof input.groupName === "string") run.group = input.groupName;
         if (typeof input.config === "string") {
           run.config = this.onConfigWrite ? this.onConfigWrite(input.config) : input.config; // wholesale replacement
         }

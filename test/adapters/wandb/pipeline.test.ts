@@ -39,8 +39,8 @@ beforeEach(async () => {
 });
 afterEach(() => fake.stop());
 
-it("syncs, re-syncs to nothing, defers the running run, and writes the core's numbers", async () => {
-  const adapter = adapterFor(fake);
+it("syncs, re-syncs to nothing, defers the running run (live view off), and writes the core's numbers", async () => {
+  const adapter = adapterFor(fake, { live: false });
   const options = {
     adapter,
     runFilter: {},
