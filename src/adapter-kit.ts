@@ -240,6 +240,14 @@ export interface TrackerAdapter {
    * runs are never touched. Returns where it went (a path or URL) for the user.
    */
   writeExperimentReport?(report: ExperimentReport, signal?: AbortSignal): Promise<ExperimentReportLocation>;
+  /**
+   * Optional alert store (docs/alerts.md). Both or neither. readAlerts: the ids of alerts already
+   * raised on the run; recordAlert: raise one (MLflow: a run tag magtrack.alert.<id>; local:
+   * magnitude/alerts.json). The record IS the tracker's alert, so it is written before any other
+   * delivery (NDJSON, webhook): a kill between them loses those, never duplicates the alert.
+   */
+  readAlerts?(run: RunRef, signal?: AbortSignal): Promise<readonly AlertRecord[]>;
+  recordAlert?(run: RunRef, alert: AlertRecord, signal?: AbortSignal): Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -249,6 +257,20 @@ export interface LiveView {
   readonly target: string;
   /** Reads the run's files; reads and writes the results in `target`. */
   readonly adapter: TrackerAdapter;
+}
+
+/** One raised alert: a rule that held for a metric key of the run, at the first step it held. */
+export interface AlertRecord {
+  /** alertId(run, rule, key) (src/alerts/alert-id.ts): the identity that keeps it to one per run. */
+  readonly id: string;
+  readonly rule: string;
+  /** The metric key "<family>/<layer>/<name>" it held for, and that key's layer. */
+  readonly key: string;
+  readonly layer: string;
+  readonly step: number;
+  readonly value: number;
+  /** Why, in words: "0.8 < 2", "robust z 7.1 > 4". */
+  readonly detail: string;
 }
 
 /** One point of a run's own metric history. */
@@ -340,6 +362,8 @@ export const DEFAULT_ACTIVATION_PATTERN = "activations/{layer}/step_{step}.{ext}
 /** Default pattern of logged weight windows (docs/trajectory.md); adapters take null to list none. */
 export const DEFAULT_TRAJECTORY_PATTERN = "trajectory/{layer}/step_{step}.{ext}";
 
+// The stored form of raised alerts (local alerts.json, MLflow tag values).
+export { decodeAlert, decodeAlertFile, encodeAlert, encodeAlertFile } from "./alerts/alert-record.js";
 // The experiment-level scale record as JSON (adapters with read/createExperimentScale).
 export { decodeExperimentScale, encodeExperimentScale } from "./experiment-scale/record.js";
 // Atomic file writes (temp file + rename) for adapters that keep files.

@@ -34,6 +34,7 @@ import {
   type WriteReport,
   writeFileAtomic,
 } from "../../src/adapter-kit.js";
+import { localAlerts } from "./alerts.js";
 import { isReportFolder, writeLocalExperimentReport } from "./experiment-report.js";
 import { localExperimentScales } from "./experiment-scale.js";
 import { readLocalRunMetrics, readLocalRunParams } from "./run-metrics.js";
@@ -331,6 +332,9 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
         ...(knownFailures.length > 0 ? { knownFailures } : {}),
       };
     },
+
+    // Raised alerts: magnitude/alerts.json (alerts.ts, docs/alerts.md).
+    ...localAlerts((run) => join(runDir(run), RESULT_DIR)),
 
     /** magnitude/failures.json, replaced atomically; removed when no failure is left. */
     async recordFailures(run: RunRef, failures: readonly KnownFailure[]): Promise<void> {

@@ -21,6 +21,7 @@ import {
   type TrackerAdapter,
   type WriteReport,
 } from "../../src/adapter-kit.js";
+import { mlflowAlerts } from "./alerts.js";
 import { joinArtifactPath, listingPlan, proxyRootOf, walkArtifacts } from "./artifacts.js";
 import { createMlflowClient, type MlflowClient } from "./client.js";
 import { type MlflowFlags, resolveConnection } from "./config.js";
@@ -138,6 +139,8 @@ export function createMlflowAdapter(options: MlflowAdapterOptions): TrackerAdapt
     ...mlflowLease(client),
     // Known failures (a run tag; see failures.ts and src/sync/known-failures.ts).
     ...mlflowFailures(client, warn),
+    // Raised alerts (one run tag each; see alerts.ts, docs/alerts.md).
+    ...mlflowAlerts(client),
     // One T per (experiment, layer) as experiment tags (experiment-scale.ts, docs/scale.md).
     ...mlflowExperimentScales(client, experimentOnce),
 

@@ -147,6 +147,12 @@ export const TRACKER_OPTIONS = {
     default: false,
     describe: "read files recorded as failed again (default: set aside while unchanged)",
   },
+  alert: {
+    type: "string",
+    array: true,
+    describe:
+      'alert rule (repeatable; MAGTRACK_ALERT takes several separated by ";"): "magnitude/*/dim > 3", "magnitude/fc2/area jump 4" (docs/alerts.md)',
+  },
 } as const satisfies Record<string, Options>;
 
 export const BACKFILL_OPTIONS = {

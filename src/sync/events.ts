@@ -61,6 +61,18 @@ export type SyncEvent =
       step: number;
       origin: "stored" | "fixed" | "adopted";
     }
+  /** An alert rule held for the first time on this run and key (docs/alerts.md); raised once. */
+  | {
+      type: "alert";
+      run: string;
+      id: string;
+      rule: string;
+      key: string;
+      layer: string;
+      step: number;
+      value: number;
+      detail: string;
+    }
   | { type: "notice"; message: string };
 
 export type EventSink = (event: SyncEvent) => void;

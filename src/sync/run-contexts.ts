@@ -3,6 +3,7 @@
  * run-one.ts so the flow there reads as one call per step).
  */
 import type { ActivationRef, RunRef, RunState, TrackerAdapter } from "../adapter-kit.js";
+import type { AlertContext } from "../alerts/raise-alerts.js";
 import type { ComputedWindows } from "../trajectory/compute-windows.js";
 import type { WindowSync } from "../trajectory/sync-windows.js";
 import type { ComputeContext, ComputedRun } from "./compute-run.js";
@@ -57,5 +58,16 @@ export function withWindows(layers: ComputedRun, windows: ComputedWindows): Comp
     ...layers,
     results: [...layers.results, ...windows.results],
     failures: layers.failures + windows.failures,
+  };
+}
+
+/** The alert step's context; undefined when no rule was given. */
+export function alertContext(opts: RunOptions): AlertContext | undefined {
+  if (!opts.alertRules || opts.alertRules.length === 0) return undefined;
+  return {
+    rules: opts.alertRules,
+    emit: opts.emit,
+    ...(opts.deliverAlert ? { deliver: opts.deliverAlert } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
   };
 }

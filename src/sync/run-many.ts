@@ -2,7 +2,8 @@
  * Sync many runs, one after another. One failing run never stops the others; an abort (deadline,
  * SIGTERM) stops cleanly at a run boundary — the run in progress finishes its write or writes nothing.
  */
-import type { RunFilter, TrackerAdapter } from "../adapter-kit.js";
+import type { AlertRecord, RunFilter, RunRef, TrackerAdapter } from "../adapter-kit.js";
+import type { AlertRule } from "../alerts/rule.js";
 import { sharedScalesFor } from "../experiment-scale/scale-mode.js";
 import { isAuthError } from "./error-code.js";
 import type { EventSink, RunOutcome, SyncSummary } from "./events.js";
@@ -34,6 +35,9 @@ export interface SyncOptions {
   readonly acceptRun?: (runId: string) => boolean;
   /** Run-lease settings for adapters that keep leases (src/sync/lease.ts); defaults apply otherwise. */
   readonly lease?: LeaseSettings;
+  /** Alert rules evaluated on each synced run (docs/alerts.md). */
+  readonly alertRules?: readonly AlertRule[];
+  readonly deliverAlert?: (run: RunRef, alert: AlertRecord, signal?: AbortSignal) => Promise<void>;
 }
 
 export function summarize(outcomes: readonly RunOutcome[], stoppedEarly: string | null): SyncSummary {
@@ -98,6 +102,8 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
               ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
               ...(options.computer ? { computer: options.computer } : {}),
               ...(sharedScales ? { sharedScales } : {}),
+              ...(options.alertRules ? { alertRules: options.alertRules } : {}),
+              ...(options.deliverAlert ? { deliverAlert: options.deliverAlert } : {}),
             }),
           ),
         );

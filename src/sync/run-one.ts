@@ -2,7 +2,16 @@
  * Sync one run, in the order of DESIGN.md's flow: read state → find → plan → read/parse/compute each
  * planned file → render → write once → report. Each step is one call into its own file.
  */
-import type { ActivationRef, RunRef, RunState, TrackerAdapter } from "../adapter-kit.js";
+import type {
+  ActivationRef,
+  AlertRecord,
+  RunRef,
+  RunState,
+  StepResult,
+  TrackerAdapter,
+} from "../adapter-kit.js";
+import { raiseAlerts } from "../alerts/raise-alerts.js";
+import type { AlertRule } from "../alerts/rule.js";
 import type { SharedScales } from "../experiment-scale/shared-scales.js";
 import { windowCount } from "../trajectory/plan-windows.js";
 import { pendingWindows, syncWindows, type WindowSync } from "../trajectory/sync-windows.js";
@@ -20,7 +29,7 @@ import {
 import type { StepFilter } from "./plan.js";
 import { renderRunCharts } from "./render.js";
 import { reportDryRun, reportUnchanged, reportUpToDate, reportWaiting, runOutcome } from "./report-run.js";
-import { computeContext, windowContext, withWindows } from "./run-contexts.js";
+import { alertContext, computeContext, windowContext, withWindows } from "./run-contexts.js";
 import type { ComputeSettings } from "./settings.js";
 import { assertSameSettings } from "./settings-identity.js";
 import type { ProfileComputer } from "./step-result.js";
@@ -46,6 +55,10 @@ export interface RunOptions {
   readonly stopSignal?: AbortSignal;
   /** One T per (experiment, layer) for new layers (--scale experiment); absent: per-run or pinned T. */
   readonly sharedScales?: SharedScales;
+  /** Alert rules (--alert) evaluated on the run's results after compute (docs/alerts.md). */
+  readonly alertRules?: readonly AlertRule[];
+  /** Delivery beyond the tracker's record and the event (--alert-webhook). */
+  readonly deliverAlert?: (run: RunRef, alert: AlertRecord, signal?: AbortSignal) => Promise<void>;
 }
 
 export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOptions): Promise<RunOutcome> {
@@ -63,7 +76,8 @@ export async function syncRun(adapter: TrackerAdapter, run: RunRef, opts: RunOpt
     { retryFailed: opts.retryFailed === true, settingsKey },
     emit,
   );
-  const outcome = await syncPlanned(adapter, run, opts, state, found, aside);
+  const { outcome, results } = await syncPlanned(adapter, run, opts, state, found, aside);
+  if (!opts.dryRun) await raiseAlerts(adapter, run, [...state.written, ...results], alertContext(opts));
   return aside.kept.length > 0 ? { ...outcome, knownFailuresSkipped: aside.kept.length } : outcome;
 }
 
@@ -74,22 +88,27 @@ async function syncPlanned(
   state: RunState,
   found: readonly ActivationRef[],
   aside: SetAside,
-): Promise<RunOutcome> {
+): Promise<{ outcome: RunOutcome; results: readonly StepResult[] }> {
   const { settings, settingsRecord, emit, signal } = opts;
   const { activations, weightWindows } = splitFiles(aside.pending);
   const layerState = layerStateOf(state);
   const plan = planAndAnnounce(run, activations, layerState, settings, opts.filter, emit);
   const windows: WindowSync = { ...windowContext(adapter, run, activations, opts), weightWindows };
   const windowsTodo = windowCount(pendingWindows(windows, state.written));
-  if (opts.dryRun) return reportDryRun(run, plan, emit, windowsTodo);
+  if (opts.dryRun) return { outcome: reportDryRun(run, plan, emit, windowsTodo), results: [] };
   if (plan.todoCount === 0 && windowsTodo === 0 && state.unfinishedWrite === true) {
     // Nothing new, but an earlier session was cut before it closed: let the adapter finish it.
     const charts = renderRunCharts(run, state.references, state.written, settingsRecord);
     const batch = { newReferences: [], results: [], references: state.references, charts };
     await writeRun(adapter, run, state, batch, settingsRecord, emit, signal);
-    return { run: run.id, status: "ok", stepsComputed: 0, stepsWritten: 0, failures: 0 };
+    return {
+      outcome: { run: run.id, status: "ok", stepsComputed: 0, stepsWritten: 0, failures: 0 },
+      results: [],
+    };
   }
-  if (plan.todoCount === 0 && windowsTodo === 0) return reportUnchanged(run, plan, found.length, emit);
+  if (plan.todoCount === 0 && windowsTodo === 0) {
+    return { outcome: reportUnchanged(run, plan, found.length, emit), results: [] };
+  }
 
   const layers = await computePlannedSteps(computeContext(adapter, run, activations, layerState, opts), plan);
   reportWaiting(run, layers, emit);
@@ -103,5 +122,5 @@ async function syncPlanned(
     stepsWritten = await writeRun(adapter, run, state, { ...computed, charts }, settingsRecord, emit, signal);
   }
   await recordKnownFailures(adapter, run, state, aside, computed.failedFiles, signal);
-  return runOutcome(run, computed, stepsWritten);
+  return { outcome: runOutcome(run, computed, stepsWritten), results: computed.results };
 }

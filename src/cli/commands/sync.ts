@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { parseAlertRules } from "../../alerts/parse-rule.js";
 import { MagtrackError } from "../../core/errors.js";
 import { acquireLock } from "../../sync/lock.js";
 import { createPooledComputer } from "../../sync/pool-computer.js";
@@ -44,6 +45,7 @@ export type SyncArgs = ComputeArgs &
     lockFile?: string;
     workers: number;
     retryFailed: boolean;
+    alert?: string[];
   };
 
 /** One lock per store: the local root, or the tracker address + experiment/project. */
@@ -79,6 +81,7 @@ export async function runSync(
       `--workers must be an integer in [1, 64], got ${args.workers}`,
     );
   }
+  const alertRules = parseAlertRules(args.alert);
   const trackerAdapter = await createTrackerAdapter(args, ctx);
   const filters = checkFilters(trackerAdapter, runFilter, stepFilter);
   const adapter = filters.adapter;
@@ -133,6 +136,7 @@ export async function runSync(
       stopSignal,
       signal: abortSignal,
       acceptRun: (id: string) => inShard(id, shard),
+      alertRules,
     };
     if (reporter.showsProgress && !args.dryRun) {
       reporter.planned(await countPlannedSteps({ ...options, adapter: trackerAdapter }));
