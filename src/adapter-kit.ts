@@ -198,6 +198,12 @@ export interface TrackerAdapter {
   readLease?(run: RunRef, signal?: AbortSignal): Promise<RunLease | null>;
   writeLease?(run: RunRef, lease: RunLease, signal?: AbortSignal): Promise<void>;
   /**
+   * Optional with the two above: remove the lease record, so it is there only while a sync holds
+   * the run. Removing an absent record is a no-op. Without it, a release overwrites the record
+   * with released = true.
+   */
+  deleteLease?(run: RunRef, signal?: AbortSignal): Promise<void>;
+  /**
    * Optional: entries the last listActivations(run) saw but did not list, and why (a FIFO or a
    * directory named like a step file, a step that is not an exact integer, a broken symlink …), so
    * the pipeline can say so instead of skipping them silently.

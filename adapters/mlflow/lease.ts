@@ -2,8 +2,9 @@
  * The run lease for MLflow: one run tag, `magtrack.lease` = JSON {owner, host, pid, expires, released?}.
  * Read with runs/get (fresh, never from the search listing), written with runs/set-tag. MLflow has
  * no compare-and-set on tags: the last writer wins, so the pipeline reads the tag back after
- * writing it (src/sync/lease.ts). A release overwrites the tag with released = true (set-tag
- * works on every server version; the record also tells who synced the run last).
+ * writing it (src/sync/lease.ts). A release deletes the tag (runs/delete-tag, service.proto
+ * DeleteTag {run_id, key}); a tag already gone (RESOURCE_DOES_NOT_EXIST) is fine, so deleting twice
+ * is harmless (client.deleteTag).
  */
 import type { RunLease, RunRef } from "../../src/adapter-kit.js";
 import type { MlflowClient } from "./client.js";
@@ -49,6 +50,9 @@ export function mlflowLease(client: MlflowClient) {
     },
     async writeLease(run: RunRef, lease: RunLease, signal?: AbortSignal): Promise<void> {
       await client.setTag(run.id, LEASE_TAG, encodeLease(lease), signal);
+    },
+    async deleteLease(run: RunRef, signal?: AbortSignal): Promise<void> {
+      await client.deleteTag(run.id, LEASE_TAG, signal);
     },
   };
 }

@@ -7,7 +7,9 @@
  *      its process still exists (a holder killed with -9 on this machine does not block us);
  *   2. write our own {owner, host, pid, expires = now + ttl}, wait `settleMs`, read it back; another
  *      owner there means a concurrent claim won → skip;
- *   3. sync the run; finally overwrite the lease with released = true if it is still ours.
+ *   3. sync the run; finally (also after a failure, SIGTERM or the deadline) delete the lease if it is
+ *      still ours (adapters with deleteLease; others overwrite it with released = true), within
+ *      RELEASE_TIMEOUT_MS so a hung tracker cannot hold the process.
  *
  * Limits (documented in docs/operations.md): a tracker tag has no compare-and-set, so two claims
  * racing within the read-back window can both succeed (last writer wins for the record, both run).
@@ -32,6 +34,8 @@ export interface LeaseSettings {
 }
 
 export const DEFAULT_LEASE_TTL_MS = 30 * 60_000;
+/** Bound on the release requests (read back + delete), whatever the request timeout. */
+export const RELEASE_TIMEOUT_MS = 5_000;
 
 const self = {
   owner: `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`,
@@ -154,9 +158,12 @@ export async function withRunLease(
   } finally {
     if (mine !== null) {
       try {
-        const current = await read();
-        if (current?.owner === me.owner)
-          await write({ ...(mine as RunLease), expires: now(), released: true });
+        const releaseSignal = AbortSignal.timeout(RELEASE_TIMEOUT_MS);
+        const current = await read(releaseSignal);
+        if (current?.owner === me.owner) {
+          if (adapter.deleteLease) await adapter.deleteLease(run, releaseSignal);
+          else await write({ ...(mine as RunLease), expires: now(), released: true }, releaseSignal);
+        }
       } catch {
         // Releasing is a courtesy: an unreleased lease expires by itself after ttl.
       }

@@ -87,14 +87,22 @@ describe("run lease in MLflow", () => {
     expect(summary).toMatchObject({ runs: 3, ok: 3, deferred: 0, failed: 0 });
     expect(seenDuringWrite).toEqual([0, 1, 2].map(() => ({ ...ME, expires: NOW + 600_000 })));
     for (const run of ["run0", "run1", "run2"]) {
-      expect(leaseOf(s, run)).toEqual({ ...ME, expires: NOW, released: true });
+      // Released = deleted: the tag is there only while a sync holds the run (issue 14).
+      expect(s.runs.get(run)!.tags.has(LEASE_TAG)).toBe(false);
       expect(pointsOf(s, run)).toBe(POINTS_PER_RUN);
     }
-    // Order on the wire for one run: read lease (runs/get), set-tag, read back (runs/get), …, release.
+    // Order on the wire for one run: read lease (runs/get), set-tag, read back (runs/get), …, delete-tag.
     const setTags = s.requests.filter(
       (r) => r.path.endsWith("runs/set-tag") && (r.body as { key: string }).key === LEASE_TAG,
     );
-    expect(setTags).toHaveLength(6);
+    expect(setTags).toHaveLength(3);
+    const deletes = s.requests.filter((r) => r.path.endsWith("runs/delete-tag"));
+    expect(deletes.map((r) => r.body)).toEqual(
+      ["run0", "run1", "run2"].map((run_id) => ({ run_id, key: LEASE_TAG })),
+    );
+    // Deleting an already deleted lease is harmless (the fake answers RESOURCE_DOES_NOT_EXIST, as
+    // SqlAlchemyStore.delete_tag does).
+    await expect(adapter.deleteLease!({ id: "run0" } as never)).resolves.toBeUndefined();
     // The claim is lazy: a sync with nothing to do takes no lease and writes no tag.
     const before = s.requests.length;
     expect((await sync(adapter)).summary).toMatchObject({ unchanged: 3 });
@@ -130,7 +138,7 @@ describe("run lease in MLflow", () => {
     expect(summary).toMatchObject({ runs: 3, ok: 3, deferred: 0 });
     for (const run of ["run0", "run1", "run2"]) {
       expect(pointsOf(s, run)).toBe(POINTS_PER_RUN);
-      expect(leaseOf(s, run)).toMatchObject({ owner: ME.owner, released: true });
+      expect(s.runs.get(run)!.tags.has(LEASE_TAG)).toBe(false); // taken over, then deleted
     }
   });
 
@@ -183,7 +191,12 @@ describe("run lease in MLflow", () => {
     for (const summary of [sa, sb]) {
       expect(Number(summary.ok) + Number(summary.unchanged) + Number(summary.deferred)).toBe(3);
     }
-    for (const run of ["run0", "run1", "run2"]) expect(leaseOf(s, run)?.released).toBe(true);
-    expect(hostname()).toBe(leaseOf(s, "run0")!.host);
+    for (const run of ["run0", "run1", "run2"]) expect(s.runs.get(run)!.tags.has(LEASE_TAG)).toBe(false);
+    // Both processes claimed on this host (the lease names it while held).
+    const claims = s.requests.filter(
+      (r) => r.path.endsWith("runs/set-tag") && (r.body as { key: string }).key === LEASE_TAG,
+    );
+    expect(claims.length).toBeGreaterThan(0);
+    for (const c of claims) expect(decodeLease((c.body as { value: string }).value)!.host).toBe(hostname());
   });
 });
