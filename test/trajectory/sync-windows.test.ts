@@ -37,7 +37,15 @@ describe("trajectory windows in a sync", () => {
     const base = lcgUniform(7, n * d);
     const shifts = [0, 0.1, 0.3];
     for (const [step, c] of shifts.entries()) {
-      await writeStep(root, "a", "fc1", step, base.map((v) => v + c), n, d);
+      await writeStep(
+        root,
+        "a",
+        "fc1",
+        step,
+        base.map((v) => v + c),
+        n,
+        d,
+      );
     }
     // A weight window of two iterates at Euclidean distance 0.5 (3-4-5 triangle scaled).
     const weights = join(root, "a", "trajectory", "w", "step_100.npy");
