@@ -10,7 +10,7 @@ import type { FakeMlflowServer } from "../adapters/mlflow/fake-server.js";
 import { childStartMs, timeoutFor } from "../helpers/baseline.js";
 import { cli } from "../helpers/cli.js";
 import { expectNoSecret } from "../helpers/secrets.js";
-import { ndjsonEvents, startCli } from "./helpers/child-cli.js";
+import { killCliAt, ndjsonEvents, startCli } from "./helpers/child-cli.js";
 import { KillProxy } from "./helpers/kill-proxy.js";
 import {
   duplicatePoints,
@@ -152,9 +152,8 @@ describe("kill -9 during a sync against MLflow", () => {
       ).toBe(0);
       const lastBatch =
         twinProxy.log.findLastIndex((r) => r.path.endsWith("runs/log-batch") && r.method === "POST") + 1;
-      const child = startCli([...args, "--lock-file", lock], env);
-      proxy.plan = { at: lastBatch, mode: "after", kill: () => child.child.kill("SIGKILL") };
-      expect((await child.done).signal).toBe("SIGKILL");
+      const killed = await killCliAt([...args, "--lock-file", lock], env, proxy, lastBatch, "after");
+      expect(killed.signal).toBe("SIGKILL");
       const healed = await cli([...args, "--lock-file", lock], { env: mlflowEnv(s.url) });
       expect(healed.code).toBe(0);
       expect(metricPoints(s)).toEqual(metricPoints(twin));

@@ -19,7 +19,7 @@ import { childStartMs, timeoutFor } from "../helpers/baseline.js";
 import { cli } from "../helpers/cli.js";
 import { expectNoSecret, OPS_WANDB_KEY } from "../helpers/secrets.js";
 import { stepCloud } from "../helpers/store.js";
-import { ndjsonEvents, startCli } from "./helpers/child-cli.js";
+import { killCliAt, ndjsonEvents, startCli } from "./helpers/child-cli.js";
 import { KillProxy } from "./helpers/kill-proxy.js";
 import { lockFile } from "./helpers/mlflow-ops.js";
 
@@ -172,9 +172,7 @@ describe("kill -9 during a sync against W&B", () => {
               : streamIndexes[Math.floor((seed - 11) / 2) % streamIndexes.length]!;
         const mode = seed % 2 === 0 ? "after" : "before";
         const lock = await lockFile();
-        const child = startCli([...ARGS, "--lock-file", lock], env(w.proxy.url));
-        w.proxy.plan = { at, mode, kill: () => child.child.kill("SIGKILL") };
-        const killed = await child.done;
+        const killed = await killCliAt([...ARGS, "--lock-file", lock], env(w.proxy.url), w.proxy, at, mode);
         expect(killed.signal, `seed ${seed}: killed at request ${at}`).toBe("SIGKILL");
         expectNoSecret(killed.stdout + killed.stderr, `killed child (seed ${seed})`);
         // Whatever the dead process left never touched the run's own lines.

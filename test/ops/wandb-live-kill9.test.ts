@@ -15,7 +15,7 @@ import { SimulatedTrainer } from "../adapters/wandb/live-trainer.js";
 import { childStartMs, timeoutFor } from "../helpers/baseline.js";
 import { cli } from "../helpers/cli.js";
 import { expectNoSecret, OPS_WANDB_KEY } from "../helpers/secrets.js";
-import { ndjsonEvents, startCli } from "./helpers/child-cli.js";
+import { killCliAt, ndjsonEvents, startCli } from "./helpers/child-cli.js";
 import { KillProxy } from "./helpers/kill-proxy.js";
 import { lockFile } from "./helpers/mlflow-ops.js";
 
@@ -133,9 +133,7 @@ describe("kill -9 during the live companion's creation and writes (W&B)", () => 
               : sessionPosts[Math.floor((seed - 9) / 2) % sessionPosts.length]!;
         const mode = seed % 2 === 0 ? "after" : "before";
         const lock = await lockFile();
-        const child = startCli([...ARGS, "--lock-file", lock], env(w.proxy.url));
-        w.proxy.plan = { at, mode, kill: () => child.child.kill("SIGKILL") };
-        const killed = await child.done;
+        const killed = await killCliAt([...ARGS, "--lock-file", lock], env(w.proxy.url), w.proxy, at, mode);
         expect(killed.signal, `seed ${seed}: killed at request ${at}`).toBe("SIGKILL");
         expectNoSecret(killed.stdout + killed.stderr, `killed child (seed ${seed})`);
         expect(w.run.history).toEqual(w.trainer.lines);

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { KillMode, KillProxy } from "./kill-proxy.js";
 
 export const MAIN = fileURLToPath(new URL("../../../src/cli/main.ts", import.meta.url));
 
@@ -43,6 +44,19 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
     );
   });
   return { child, done };
+}
+
+/** Run the CLI through `proxy` and SIGKILL it at the proxy's request `at` ("before"/"after" the server has it). */
+export function killCliAt(
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  proxy: KillProxy,
+  at: number,
+  mode: KillMode,
+): Promise<ChildResult> {
+  const child = startCli(args, env);
+  proxy.plan = { at, mode, kill: () => child.child.kill("SIGKILL") };
+  return child.done;
 }
 
 /** The NDJSON lines of a --json run (lines that are not JSON are ignored). */
