@@ -63,14 +63,30 @@ export async function readWrittenResults(
   window: HistoryWindow,
   signal?: AbortSignal,
 ): Promise<StepResult[]> {
-  const where = `W&B run ${entity}/${project}/${run}`;
   let start = window.start;
   if (start === undefined) {
     const has = window.hasMagtrackKeys ?? (await historyHasMagtrackKeys(api, entity, project, run, signal));
     if (!has) return [];
     start = 0;
   }
-  const lo0 = Math.max(0, Math.floor(start));
+  return resultsFromRows(await readHistoryRows(api, entity, project, run, { ...window, start }, signal));
+}
+
+/**
+ * Every history row with start ≤ `_step` < nextStep, parsed, in `_step` order, read in the windows
+ * described at the top of this file (a window that comes back full is read again in quarters, so
+ * a down-sampled page is never used). Shared by the result scan and readRunMetrics.
+ */
+export async function readHistoryRows(
+  api: WandbApi,
+  entity: string,
+  project: string,
+  run: string,
+  window: HistoryWindow & { readonly start: number },
+  signal?: AbortSignal,
+): Promise<Record<string, ExtendedJson>[]> {
+  const where = `W&B run ${entity}/${project}/${run}`;
+  const lo0 = Math.max(0, Math.floor(window.start));
   const end = window.nextStep;
   const span = end - lo0;
   if (span <= 0) return [];
@@ -99,5 +115,5 @@ export async function readWrittenResults(
     lo = hi;
     if (got.length < HISTORY_PAGE_ROWS / 4) size *= 2;
   }
-  return resultsFromRows(rows);
+  return rows;
 }

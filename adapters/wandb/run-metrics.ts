@@ -1,8 +1,8 @@
 /**
  * A W&B run's own metrics and params (for `magtrack report`), read through the adapter's existing
  * documents and parsers:
- *   metrics: the run's full history rows (wandb-core's HistoryPage in `_step` windows, as
- *            history-scan.ts reads magtrack's rows), step = the row's `_step` (what
+ *   metrics: the run's full history rows (history-scan.ts readHistoryRows: wandb-core's
+ *            HistoryPage in row-sized `_step` windows, never trusting a full page), step = the row's `_step` (what
  *            `wandb.log(..., step=N)` sets); numeric values of keys that are neither magtrack's
  *            (isMagtrackHistoryKey) nor W&B's own ("_step", "_runtime", "_timestamp" …);
  *   params:  the run config (RunResumeStatus `config`, {"key": {"value": …}}), W&B's "_wandb" and
@@ -10,12 +10,9 @@
  */
 import type { MetricPoint, RunMetrics } from "../../src/adapter-kit.js";
 import type { WandbApi } from "./api.js";
-import { HISTORY_PAGE } from "./documents.js";
-import { type ExtendedJson, parseObject } from "./extended-json.js";
 import { isMagtrackHistoryKey } from "./history-rows.js";
-import { HISTORY_PAGE_ROWS } from "./history-scan.js";
+import { readHistoryRows } from "./history-scan.js";
 import { readResumeStatus } from "./resume-status.js";
-import { jsonStringField } from "./scalars.js";
 
 const NON_FINITE: Record<string, number> = {
   NaN: Number.NaN,
@@ -33,32 +30,19 @@ export async function readWandbRunMetrics(
 ): Promise<RunMetrics> {
   const status = await readResumeStatus(api, entity, project, run, signal);
   if (!status) return {};
-  const where = `W&B run ${entity}/${project}/${run}`;
   const byKey = new Map<string, Map<number, number>>();
-  // At most one row per _step: a window of HISTORY_PAGE_ROWS steps fits one page.
-  for (let lo = 0; lo < status.nextStep; lo += HISTORY_PAGE_ROWS) {
-    signal?.throwIfAborted();
-    const data = await api.graphql<{ project: { run: { history: unknown[] | null } | null } | null }>(
-      HISTORY_PAGE,
-      { entity, project, run, minStep: lo, maxStep: lo + HISTORY_PAGE_ROWS, pageSize: HISTORY_PAGE_ROWS },
-      signal,
-    );
-    for (const line of data.project?.run?.history ?? []) {
-      // Run.history is [JSONString] (scalars.ts): each row a string holding JSON.
-      const row: Record<string, ExtendedJson> = parseObject(
-        jsonStringField(line, `${where} history row`),
-        `${where} history row`,
-      );
-      const step = row._step;
-      if (typeof step !== "number" || !Number.isSafeInteger(step)) continue;
-      for (const [key, value] of Object.entries(row)) {
-        if (key.startsWith("_") || isMagtrackHistoryKey(key) || !keep(key)) continue;
-        const number = typeof value === "number" ? value : NON_FINITE[String(value)];
-        if (number === undefined) continue;
-        const steps = byKey.get(key) ?? new Map<number, number>();
-        byKey.set(key, steps);
-        steps.set(step, number);
-      }
+  // The whole history, in the same row-sized windows as the result scan (history-scan.ts).
+  const window = { start: 0, nextStep: status.nextStep, lineCount: status.historyLineCount };
+  for (const row of await readHistoryRows(api, entity, project, run, window, signal)) {
+    const step = row._step;
+    if (typeof step !== "number" || !Number.isSafeInteger(step)) continue;
+    for (const [key, value] of Object.entries(row)) {
+      if (key.startsWith("_") || isMagtrackHistoryKey(key) || !keep(key)) continue;
+      const number = typeof value === "number" ? value : NON_FINITE[String(value)];
+      if (number === undefined) continue;
+      const steps = byKey.get(key) ?? new Map<number, number>();
+      byKey.set(key, steps);
+      steps.set(step, number);
     }
   }
   const out: Record<string, MetricPoint[]> = {};

@@ -109,3 +109,32 @@ it("dense and sparse stretches of magtrack rows: every row read, in O(rows/page 
   expect(historyPages().length).toBeLessThanOrEqual(4 * 3 + 2 * Math.ceil(Math.log2(1e7 / 1e3)));
   console.log(`mixed history (3,000 rows over 10^7 steps): ${historyPages().length} HistoryPage calls`);
 });
+
+it("the run's own metrics (readRunMetrics, for the report) use the same windows: 10^7 sparse steps in one window, 2,500 dense lines all read", async () => {
+  const sparse = fake.addRun({
+    name: "sparse-metrics",
+    createdAt: Date.UTC(2027, 0, 1),
+    history: [0, 5_000_000, 10_000_000].map((s, i) => `{"_step":${s},"loss":${i + 1}}`),
+    summary: '{"_step":10000000,"loss":3}',
+  });
+  expect(sparse.history).toHaveLength(3);
+  let r: RunRef | undefined;
+  for await (const x of adapter.listRuns({ runs: ["sparse-metrics"] })) r = x;
+  fake.log.length = 0;
+  const metrics = await adapter.readRunMetrics!(r!, () => true);
+  expect(metrics.loss).toEqual([
+    { step: 0, value: 1 },
+    { step: 5_000_000, value: 2 },
+    { step: 10_000_000, value: 3 },
+  ]);
+  expect(historyPages()).toHaveLength(1); // a 1,000-step loop would take 10^4 requests
+
+  // The dense run of this file: 2,500 lines → windows of ≤ 900 rows, never a full (down-sampled) page.
+  fake.log.length = 0;
+  const dense = await adapter.readRunMetrics!(await ref(), (key) => key === "loss");
+  expect(dense.loss).toHaveLength(LINES);
+  expect(dense.loss![LINES - 1]).toEqual({ step: LINES - 1, value: 1 / LINES });
+  expect(
+    historyPages().every((p) => (p.variables.maxStep as number) - (p.variables.minStep as number) <= 1000),
+  ).toBe(true);
+});
