@@ -29,6 +29,7 @@ import {
   refreshDirectUrl,
   type UnmatchedNames,
 } from "./activations.js";
+import { wandbAlerts } from "./alerts.js";
 import { createWandbApi } from "./api.js";
 import { customChartRegistry } from "./custom-chart.js";
 import { readWrittenResults } from "./history-scan.js";
@@ -290,6 +291,9 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     liveView(run: RunRef) {
       return live ? companionView(adapter, ctx, run) : null;
     },
+
+    // notifyScriptableRunAlert, recorded in the run's config (alerts.ts, docs/alerts.md).
+    ...wandbAlerts(ctx, "run"),
   };
   return adapter;
 }
