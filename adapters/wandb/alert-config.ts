@@ -31,6 +31,22 @@ export function alertsInConfig(config: JsonObject, where: string): AlertRecord[]
   });
 }
 
+/** The session's list of alerts due (magtrack.value.alerts_due, written with the results). */
+export const ALERTS_DUE_CONFIG_KEY = "alerts_due";
+
+/**
+ * True when the config lists an alert due that is not recorded yet: a sync was cut between the
+ * write session and the alert step, so the run is not up to date whatever its fingerprint says.
+ */
+export function hasUnrecordedAlerts(config: JsonObject): boolean {
+  const entry = config[MAGTRACK_CONFIG_KEY];
+  const value = isJsonObject(entry) && isJsonObject(entry.value) ? entry.value : {};
+  const due = value[ALERTS_DUE_CONFIG_KEY];
+  if (!Array.isArray(due) || due.length === 0) return false;
+  const recorded = alertsEntry(config);
+  return due.some((id) => typeof id === "string" && !isJsonObject(recorded[id]));
+}
+
 /** A deep copy of `config` with the alert added to magtrack.value.alerts (an existing id is kept as it is). */
 export function withAlertInConfig(config: JsonObject, alert: AlertRecord): JsonObject {
   const next = cloneJson(config);

@@ -101,7 +101,8 @@ async function syncPlanned(
     // Nothing new, but an earlier session was cut before it closed: let the adapter finish it.
     const banner = evaluateRules(run.id, opts.alertRules ?? [], state.written);
     const charts = renderRunCharts(run, state.references, state.written, settingsRecord, banner);
-    const batch = { newReferences: [], results: [], references: state.references, charts };
+    const alertsDue = banner.map((a) => a.id);
+    const batch = { newReferences: [], results: [], references: state.references, charts, alertsDue };
     await writeRun(adapter, run, state, batch, settingsRecord, emit, signal);
     return {
       outcome: { run: run.id, status: "ok", stepsComputed: 0, stepsWritten: 0, failures: 0 },
@@ -123,7 +124,8 @@ async function syncPlanned(
     // report.html's banner: what the rules raise on these results (the alert step records them next)
     const banner = evaluateRules(run.id, opts.alertRules ?? [], allResults);
     const charts = renderRunCharts(run, computed.references, allResults, settingsRecord, banner);
-    stepsWritten = await writeRun(adapter, run, state, { ...computed, charts }, settingsRecord, emit, signal);
+    const write = { ...computed, charts, alertsDue: banner.map((a) => a.id) };
+    stepsWritten = await writeRun(adapter, run, state, write, settingsRecord, emit, signal);
   }
   await recordKnownFailures(adapter, run, state, aside, computed.failedFiles, signal);
   return { outcome: runOutcome(run, computed, stepsWritten), results: computed.results };
