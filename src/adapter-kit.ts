@@ -167,6 +167,12 @@ export interface ResultBatch {
   readonly charts: readonly ChartFile[];
   /** Computation settings (stored once per run as tags/config). */
   readonly settings: Readonly<Record<string, string>>;
+  /**
+   * Ids of the alerts the rules raise on allResults (docs/alerts.md). The alert step records them
+   * after this write; an adapter that reports runs up to date without reading them (upToDate) keeps
+   * the list, so a sync killed in between does not leave a due alert behind as "up to date".
+   */
+  readonly alertsDue?: readonly string[];
 }
 
 export interface TrackerAdapter {

@@ -29,6 +29,8 @@ import {
   refreshDirectUrl,
   type UnmatchedNames,
 } from "./activations.js";
+import { ALERTS_DUE_CONFIG_KEY, hasUnrecordedAlerts } from "./alert-config.js";
+import { wandbAlerts } from "./alerts.js";
 import { createWandbApi } from "./api.js";
 import { customChartRegistry } from "./custom-chart.js";
 import { readWrittenResults } from "./history-scan.js";
@@ -263,7 +265,11 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
       const listed = listedKeys.get(run.id);
       listedKeys.delete(run.id);
       // A finished run whose companion held its live view: link it, mark the companion superseded.
-      const hooks = live ? await companionHooks(ctx, run.id, signal) : {};
+      const companion = live ? await companionHooks(ctx, run.id, signal) : {};
+      // The alerts due with these results, so upToDate sees a sync cut before recording them.
+      const hooks = batch.alertsDue?.length
+        ? { ...companion, links: { ...companion.links, [ALERTS_DUE_CONFIG_KEY]: [...batch.alertsDue] } }
+        : companion;
       return writeSession(ctx, run, batch, signal, listed, hooks);
     },
 
@@ -273,6 +279,7 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
       if (!listed) return null;
       const magtrack = readMagtrackConfig(listed.config);
       if (magtrack.pending || !sameSettings(magtrack.settings, settings)) return null;
+      if (hasUnrecordedAlerts(listed.config)) return null; // a sync cut before its alert step
       const steps = unchangedSteps(magtrack.synced, listed, ctx.pattern);
       return steps === undefined ? null : { steps };
     },
@@ -290,6 +297,9 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     liveView(run: RunRef) {
       return live ? companionView(adapter, ctx, run) : null;
     },
+
+    // notifyScriptableRunAlert, recorded in the run's config (alerts.ts, docs/alerts.md).
+    ...wandbAlerts(ctx, "run"),
   };
   return adapter;
 }

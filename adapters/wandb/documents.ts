@@ -229,6 +229,18 @@ export const CREATE_CUSTOM_CHART = `mutation CreateCustomChart($entity: String!,
   }
 }`;
 
+/**
+ * wandb-core, core/api/graphql/mutation_alert.graphql, sent verbatim as core/internal/stream/sender.go
+ * sendAlert sends it for wandb.Run.alert(): severity AlertSeverity (INFO | WARN | ERROR,
+ * core/internal/gql/gql_gen.go), waitDuration a Duration bound to int64 milliseconds
+ * (core/api/graphql/genqlient.yaml; wandb/sdk/wandb_run.py alert: int(total_seconds() * 1000)).
+ */
+export const NOTIFY_SCRIPTABLE_RUN_ALERT = `mutation NotifyScriptableRunAlert($entityName: String!, $projectName: String!, $runName: String!, $title: String!, $text: String!, $severity: AlertSeverity = INFO, $waitDuration: Duration) {
+  notifyScriptableRunAlert(input: {entityName: $entityName, projectName: $projectName, runName: $runName, title: $title, text: $text, severity: $severity, waitDuration: $waitDuration}) {
+    success
+  }
+}`;
+
 export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   RUNS,
   RUN_STATE,
@@ -244,4 +256,5 @@ export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   CREATE_RUN_FILES,
   MARK_RUN_FILES_UPLOADED,
   CREATE_CUSTOM_CHART,
+  NOTIFY_SCRIPTABLE_RUN_ALERT,
 };

@@ -14,6 +14,7 @@ import {
   type TrackerAdapter,
   type WriteReport,
 } from "../../src/adapter-kit.js";
+import { wandbAlerts } from "./alerts.js";
 import {
   companionIdOf,
   companionStateOf,
@@ -82,6 +83,10 @@ export function companionView(base: TrackerAdapter, ctx: SessionContext, trainin
         );
       }
     },
+
+    // The training run's alert (the pipeline passes its ref), recorded in the companion's config:
+    // a running run's config belongs to the training process (alerts.ts).
+    ...wandbAlerts(ctx, "companion"),
   };
   return { target: `W&B run ${ctx.entity}/${ctx.project}/${id}`, adapter };
 }

@@ -4,7 +4,8 @@
  * CSS and SVG only; a Content-Security-Policy forbids every network load, no scripts at all; no
  * timestamps, so identical inputs give byte-identical pages.
  */
-import type { LayerReference, StepResult } from "../adapter-kit.js";
+import type { AlertRecord, LayerReference, StepResult } from "../adapter-kit.js";
+import { ALERT_BANNER_CSS, alertBanner } from "./alert-banner.js";
 import { renderCurvesSvg } from "./curves.js";
 import { renderDifferenceSvg } from "./difference.js";
 import { formatValue } from "./format.js";
@@ -30,6 +31,8 @@ export interface RunReportOptions {
   readonly q?: number;
   /** t_conv panels on a log axis. */
   readonly logTConv?: boolean;
+  /** Alerts shown in a banner at the top (alert-banner.ts); none: no banner. */
+  readonly alerts?: readonly AlertRecord[];
 }
 
 const PAPERS = [
@@ -215,13 +218,15 @@ export function renderRunReportHtml(
     element("meta", { name: "viewport", content: "width=device-width, initial-scale=1" }),
     element("meta", { name: "generator", content: "magtrack" }),
     element("title", {}, textNode(`magtrack · ${name}`)),
-    element("style", {}, CSS),
+    element("style", {}, opts.alerts?.length ? CSS + ALERT_BANNER_CSS : CSS),
   ].join("\n");
   const main = element("main", {}, [
     "\n",
     element("h1", {}, textNode(`Metric space magnitude · ${name}`)),
     "\n",
     element("p", { class: "muted" }, ["Run id ", element("code", {}, textNode(run.id))]),
+    "\n",
+    alertBanner(opts.alerts ?? []),
     "\n",
     layers.length === 0
       ? element("p", {}, "No layers have results yet.")

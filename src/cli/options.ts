@@ -86,6 +86,11 @@ export const TRACKER_OPTIONS = {
     describe:
       "W&B: runs still training (or crashed) get live results in a companion run <id>-magtrack; --no-live defers them (docs/wandb-live.md)",
   },
+  "alert-webhook": {
+    type: "string",
+    describe:
+      'POST {"text": …} (Slack-compatible) to this URL once per new alert; retried on 5xx/timeouts, then given up with a warning; its path and query are never printed (docs/alerts.md)',
+  },
   runs: {
     type: "string",
     array: true,

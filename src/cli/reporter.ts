@@ -82,6 +82,10 @@ function humanLine(e: SyncEvent): string | null {
       return e.origin === "stored"
         ? null
         : `◆ layer ${e.layer}: experiment T = ${e.T} (t_conv at step ${e.step} of run ${e.run}, ${e.origin === "fixed" ? "fixed now" : "adopted from another sync"})`;
+    case "alert":
+      return `⚠ alert on run ${e.run}: ${e.rule} held for ${e.key} (layer ${e.layer}) at step ${e.step}: ${e.detail}`;
+    case "alert-undelivered":
+      return `! run ${e.run}: ${e.message}`;
     case "notice":
       return `i ${e.message}`;
     default:

@@ -73,6 +73,8 @@ export type SyncEvent =
       value: number;
       detail: string;
     }
+  /** An alert was recorded but an extra delivery (--alert-webhook) gave up after its retries. */
+  | { type: "alert-undelivered"; run: string; id: string; channel: "webhook"; message: string }
   | { type: "notice"; message: string };
 
 export type EventSink = (event: SyncEvent) => void;

@@ -1,5 +1,5 @@
 /** Render a run's charts from all its results (old + new): per layer curves and trends, one HTML report. */
-import type { ChartFile, LayerReference, RunRef, StepResult } from "../adapter-kit.js";
+import type { AlertRecord, ChartFile, LayerReference, RunRef, StepResult } from "../adapter-kit.js";
 import {
   renderCurvesSvg,
   renderDifferenceSvg,
@@ -14,6 +14,7 @@ export function renderRunCharts(
   references: Readonly<Record<string, LayerReference>>,
   allResults: readonly StepResult[],
   settings: Readonly<Record<string, string>>,
+  alerts: readonly AlertRecord[] = [],
 ): ChartFile[] {
   const byLayer = new Map<string, StepResult[]>();
   for (const r of allResults) {
@@ -56,7 +57,7 @@ export function renderRunCharts(
       { id: run.id, ...(run.displayName ? { displayName: run.displayName } : {}) },
       layers,
       settings,
-      { version: VERSION, q },
+      { version: VERSION, q, alerts },
     ),
   });
   return charts;

@@ -10,6 +10,7 @@ import type {
   StepResult,
   TrackerAdapter,
 } from "../adapter-kit.js";
+import { evaluateRules } from "../alerts/evaluate.js";
 import { raiseAlerts } from "../alerts/raise-alerts.js";
 import type { AlertRule } from "../alerts/rule.js";
 import type { SharedScales } from "../experiment-scale/shared-scales.js";
@@ -98,8 +99,10 @@ async function syncPlanned(
   if (opts.dryRun) return { outcome: reportDryRun(run, plan, emit, windowsTodo), results: [] };
   if (plan.todoCount === 0 && windowsTodo === 0 && state.unfinishedWrite === true) {
     // Nothing new, but an earlier session was cut before it closed: let the adapter finish it.
-    const charts = renderRunCharts(run, state.references, state.written, settingsRecord);
-    const batch = { newReferences: [], results: [], references: state.references, charts };
+    const banner = evaluateRules(run.id, opts.alertRules ?? [], state.written);
+    const charts = renderRunCharts(run, state.references, state.written, settingsRecord, banner);
+    const alertsDue = banner.map((a) => a.id);
+    const batch = { newReferences: [], results: [], references: state.references, charts, alertsDue };
     await writeRun(adapter, run, state, batch, settingsRecord, emit, signal);
     return {
       outcome: { run: run.id, status: "ok", stepsComputed: 0, stepsWritten: 0, failures: 0 },
@@ -118,8 +121,11 @@ async function syncPlanned(
   if (computed.results.length > 0) {
     signal?.throwIfAborted();
     const allResults = [...state.written, ...computed.results];
-    const charts = renderRunCharts(run, computed.references, allResults, settingsRecord);
-    stepsWritten = await writeRun(adapter, run, state, { ...computed, charts }, settingsRecord, emit, signal);
+    // report.html's banner: what the rules raise on these results (the alert step records them next)
+    const banner = evaluateRules(run.id, opts.alertRules ?? [], allResults);
+    const charts = renderRunCharts(run, computed.references, allResults, settingsRecord, banner);
+    const write = { ...computed, charts, alertsDue: banner.map((a) => a.id) };
+    stepsWritten = await writeRun(adapter, run, state, write, settingsRecord, emit, signal);
   }
   await recordKnownFailures(adapter, run, state, aside, computed.failedFiles, signal);
   return { outcome: runOutcome(run, computed, stepsWritten), results: computed.results };

@@ -14,6 +14,8 @@ export interface RunWrite {
   readonly results: readonly StepResult[];
   readonly references: Readonly<Record<string, LayerReference>>;
   readonly charts: readonly ChartFile[];
+  /** ResultBatch.alertsDue. */
+  readonly alertsDue?: readonly string[];
 }
 
 /** Writes the batch (possibly empty: an interrupted session is then closed); returns steps written. */
@@ -36,6 +38,7 @@ export async function writeRun(
       references: batch.references,
       charts: batch.charts,
       settings: settingsRecord,
+      ...(batch.alertsDue ? { alertsDue: batch.alertsDue } : {}),
     },
     signal,
   );

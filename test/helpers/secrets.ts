@@ -35,6 +35,9 @@ export const TEST_SECRETS: readonly string[] = [
   "hunter2-very-secret",
   "pa55-w0rd-SECRET",
   "dapi-0123456789abcdef",
+  // --alert-webhook URL parts (test/alerts/webhook.test.ts): a Slack-style path token and a query token
+  "T0-webhook-SECRET-9f3b2c",
+  "hooksecret-q-7d21e0",
 ];
 // END SECRETS
 

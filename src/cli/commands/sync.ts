@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseAlertRules } from "../../alerts/parse-rule.js";
+import { alertWebhook, parseWebhookUrl } from "../../alerts/webhook.js";
 import { MagtrackError } from "../../core/errors.js";
 import { acquireLock } from "../../sync/lock.js";
 import { createPooledComputer } from "../../sync/pool-computer.js";
@@ -46,6 +47,7 @@ export type SyncArgs = ComputeArgs &
     workers: number;
     retryFailed: boolean;
     alert?: string[];
+    alertWebhook?: string;
   };
 
 /** One lock per store: the local root, or the tracker address + experiment/project. */
@@ -82,6 +84,7 @@ export async function runSync(
     );
   }
   const alertRules = parseAlertRules(args.alert);
+  if (args.alertWebhook !== undefined) parseWebhookUrl(args.alertWebhook); // usage error before any work
   const trackerAdapter = await createTrackerAdapter(args, ctx);
   const filters = checkFilters(trackerAdapter, runFilter, stepFilter);
   const adapter = filters.adapter;
@@ -90,6 +93,8 @@ export async function runSync(
     quiet: args.quiet === true,
     verbose: args.verbose === true,
   });
+  const deliverAlert =
+    args.alertWebhook === undefined ? undefined : alertWebhook(args.alertWebhook, { emit: reporter.emit });
 
   const lockPath = args.lockFile ?? defaultLockFile(args, ctx);
   const lock = args.lock && !args.dryRun ? await acquireLock(lockPath) : null;
@@ -137,6 +142,7 @@ export async function runSync(
       signal: abortSignal,
       acceptRun: (id: string) => inShard(id, shard),
       alertRules,
+      ...(deliverAlert ? { deliverAlert } : {}),
     };
     if (reporter.showsProgress && !args.dryRun) {
       reporter.planned(await countPlannedSteps({ ...options, adapter: trackerAdapter }));

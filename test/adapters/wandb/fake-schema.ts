@@ -21,6 +21,9 @@ export const FAKE_WANDB_SDL = /* GraphQL */ `
 scalar JSONString
 scalar JSON
 scalar Int64
+# Duration: genqlient binds it to Go int64 (wandb/wandb core/api/graphql/genqlient.yaml), the
+# milliseconds wandb/sdk/wandb_run.py alert() computes (int(wait_duration.total_seconds() * 1000)).
+scalar Duration
 
 type Query {
   project(name: String, entityName: String): Project
@@ -32,6 +35,7 @@ type Mutation {
   createRunFiles(input: CreateRunFilesInput!): CreateRunFilesPayload
   markRunFilesUploaded(input: MarkRunFilesUploadedInput!): MarkRunFilesUploadedPayload
   createCustomChart(input: CreateCustomChartInput!): CreateCustomChartPayload
+  notifyScriptableRunAlert(input: NotifyScriptableRunAlertInput!): NotifyScriptableRunAlertPayload
 }
 
 type Entity { id: ID! name: String! }
@@ -132,4 +136,21 @@ type MarkRunFilesUploadedPayload { success: Boolean }
 input CreateCustomChartInput { entity: String! name: String! displayName: String! type: String! access: String! spec: JSONString! }
 type CustomChart { id: ID! }
 type CreateCustomChartPayload { chart: CustomChart }
+
+# wandb/wandb core/api/graphql/mutation_alert.graphql (copied to test/fixtures/wandb/mutation_alert.graphql):
+# the input fields and their types are the operation's variables ($severity: AlertSeverity = INFO,
+# $waitDuration: Duration); core/internal/gql/gql_gen.go __NotifyScriptableRunAlertInput has the
+# same seven fields. AlertSeverity's values: gql_gen.go AllAlertSeverity = ERROR, INFO, WARN.
+enum AlertSeverity { ERROR INFO WARN }
+input NotifyScriptableRunAlertInput {
+  entityName: String!
+  projectName: String!
+  runName: String!
+  title: String!
+  text: String!
+  severity: AlertSeverity
+  waitDuration: Duration
+}
+# gql_gen.go NotifyScriptableRunAlert…Payload: Success bool.
+type NotifyScriptableRunAlertPayload { success: Boolean! }
 `;

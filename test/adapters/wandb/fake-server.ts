@@ -116,6 +116,16 @@ export class FakeWandbServer {
   >();
   /** Filestream posts that wrote a history line at an offset that already existed. */
   historyOverwrites = 0;
+  /** Every notifyScriptableRunAlert the server accepted, in order (W&B would notify the team for each). */
+  readonly alerts: {
+    entity: string;
+    project: string;
+    run: string;
+    title: string;
+    text: string;
+    severity: string;
+    waitDuration: number | null;
+  }[] = [];
   private readonly faults: Fault[] = [];
   private readonly drops: Drop[] = [];
   /** Test hook: runs after every accepted filestream post (e.g. to simulate a server losing data). */
@@ -801,6 +811,37 @@ export class FakeWandbServer {
         });
         return { chart: { id } };
       },
+      // wandb-core core/api/graphql/mutation_alert.graphql as core/internal/stream/sender.go sendAlert
+      // sends it: the run by (entityName, projectName, runName = run id) — runPath.RunID; a missing run
+      // is an error like the other run-addressed mutations here. The answer is {success}
+      // (gql_gen.go). What the server then does with the alert (mail, Slack, the per-title
+      // waitDuration throttle of wandb_run.py alert's docstring) is closed: the fake only records it.
+      notifyScriptableRunAlert: ({
+        input,
+      }: {
+        input: {
+          entityName: string;
+          projectName: string;
+          runName: string;
+          title: string;
+          text: string;
+          severity?: string;
+          waitDuration?: number | null;
+        };
+      }) => {
+        this.runByInput(input);
+        this.alerts.push({
+          entity: input.entityName,
+          project: input.projectName,
+          run: input.runName,
+          title: input.title,
+          text: input.text,
+          // $severity: AlertSeverity = INFO (the operation's default)
+          severity: input.severity ?? "INFO",
+          waitDuration: input.waitDuration ?? null,
+        });
+        return { success: true };
+      },
       markRunFilesUploaded: ({
         input,
       }: {
@@ -844,6 +885,21 @@ function strictJsonScalars(schema: GraphQLSchema): GraphQLSchema {
     serialize: (v: unknown) => {
       if (typeof v === "string") throw new GraphQLError("fake bug: a JSON field resolved to JSON text");
       return v;
+    },
+  });
+  // Duration: Go int64 in wandb-core (genqlient.yaml), so a JSON integer; a string or fraction is refused.
+  const duration = schema.getType("Duration") as GraphQLScalarType;
+  const requireInteger = (v: unknown) => {
+    if (typeof v !== "number" || !Number.isSafeInteger(v))
+      throw new GraphQLError(`Duration cannot represent ${JSON.stringify(v)}: send integer milliseconds`);
+    return v;
+  };
+  Object.assign(duration, {
+    serialize: requireInteger,
+    parseValue: requireInteger,
+    parseLiteral: (ast: { kind: string; value?: string }) => {
+      if (ast.kind !== "IntValue") throw new GraphQLError("Duration literal must be an integer");
+      return Number(ast.value);
     },
   });
   return schema;
