@@ -138,6 +138,19 @@ describe("wandb: the report run", () => {
     expect(creates).toHaveLength(1);
   });
 
+  it("a report cut before `complete` leaves the run unfinished; the next report finishes it", async () => {
+    const { fake, adapter } = await setup();
+    // 400 is not retried: the summary post arrived, the `complete` post did not.
+    fake.failNext(400, 1, { path: /file_stream$/, bodyIncludes: '"complete"' });
+    await expect(adapter.writeExperimentReport!(report("<p>one</p>"))).rejects.toThrow();
+    expect(fake.run(REPORT_RUN_ID).state).toBe("running");
+    await adapter.writeExperimentReport!(report("<p>two</p>"));
+    const rr = fake.run(REPORT_RUN_ID);
+    expect(rr.state).toBe("finished");
+    expect(text(rr.files.get("magtrack-report/index.html")?.bytes)).toBe("<p>two</p>");
+    expect(fake.runs.filter((r) => r.name === REPORT_RUN_ID)).toHaveLength(1);
+  });
+
   it("refuses a run of that id that is not magtrack's report run, and leaves it alone", async () => {
     const { fake, adapter } = await setup();
     fake.addRun({ name: REPORT_RUN_ID, summary: '{"acc": 0.9}' });
