@@ -28,7 +28,7 @@ async function setup() {
       row(0, ', "loss": 2.5, "acc": 0.1, "phase": "warmup"'),
       row(1, ', "loss": NaN, "acc": 0.2, "image": {"_type": "image-file", "path": "media/x.png"}'),
       row(2, ', "loss": 1.25'),
-      // a window of its own: rows are read in _step windows of 1000 (history-scan.ts)
+      // a step far from the others: the history is read in _step windows (history-scan.ts)
       row(1500, ', "loss": 0.5, "acc": 0.9, "magnitude/fc/area": 3.0, "magnitude/step": 1500'),
     ],
     config: JSON.stringify({
