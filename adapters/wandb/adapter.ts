@@ -35,6 +35,7 @@ import { createWandbApi } from "./api.js";
 import { customChartRegistry } from "./custom-chart.js";
 import { readWrittenResults } from "./history-scan.js";
 import { companionHooks, companionView } from "./live-view.js";
+import { writeWandbReportRun } from "./report-run.js";
 import { readResumeStatus } from "./resume-status.js";
 import { readMagtrackConfig } from "./run-config.js";
 import { readWandbRunMetrics, readWandbRunParams } from "./run-metrics.js";
@@ -251,13 +252,18 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
       };
     },
 
-    // The run's own history and config, for `magtrack report` (no writeExperimentReport yet).
+    // The run's own history and config, for `magtrack report`.
     readRunMetrics(run: RunRef, keep: (key: string) => boolean, signal?: AbortSignal) {
       return readWandbRunMetrics(api, entity, project, run.id, keep, signal);
     },
 
     readRunParams(run: RunRef, signal?: AbortSignal) {
       return readWandbRunParams(api, entity, project, run.id, signal);
+    },
+
+    // The cross-run report goes into the project's own report run (report-run.ts), never a training run.
+    writeExperimentReport(report, signal) {
+      return writeWandbReportRun(ctx, report, baseUrl, signal);
     },
 
     async writeResults(run: RunRef, batch: ResultBatch, signal?: AbortSignal): Promise<WriteReport> {

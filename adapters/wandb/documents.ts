@@ -91,6 +91,32 @@ export const UPSERT_BUCKET_CREATE = `mutation UpsertBucket($name: String, $proje
   }
 }`;
 
+/**
+ * wandb-core, core/api/graphql/mutation_run.graphql, with the fields runupserter.go sends when it
+ * creates a run (group, display name, notes, job type, config, tags; by name, no storage id).
+ * Used only to create magtrack's own report run (report-run.ts), never for a training run.
+ */
+export const UPSERT_BUCKET_CREATE_REPORT = `mutation UpsertBucket($name: String, $project: String, $entity: String, $groupName: String, $displayName: String, $notes: String, $jobType: String, $config: JSONString, $tags: [String!]) {
+  upsertBucket(input: {name: $name, groupName: $groupName, modelName: $project, entityName: $entity, displayName: $displayName, notes: $notes, jobType: $jobType, config: $config, tags: $tags}) {
+    bucket {
+      id
+      name
+      config
+    }
+    inserted
+  }
+}`;
+
+/** wandb-core, core/api/graphql/mutation_run.graphql: the notes (run description) of a run by storage id (report run only). */
+export const UPSERT_BUCKET_NOTES = `mutation UpsertBucket($id: String, $notes: String) {
+  upsertBucket(input: {id: $id, notes: $notes}) {
+    bucket {
+      id
+      name
+    }
+  }
+}`;
+
 /** wandb-core, core/api/graphql/mutation_run.graphql: config and tags of a run by storage id (companion runs only). */
 export const UPSERT_BUCKET_CONFIG_TAGS = `mutation UpsertBucket($id: String, $config: JSONString, $tags: [String!]) {
   upsertBucket(input: {id: $id, config: $config, tags: $tags}) {
@@ -248,6 +274,8 @@ export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   UPSERT_BUCKET_CONFIG,
   UPSERT_BUCKET_CREATE,
   UPSERT_BUCKET_CONFIG_TAGS,
+  UPSERT_BUCKET_CREATE_REPORT,
+  UPSERT_BUCKET_NOTES,
   RUN_HISTORY_KEYS,
   HISTORY_PAGE,
   RUN_FILES,

@@ -9,6 +9,7 @@ import { MagtrackError } from "../../src/adapter-kit.js";
 import type { WandbApi } from "./api.js";
 import { RUNS } from "./documents.js";
 import { parseObject } from "./extended-json.js";
+import { isReportRunConfig } from "./report-run.js";
 import { companionOfConfig, pendingSessionOf } from "./run-config.js";
 import { snapshotOf } from "./run-snapshot.js";
 
@@ -119,6 +120,7 @@ export function runRefOf(node: WandbRunNode, entity: string, project: string): R
       state: node.state ?? null,
       ...(node.group ? { group: node.group } : {}),
       ...(companionOf !== undefined ? { companionOf } : {}),
+      ...(isReportRunConfig(config) ? { reportRun: true } : {}),
       ...(pending ? { pendingSession: pending } : {}),
       ...(snapshot ? { snapshot } : {}),
     },
@@ -176,6 +178,8 @@ export async function* listRuns(
       const ref = runRefOf(edge.node, entity, project);
       // magtrack's own companion runs (docs/wandb-live.md) hold results, not activations.
       if (ref.extra?.companionOf !== undefined) continue;
+      // magtrack's report run (report-run.ts) holds the cross-run report, not a training run.
+      if (ref.extra?.reportRun === true) continue;
       if (matchesRunFilter(ref, filter)) yield ref;
     }
     const next = runs?.pageInfo;

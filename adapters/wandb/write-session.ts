@@ -96,7 +96,7 @@ function where(ctx: SessionContext, run: string): string {
 }
 
 /** Run files by name → md5 (base64) and a download URL. */
-async function runFiles(
+export async function runFiles(
   ctx: SessionContext,
   run: string,
   names: readonly string[],
@@ -121,7 +121,7 @@ async function runFiles(
   return out;
 }
 
-async function uploadRunFiles(
+export async function uploadRunFiles(
   ctx: SessionContext,
   run: string,
   files: readonly { path: string; bytes: Uint8Array; contentType: string }[],

@@ -211,7 +211,7 @@ describe("magtrack report on the MLflow fake server", () => {
 });
 
 describe("magtrack report on the W&B fake server", () => {
-  it("sync, then report from history and config; the report is not stored (W&B cannot yet), and says so", async () => {
+  it("sync, then report from history and config into a dedicated report run; training runs untouched; a re-run replaces it", async () => {
     const fake: FakeWandbServer = await startFake();
     stops.push(() => fake.stop());
     const seeded = SCALES.map((scale, i) =>
@@ -245,6 +245,10 @@ describe("magtrack report on the W&B fake server", () => {
     const base = ["--tracker", "wandb", "--entity", "team", "--project", "proj", "--json"];
     const sync = await cli(["sync", ...base, "--workers", "1"], { env });
     expect(sync.code, sync.stdout + sync.stderr).toBe(0);
+    // What each training run holds after the sync (history, summary, config, files), as text.
+    const training = () =>
+      JSON.stringify((fake.snapshot() as { name: string }[]).filter((r) => r.name !== "magtrack-report"));
+    const synced = training();
     const histories = seeded.map((r) => [...r.history]);
     const report = await cli(["report", ...base, "--outcome", "test_accuracy", "--at", "final,0.5"], { env });
     expect(report.code, report.stderr).toBe(0);
@@ -252,11 +256,47 @@ describe("magtrack report on the W&B fake server", () => {
     expectTConvRow(out);
     expect(out.at(-1)).toMatchObject({
       type: "report",
-      location: null,
+      location: `${fake.baseUrl}/team/proj/runs/magtrack-report`,
       runs: 5,
-      not_stored: "the wandb adapter cannot store a report yet",
     });
-    expect(seeded.map((r) => r.history)).toEqual(histories); // the report wrote nothing into the runs
+    const rr = fake.run("magtrack-report");
+    expect(rr.state).toBe("finished");
+    expect(rr.history).toEqual([]); // no rows that would clutter the workspace charts
+    expect(JSON.parse(rr.config).magtrack.value.kind).toBe("report");
+    expect([...rr.files.keys()].filter((k) => k.startsWith("magtrack-report/")).sort()).toEqual([
+      "magtrack-report/correlations.json",
+      "magtrack-report/how-early-test_accuracy.svg",
+      "magtrack-report/index.html",
+    ]);
+    // The summary table holds the correlation rows the command printed.
+    const pointer = JSON.parse(rr.summary)["report/correlations"];
+    expect(pointer._type).toBe("table-file");
+    const table = JSON.parse(new TextDecoder().decode(rr.files.get(pointer.path)!.bytes));
+    const col = (name: string) => table.columns.indexOf(name);
+    const tconv = table.data.find(
+      (row: unknown[]) => row[col("feature")] === "magnitude/fc/t_conv" && row[col("at")] === "final",
+    );
+    expect(tconv[col("tau")]).toBeCloseTo(-1, 12);
+    expect(tconv[col("p")]).toBeCloseTo(1 / 60, 12);
+    expect(table.data).toHaveLength(out.filter((r) => r.type === "correlation").length);
+    // the report wrote nothing into the training runs
+    expect(seeded.map((r) => r.history)).toEqual(histories);
+    expect(training()).toBe(synced);
+
+    // sync skips the report run; a second report replaces it (new table file, same run, same names)
+    const resync = await cli(["sync", ...base, "--workers", "1"], { env });
+    expect(lines(resync.stdout).at(-1)).toMatchObject({ type: "summary", runs: 5, stepsWritten: 0 });
+    const again = await cli(["report", ...base, "--outcome", "train_loss", "--at", "final"], { env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(fake.runs.filter((r) => r.name === "magtrack-report")).toHaveLength(1);
+    const summary = JSON.parse(rr.summary);
+    expect(summary["report/correlations"].path).not.toBe(pointer.path);
+    expect(Object.keys(summary).filter((k) => k.startsWith("report/how_early/"))).toEqual([
+      "report/how_early/train_loss",
+    ]);
+    const index = new TextDecoder().decode(rr.files.get("magtrack-report/index.html")!.bytes);
+    expect(index).toContain("train_loss");
+    expect(training()).toBe(synced);
     expect(report.stdout + report.stderr).not.toContain(TEST_KEY);
   });
 });

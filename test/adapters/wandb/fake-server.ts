@@ -41,6 +41,9 @@ export interface FakeRun {
   displayName: string;
   /** The run's group (wandb.init(group=…)); "" when none. */
   group: string;
+  /** wandb.init(job_type=…) and notes=… (runupserter.go sends both as upsertBucket jobType / notes); "" when none. */
+  jobType: string;
+  notes: string;
   state: string;
   createdAt: string;
   heartbeatAt: string;
@@ -176,6 +179,8 @@ export class FakeWandbServer {
       name: input.name,
       displayName: input.displayName ?? input.name,
       group: input.group ?? "",
+      jobType: "",
+      notes: "",
       state: input.state ?? "finished",
       createdAt: wandbTime(now),
       heartbeatAt: wandbTime(now + 60_000),
@@ -763,6 +768,8 @@ export class FakeWandbServer {
         // Given fields replace the stored ones, for a new or an existing run alike (an upsert).
         if (typeof input.displayName === "string") run.displayName = input.displayName;
         if (typeof input.groupName === "string") run.group = input.groupName;
+        if (typeof input.jobType === "string") run.jobType = input.jobType;
+        if (typeof input.notes === "string") run.notes = input.notes;
         if (typeof input.config === "string") {
           run.config = this.onConfigWrite ? this.onConfigWrite(input.config) : input.config; // wholesale replacement
         }
