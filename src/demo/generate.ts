@@ -10,6 +10,7 @@
  *                                                          train_accuracy, test_loss, test_accuracy
  *   <root>/<run>/activations/<layer>/step_<N>.npy          the fixed probe batch's activations,
  *                                                          float32, n_probe × width, N = 0 … epochs
+ *   <root>/<run>/trajectory/all/step_<N>.npy               weight windows at even N (weight-windows.ts)
  *
  * Step N is the state after N epochs (step 0 = the initial weights). Same seed → byte-identical
  * files (fixed synthetic timestamps, no wall-clock time anywhere in the output). Every file is
@@ -21,6 +22,7 @@ import { writeFileAtomic } from "../io/atomic-write.js";
 import { encodeNpy } from "../io/npy-write.js";
 import { DEFAULT_TASK_SHAPE, makeTask } from "./task.js";
 import { type EpochMetrics, layerSpecs, type StepRecord, type TrainSettings, trainRun } from "./train.js";
+import { createWeightWindows } from "./weight-windows.js";
 
 export interface DemoRunSpec {
   /** Folder name of the run: letters, digits, ".", "_", "-". */
@@ -234,6 +236,7 @@ export async function generateDemoStore(root: string, options: DemoOptions = {})
     await writeFileAtomic(join(dir, "run.json"), runJson(spec, runIndex, settings, "running", runLayers));
     await writeFileAtomic(join(dir, "params.json"), paramsJson(settings));
     const records: StepRecord[] = [];
+    const windows = createWeightWindows(dir);
     let final: StepRecord;
     try {
       final = await trainRun(
@@ -246,11 +249,13 @@ export async function generateDemoStore(root: string, options: DemoOptions = {})
             await writeFileAtomic(join(dir, "activations", layer.name, `step_${record.step}.npy`), bytes);
             filesWritten++;
           }
+          filesWritten += await windows.write(record.step);
           records.push(record);
           // Rewritten whole after every step (atomically), as a live training job would append.
           await writeFileAtomic(join(dir, "metrics.jsonl"), metricsLines(records));
         },
         signal,
+        windows.afterUpdate,
       );
     } catch (error) {
       await writeFileAtomic(join(dir, "run.json"), runJson(spec, runIndex, settings, "killed", runLayers));

@@ -91,25 +91,40 @@ function gatherBatch(set: LabelledSet, dim: number, order: Int32Array, from: num
   return { n, x, y };
 }
 
-function trainEpoch(mlp: Mlp, train: LabelledSet, task: Task, settings: TrainSettings, order: Int32Array) {
+/** Called after every SGD update (e.g. src/demo/weight-windows.ts): update = 0 … updates − 1 of the epoch. */
+export type AfterUpdate = (mlp: Mlp, epoch: number, update: number, updates: number) => void;
+
+function trainEpoch(
+  mlp: Mlp,
+  train: LabelledSet,
+  task: Task,
+  settings: TrainSettings,
+  order: Int32Array,
+  epoch: number,
+  afterUpdate?: AfterUpdate,
+) {
   const { dim, classes } = task.shape;
-  for (let from = 0; from < train.n; from += settings.batchSize) {
+  const updates = Math.ceil(train.n / settings.batchSize);
+  for (let from = 0, update = 0; from < train.n; from += settings.batchSize, update++) {
     const batch = gatherBatch(train, dim, order, from, Math.min(from + settings.batchSize, train.n));
     const outputs = forward(mlp, batch.x, batch.n);
     const { grad } = softmaxCrossEntropy(outputs[outputs.length - 1], batch.n, classes, batch.y);
     sgdUpdate(mlp, backward(mlp, batch.x, batch.n, outputs, grad), settings.learningRate);
+    afterUpdate?.(mlp, epoch, update, updates);
   }
 }
 
 /**
  * Run the whole training, calling `onStep` for step 0 (before any update) and after each epoch.
- * `onStep` may be async (it writes files); `signal` is checked between epochs.
+ * `onStep` may be async (it writes files); `signal` is checked between epochs; `afterUpdate` sees the
+ * network after every SGD update (it must not change it).
  */
 export async function trainRun(
   task: Task,
   settings: TrainSettings,
   onStep: (record: StepRecord) => Promise<void>,
   signal?: AbortSignal,
+  afterUpdate?: AfterUpdate,
 ): Promise<StepRecord> {
   const mlp = initMlp(
     task.shape.dim,
@@ -124,7 +139,7 @@ export async function trainRun(
   for (let epoch = 1; epoch <= settings.epochs; epoch++) {
     signal?.throwIfAborted();
     shuffleInPlace(order, orderRng);
-    trainEpoch(mlp, train, task, settings, order);
+    trainEpoch(mlp, train, task, settings, order, epoch, afterUpdate);
     last = record(mlp, task, train, epoch);
     await onStep(last);
   }

@@ -30,6 +30,10 @@ function slug(name: string): string {
   return name.replace(/[^A-Za-z0-9_.-]+/g, "_").slice(0, 80) || "outcome";
 }
 
+/** Whether any run holds trajectory-window results (trajectory/… or reptraj/… histories). */
+const hasWindows = (runs: BuildInput["runs"]) =>
+  runs.some((r) => Object.keys(r.magnitude).some((k) => /^(trajectory|reptraj)\//.test(k)));
+
 function methodNotes(input: BuildInput, familySize: number): string[] {
   const settings = input.runs[0]?.settings ?? {};
   const described = ["magtrack.metric", "magtrack.q", "magtrack.mode", "magtrack.n_scales"]
@@ -39,7 +43,12 @@ function methodNotes(input: BuildInput, familySize: number): string[] {
     "Across runs: Kendall τ-b (ties corrected) and Spearman ρ with two-sided p-values, computed as scipy.stats.kendalltau (exact for n ≤ 33 without ties, else the normal approximation) and scipy.stats.spearmanr (t distribution).",
     `Benjamini–Hochberg q over the family of all ${familySize} magnitude rows of this report; baselines (the runs' own metrics at the same step, and numeric params) get no q.`,
     "Outcomes are read at each run's last logged step; features at the --at point: the run's last logged step ≤ fraction × its last step, and as the change since its first logged step (Δ).",
-    "dim is the magnitude dimension as magnipy estimates it (the largest slope of log Mag against log t between neighbouring grid scales); dim_fit is the fitted estimator (TAG23 Algorithm 1). Neither is the weight-trajectory dimension of Andreeva et al. 2023.",
+    "dim is the magnitude dimension as magnipy estimates it (the largest slope of log Mag against log t between neighbouring grid scales); dim_fit is the fitted estimator (TAG23 Algorithm 1). On magnitude/ rows neither is the weight-trajectory dimension of Andreeva et al. 2023.",
+    ...(hasWindows(input.runs)
+      ? [
+          "trajectory/<layer>/ rows are windows of logged weight iterates (TAG23 §6), reptraj/<layer>/ rows windows of a layer's last W logged steps (one point per step); each window is measured on its own [0, t_conv] range (docs/trajectory.md). They are magnitude rows like the others (in the BH family).",
+        ]
+      : []),
     ...(described.length > 0 ? [`Magnitude settings of the first run: ${described.join(", ")}.`] : []),
     ...(input.options.control !== undefined
       ? [

@@ -6,6 +6,7 @@
 import {
   isMagtrackMetricKey,
   type MetricPoint,
+  metricKey,
   type RunFilter,
   type RunMetrics,
   type TrackerAdapter,
@@ -28,7 +29,8 @@ function magnitudeHistories(
   const out: Record<string, MetricPoint[]> = {};
   for (const r of written) {
     for (const [name, value] of Object.entries(r.metrics)) {
-      const key = `magnitude/${r.layer}/${name}`;
+      // <family>/<layer>/<name>: a reptraj window of layer L must not land in L's magnitude history.
+      const key = metricKey(r.layer, name, r.family ?? "magnitude");
       const points = out[key] ?? [];
       out[key] = points;
       points.push({ step: r.step, value });

@@ -2,6 +2,8 @@
  * The per-run quantities a report correlates with the outcomes:
  *   magnitude: magnitude/<layer>/<name> for the names below, at the step `--at` picks, and
  *              "Δ magnitude/<layer>/<name>" = that value − the value at the run's first logged step;
+ *              the same for trajectory windows, trajectory/<layer>/<name> and reptraj/<layer>/<name>
+ *              (TRAJECTORY_FEATURES; "first" = the run's first window);
  *   baseline:  the run's own metrics the same two ways (loss, accuracy … at the same step), and
  *              numeric params ("param:<name>", constant over training).
  * A quantity a run lacks (or non-finite there) leaves that run out of that row only.
@@ -20,6 +22,12 @@ export const MAGNITUDE_FEATURES: readonly { name: string; dependsOnT: boolean }[
   { name: "diff_ref", dependsOnT: true },
   { name: "mag_T", dependsOnT: true },
 ];
+
+/**
+ * Trajectory-window metrics used as features (src/trajectory/window-metrics.ts). None depends on a
+ * reference T: every window is measured on its own [0, t_conv] range.
+ */
+export const TRAJECTORY_FEATURES: readonly string[] = ["area", "t_conv", "dim", "dim_fit"];
 
 /** Runs needed before a row is computed at all. */
 export const MIN_RUNS = 3;
@@ -67,6 +75,12 @@ export function magnitudeFeatures(runs: readonly RunData[]): Feature[] {
   const wanted = new Map(MAGNITUDE_FEATURES.map((f) => [f.name, f.dependsOnT]));
   const out: Feature[] = [];
   for (const key of keysInRuns(runs, (r) => r.magnitude)) {
+    const window = /^(?:trajectory|reptraj)\/.+\/([^/]+)$/.exec(key);
+    if (window) {
+      if (TRAJECTORY_FEATURES.includes(window[1] as string))
+        out.push(...seriesFeatures(key, "magnitude", (r) => r.magnitude[key], undefined));
+      continue;
+    }
     const m = /^magnitude\/(.+)\/([^/]+)$/.exec(key);
     if (!m || !wanted.has(m[2] as string)) continue;
     const layer = m[1] as string;

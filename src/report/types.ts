@@ -4,7 +4,7 @@ import type { LayerReference, MetricPoint, RunMetrics, RunRef } from "../adapter
 /** One run as the report sees it. */
 export interface RunData {
   readonly run: RunRef;
-  /** magtrack's per-step results as histories, keyed magnitude/<layer>/<name>. */
+  /** magtrack's per-step results as histories, keyed <family>/<layer>/<name> (magnitude, trajectory, reptraj). */
   readonly magnitude: RunMetrics;
   /** The run's own logged metrics (loss, accuracy …), magtrack's keys left out. */
   readonly own: RunMetrics;

@@ -86,7 +86,7 @@ afterAll(async () => {
 });
 
 describe("generateDemoStore: layout and files", () => {
-  it("writes run.json, params.json, metrics.jsonl and one .npy per (layer, step) for every default run, nothing else", async () => {
+  it("writes run.json, params.json, metrics.jsonl, one .npy per (layer, step) and the weight windows for every default run, nothing else", async () => {
     const files = await listFiles(rootA);
     const expected: string[] = [];
     for (const run of DEFAULT_DEMO_RUNS) {
@@ -95,6 +95,8 @@ describe("generateDemoStore: layout and files", () => {
         for (let step = 0; step <= 10; step++)
           expected.push(`${run.name}/activations/${layer}/step_${step}.npy`);
       }
+      // Weight windows at every second epoch (src/demo/weight-windows.ts, test/demo/weight-windows.test.ts).
+      for (const step of [2, 4, 6, 8, 10]) expected.push(`${run.name}/trajectory/all/step_${step}.npy`);
     }
     expect(files).toEqual(expected.sort()); // also: no temporary files left behind
     expect(summary.filesWritten).toBe(expected.length);

@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 describe("demo store through the local adapter and the .npy reader", () => {
-  it("lists both runs as finished with the synthetic start times, and 3 layers × 3 steps each", async () => {
+  it("lists both runs as finished with the synthetic start times, 3 layers × 3 steps and one weight window each", async () => {
     const adapter = createLocalAdapter({ root: scratch });
     const runs: RunRef[] = [];
     for await (const run of adapter.listRuns({})) runs.push(run);
@@ -42,6 +42,15 @@ describe("demo store through the local adapter and the .npy reader", () => {
     for (const run of runs) {
       const refs: ActivationRef[] = [];
       for await (const ref of adapter.listActivations(run)) refs.push(ref);
+      // Weight windows (src/demo/weight-windows.ts) are listed as family "trajectory": epoch 2 only.
+      const windows = refs.filter((r) => r.family === "trajectory");
+      expect(windows.map((r) => `${r.layer}@${r.step}`)).toEqual(["all@2"]);
+      const window = parseActivation(await adapter.readActivation(windows[0]!), {
+        format: "npy",
+        source: windows[0]!.path,
+      });
+      expect([window.n, window.d]).toEqual([16, 4996]);
+      refs.splice(0, refs.length, ...refs.filter((r) => r.family !== "trajectory"));
       const keys = refs.map((r) => `${r.layer}@${r.step}`).sort();
       expect(keys).toEqual(
         ["hidden1", "hidden2", "logits"]
