@@ -115,8 +115,11 @@ describe.skipIf(!hasNumpy)("examples/pytorch/log_trajectory.py", () => {
     expect(r.mean_abs_over_se).toBeLessThan(5);
     // Dasgupta–Gupta bound for n = 30, m = 2048, δ = 1e-3: ε ≈ 0.174 on squared distances.
     expect(r.jl_pairs).toBe(435);
-    expect(r.jl_eps).toBeGreaterThan(0.17);
-    expect(r.jl_eps).toBeLessThan(0.18);
+    // ε solves ε²/2 − ε³/3 = 2·ln(n(n−1)/δ)/m.
+    const e = r.jl_eps;
+    expect(e ** 2 / 2 - e ** 3 / 3).toBeCloseTo((2 * Math.log((30 * 29) / 1e-3)) / 2048, 9);
+    expect(e).toBeGreaterThan(0.17);
+    expect(e).toBeLessThan(0.18);
     expect(r.jl_max_dev).toBeLessThan(r.jl_eps);
     expect(r.stored).toEqual(["store/run/trajectory/all/step_103.npy"]);
 
