@@ -28,17 +28,15 @@ const imports = (module: string) => {
   }
 };
 const hasNumpy = existsSync(PYTHON) && imports("numpy");
-const hasTorch = hasNumpy && imports("torch");
 if (!hasNumpy) {
   console.warn(
     "SKIPPED test/cli/pytorch-trajectory.test.ts: needs /usr/bin/python3 with numpy (apt-get install python3-numpy)",
   );
 }
-if (hasNumpy && !hasTorch) {
-  console.warn(
-    "test/cli/pytorch-trajectory.test.ts: torch is not installed for /usr/bin/python3; the example's real-torch training was NOT run (numpy part and torch stand-in were)",
-  );
-}
+// The example's real-torch training is not part of the suite: Debian's python3-torch pulls 152
+// packages into CI. By hand, where torch is installed:
+//   python3 test/fixtures/python-stubs/check_log_trajectory.py <repo> <empty dir> torch
+// (expects step_100.npy of shape 50 × 2048: see that script).
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -74,10 +72,6 @@ interface NumpyResult {
   mag_reference: Record<string, number>;
 }
 type StubResult = Record<string, boolean | number | string[] | number[][]>;
-interface TorchResult {
-  files: string[];
-  shape: number[];
-}
 function check<T>(mode: "numpy" | "stub" | "torch", dir: string): T {
   const out = execFileSync(PYTHON, [CHECK, REPO, dir, mode], { encoding: "utf8" });
   return JSON.parse(out.trim().split("\n").at(-1)!) as T;
@@ -153,15 +147,4 @@ describe.skipIf(!hasNumpy)("examples/pytorch/log_trajectory.py", () => {
       [10, 11, 12, 13, 14, 15, 0.5, -0.5],
     ]);
   });
-
-  it.skipIf(!hasTorch)(
-    `the example's real torch training${hasTorch ? "" : " (SKIPPED: torch not installed for /usr/bin/python3)"}`,
-    async () => {
-      const r = check<TorchResult>("torch", await work());
-      // 2 epochs of ⌈2000/32⌉ = 63 batches: iterates at 2, 4, … 126; the 50th (iteration 100) closes
-      // the one full window; 4996 parameters > m = 2048: projected.
-      expect(r.files).toEqual(["step_100.npy"]);
-      expect(r.shape).toEqual([50, 2048]);
-    },
-  );
 });
