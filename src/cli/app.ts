@@ -165,7 +165,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .demandCommand(1, "name a command: sync, backfill, compute, report or demo")
     .help()
     .epilogue(
-      "Exit codes: 0 ok, 1 some runs or files failed, 2 usage / config / auth, 130 interrupted (Ctrl-C). Docs: README.md",
+      "Exit codes: 0 ok, 1 some runs or files failed, 2 usage / config / auth, 3 stopped early (--max-duration, SIGTERM), 130 interrupted (Ctrl-C), 141 stdout closed. Docs: README.md",
     );
   try {
     await parser.parseAsync();

@@ -3,7 +3,7 @@ import { MagtrackError } from "../core/errors.js";
 /**
  * Exit codes are a contract: 0 ok, 1 some runs failed, 2 usage / config / auth, 3 stopped early
  * (--max-duration or SIGTERM) with work left and nothing failed: the next sync continues;
- * 130 interrupted (Ctrl-C).
+ * 130 interrupted (Ctrl-C); 141 stopped because stdout was closed (EPIPE: `| head -1`).
  */
 export const EXIT_OK = 0;
 export const EXIT_RUNS_FAILED = 1;
@@ -11,6 +11,12 @@ export const EXIT_USAGE = 2;
 export const EXIT_STOPPED_EARLY = 3;
 /** Stopped by Ctrl-C (SIGINT), after writing what was computed: 128 + 2, the shell convention. */
 export const EXIT_INTERRUPTED = 130;
+/**
+ * Stopped early because stdout could not be written (its reader went away: EPIPE, or ENOSPC/EIO on
+ * a redirect), after writing what was computed and releasing the lock and leases: 128 + SIGPIPE (13),
+ * what a shell reports for a command killed by a closed pipe (src/cli/closed-output.ts).
+ */
+export const EXIT_OUTPUT_CLOSED = 141;
 
 export function exitCodeForError(error: unknown): number {
   if (error instanceof MagtrackError) {

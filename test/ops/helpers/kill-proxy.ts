@@ -30,6 +30,11 @@ export class KillProxy {
         body: string;
       } | null)
     | null = null;
+  /**
+   * Requests for which this returns a promise wait for it before being handled as usual (a server
+   * that answers late: the test decides when, e.g. after it has signalled the child).
+   */
+  hold: ((r: { method: string; path: string; url: string; n: number }) => Promise<void> | null) | null = null;
   /** Sockets of stalled requests, closed on stop(). */
   private readonly held = new Set<import("node:net").Socket>();
   killedAt: { n: number; method: string; path: string } | null = null;
@@ -40,11 +45,13 @@ export class KillProxy {
 
   async start(): Promise<string> {
     const target = new URL(this.target);
-    this.server = createServer((req, res) => {
+    this.server = createServer(async (req, res) => {
       const n = ++this.count;
       const url = req.url ?? "";
       const entry = { method: req.method ?? "", path: url.split("?")[0]!, url, atMs: performance.now() };
       this.log.push(entry);
+      const gate = this.hold?.({ ...entry, n });
+      if (gate) await gate;
       if (this.stall?.({ ...entry, n })) {
         this.held.add(req.socket);
         req.resume(); // read the body, answer nothing
