@@ -9,8 +9,8 @@ let interrupted = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
     if (signal === "SIGINT") interrupted = true;
-    // Stop at the next run boundary; a second signal kills immediately (default handler).
-    stderr.write(`magtrack: ${signal} received, stopping after the current run\n`);
+    // Stop at the next file boundary (what is computed is written); a second signal kills at once.
+    stderr.write(`magtrack: ${signal} received, stopping after the current file\n`);
     controller.abort(`${signal} received`);
   });
 }
