@@ -5,8 +5,8 @@
  *   1. read the run's lease; a live one held by another process → skip the run this sync
  *      (reported as deferred). Live = not released, not expired, and — when it names this host —
  *      its process still exists (a holder killed with -9 on this machine does not block us);
- *   2. write our own {owner, host, pid, expires = now + ttl}, wait `settleMs`, read it back; another
- *      owner there means a concurrent claim won → skip;
+ *   2. write our own {owner, host, pid, expires = min(now + ttl, deadline + margin)}, wait
+ *      `settleMs`, read it back; another owner there means a concurrent claim won → skip;
  *   3. sync the run; finally (also after a failure, SIGTERM or the deadline) delete the lease if it is
  *      still ours (adapters with deleteLease; others overwrite it with released = true), within
  *      RELEASE_TIMEOUT_MS so a hung tracker cannot hold the process.
@@ -24,6 +24,12 @@ import type { EventSink, RunOutcome } from "./events.js";
 export interface LeaseSettings {
   /** How long a claim lasts. Default 30 min. */
   readonly ttlMs?: number;
+  /**
+   * When this process will have stopped (epoch ms): its --max-duration deadline. The claim then
+   * expires by stopBy + LEASE_MARGIN_MS at the latest, so a lease left by a killed process blocks
+   * other hosts no longer than the job could have run. Absent: the ttl alone.
+   */
+  readonly stopBy?: number;
   /** Pause between writing the claim and reading it back. Default 50 ms. */
   readonly settleMs?: number;
   /** Injectable for tests. */
@@ -34,6 +40,18 @@ export interface LeaseSettings {
 }
 
 export const DEFAULT_LEASE_TTL_MS = 30 * 60_000;
+/**
+ * How long past its deadline a process's lease stays: after the deadline come the hard abort's grace
+ * (≤ 10 s, src/cli/commands/sync.ts graceFor) and the release requests (≤ RELEASE_TIMEOUT_MS); the
+ * remaining ≈ 45 s absorb clock skew between the hosts comparing `expires`.
+ */
+export const LEASE_MARGIN_MS = 60_000;
+
+/** expires = min(now + ttl, stopBy + LEASE_MARGIN_MS): the ttl, cut to the holder's deadline plus the margin. */
+export function leaseExpiry(now: number, ttlMs: number, stopBy: number | undefined): number {
+  return stopBy === undefined ? now + ttlMs : Math.min(now + ttlMs, stopBy + LEASE_MARGIN_MS);
+}
+
 /** Bound on the release requests (read back + delete), whatever the request timeout. */
 export const RELEASE_TIMEOUT_MS = 5_000;
 
@@ -108,7 +126,7 @@ export async function withRunLease(
     const held = await read(opts.signal);
     const blocked = blockingReason(held, me.owner, now(), me.host, processAlive);
     if (blocked !== null) throw new LeaseHeld(blocked);
-    const lease: RunLease = { ...me, expires: now() + (s.ttlMs ?? DEFAULT_LEASE_TTL_MS) };
+    const lease: RunLease = { ...me, expires: leaseExpiry(now(), s.ttlMs ?? DEFAULT_LEASE_TTL_MS, s.stopBy) };
     await write(lease, opts.signal);
     mine = lease;
     const settle = s.settleMs ?? 50;

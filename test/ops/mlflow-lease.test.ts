@@ -10,10 +10,17 @@ import { createMlflowAdapter } from "../../adapters/mlflow/index.js";
 import { decodeLease, encodeLease, LEASE_TAG } from "../../adapters/mlflow/lease.js";
 import type { RunLease, TrackerAdapter } from "../../src/adapter-kit.js";
 import type { SyncEvent } from "../../src/sync/events.js";
-import { blockingReason, type LeaseSettings } from "../../src/sync/lease.js";
+import {
+  blockingReason,
+  DEFAULT_LEASE_TTL_MS,
+  LEASE_MARGIN_MS,
+  type LeaseSettings,
+  leaseExpiry,
+} from "../../src/sync/lease.js";
 import { syncRuns } from "../../src/sync/run-many.js";
 import { type ComputeSettings, DEFAULT_SETTINGS, settingsRecord } from "../../src/sync/settings.js";
 import type { FakeMlflowServer } from "../adapters/mlflow/fake-server.js";
+import { cli } from "../helpers/cli.js";
 import { expectNoSecret, OPS_MLFLOW_PASSWORD, OPS_MLFLOW_USER } from "../helpers/secrets.js";
 import { ndjsonEvents, startCli } from "./helpers/child-cli.js";
 import {
@@ -172,6 +179,52 @@ describe("run lease in MLflow", () => {
     expect(blockingReason(foreign(NOW + 1, ME.host), ME.owner, NOW, ME.host, () => false)).toBeNull();
     expect(decodeLease("not json")).toBeNull();
     expect(decodeLease(`{"owner":"x","expires":"soon"}`)).toBeNull();
+  });
+
+  it("leaseExpiry: the ttl, cut to the deadline plus LEASE_MARGIN_MS (60 s)", () => {
+    expect(LEASE_MARGIN_MS).toBe(60_000);
+    expect(leaseExpiry(NOW, 600_000, undefined)).toBe(NOW + 600_000);
+    expect(leaseExpiry(NOW, 600_000, NOW + 120_000)).toBe(NOW + 180_000);
+    expect(leaseExpiry(NOW, 600_000, NOW + 3_600_000)).toBe(NOW + 600_000); // the ttl still bounds it
+    expect(leaseExpiry(NOW, 600_000, NOW - 5_000)).toBe(NOW + 55_000); // claimed in the grace after the deadline
+  });
+
+  it("the claim the CLI writes expires at --max-duration + 60 s, or after the 30 min ttl without it", async () => {
+    const s = await server();
+    const claims = (from: number) =>
+      s.requests
+        .slice(from)
+        .filter((r) => r.path.endsWith("runs/set-tag") && (r.body as { key: string }).key === LEASE_TAG)
+        .map((r) => decodeLease((r.body as { value: string }).value)!);
+    const args = ["sync", "--tracker", "mlflow", "--experiment", EXPERIMENT, "--json"];
+    // In-process: the deadline clock starts when the command does (CliContext.startedAt omitted),
+    // so it lies between t0 and t1, and the claim must expire 2 min + 60 s after it.
+    const t0 = Date.now();
+    const bounded = await cli(
+      [...args, "--runs", "run0", "--max-duration", "2m", "--lock-file", await lockFile()],
+      {
+        env: mlflowEnv(s.url),
+      },
+    );
+    const t1 = Date.now();
+    expect(bounded.code, bounded.stderr).toBe(0);
+    const [claim] = claims(0);
+    expect(claims(0)).toHaveLength(1);
+    expect(claim!.expires).toBeGreaterThanOrEqual(t0 + 120_000 + LEASE_MARGIN_MS);
+    expect(claim!.expires).toBeLessThanOrEqual(t1 + 120_000 + LEASE_MARGIN_MS);
+    // Without --max-duration the ttl stays: 30 min after the claim.
+    const before = s.requests.length;
+    const t2 = Date.now();
+    const unbounded = await cli([...args, "--runs", "run1", "--lock-file", await lockFile()], {
+      env: mlflowEnv(s.url),
+    });
+    const t3 = Date.now();
+    expect(unbounded.code, unbounded.stderr).toBe(0);
+    const [open] = claims(before);
+    expect(open!.expires).toBeGreaterThanOrEqual(t2 + DEFAULT_LEASE_TTL_MS);
+    expect(open!.expires).toBeLessThanOrEqual(t3 + DEFAULT_LEASE_TTL_MS);
+    // Both were released after the sync.
+    for (const run of ["run0", "run1"]) expect(s.runs.get(run)!.tags.has(LEASE_TAG)).toBe(false);
   });
 
   it("two CLI processes on two 'machines' (separate lock files) at once: every point once, every run accounted for", async () => {

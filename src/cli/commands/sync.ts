@@ -126,6 +126,9 @@ export async function runSync(
           timeoutSignal(Math.max(0, deadline - elapsed), `--max-duration ${args.maxDuration} reached`),
         ]);
   const abortSignal = afterGrace(stopSignal, deadline === null ? SIGTERM_GRACE_MS : graceFor(deadline));
+  // The run leases of a job with a deadline expire by then (plus LEASE_MARGIN_MS): a lease left by a
+  // kill -9 blocks other hosts no longer than this job could have run.
+  const lease = deadline === null ? undefined : { stopBy: Date.now() + Math.max(0, deadline - elapsed) };
   const computer = args.workers > 1 && !args.dryRun ? createPooledComputer(args.workers) : undefined;
   // --max-memory is for all workers together: each of them may hold one profile at a time
   const perWorker = { ...settings, maxMemoryBytes: Math.floor(settings.maxMemoryBytes! / args.workers) };
@@ -143,6 +146,7 @@ export async function runSync(
       acceptRun: (id: string) => inShard(id, shard),
       alertRules,
       ...(deliverAlert ? { deliverAlert } : {}),
+      ...(lease ? { lease } : {}),
     };
     if (reporter.showsProgress && !args.dryRun) {
       reporter.planned(await countPlannedSteps({ ...options, adapter: trackerAdapter }));
