@@ -166,6 +166,10 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
       const refs = await listActivationRefs(api, entity, project, run, matchers, signal, unmatched);
       if (refs.length === 0 && unmatched.artifactFiles + unmatched.runFiles > 0) {
         skipped.set(run.id, [nothingMatched(unmatched, artifactPattern, runFilePattern)]);
+      } else if (unmatched.artifactFiles > 0 && !refs.some((r) => r.extra?.source === "artifact")) {
+        // Run files matched, but the run's activations artifacts hold files the artifact pattern
+        // missed: those are not read, and that is said (a mistyped --artifact-pattern).
+        skipped.set(run.id, [noArtifactFileMatched(unmatched, artifactPattern)]);
       }
       listedKeys.set(run.id, new Set(refs.map((r) => `${r.layer}\u0000${r.step}`)));
       yield* refs;
@@ -308,6 +312,18 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     ...wandbAlerts(ctx, "run"),
   };
   return adapter;
+}
+
+/** No file of the run's `activations` artifacts matched (some run files did). */
+function noArtifactFileMatched(u: UnmatchedNames, artifactPattern: string): SkippedEntry {
+  const names = u.samples
+    .filter((s) => s.where === "artifact")
+    .slice(0, 2)
+    .map((s) => `"${s.name}"`);
+  return {
+    path: "",
+    reason: `no file in the run's activations artifacts matched the artifact pattern "${artifactPattern}" (relative to the artifact root): ${u.artifactFiles} file(s) not read, e.g. ${names.join(", ")}`,
+  };
 }
 
 /** "Nothing matched" for a run that holds files: how many of each kind, two names, both patterns. */

@@ -14,6 +14,8 @@ export interface WandbFlags {
   readonly entity?: string;
   readonly project?: string;
   readonly pattern?: string;
+  /** Pattern inside `activations` artifacts (default DEFAULT_ARTIFACT_PATTERN; else `pattern`). */
+  readonly artifactPattern?: string;
   /** Logged weight windows (docs/trajectory.md); null: none. */
   readonly trajectoryPattern?: string | null;
   readonly maxFileBytes?: number;
@@ -66,6 +68,7 @@ export function resolveWandbOptions(
     project,
     baseUrl,
     ...(flags.pattern ? { pattern: flags.pattern } : {}),
+    ...(flags.artifactPattern ? { artifactPattern: flags.artifactPattern } : {}),
     ...(flags.trajectoryPattern !== undefined ? { trajectoryPattern: flags.trajectoryPattern } : {}),
     ...(flags.maxFileBytes !== undefined ? { maxFileBytes: flags.maxFileBytes } : {}),
     ...(flags.live !== undefined ? { live: flags.live } : {}),

@@ -72,6 +72,11 @@ export const TRACKER_OPTIONS = {
   },
   root: { type: "string", describe: "local store root (tracker=local)" },
   pattern: { type: "string", describe: "activation path pattern with {layer}, {step}, {ext}" },
+  "artifact-pattern": {
+    type: "string",
+    describe:
+      'W&B: pattern for files inside `activations` artifacts, relative to the artifact root (default "{layer}/step_{step}.{ext}"; --pattern alone sets both)',
+  },
   experiment: { type: "string", describe: "MLflow experiment name or id" },
   "tracking-uri": { type: "string", describe: "MLflow server (default: MLFLOW_TRACKING_URI)" },
   "experiment-id": {

@@ -10,6 +10,8 @@ export interface TrackerArgs {
   tracker: "local" | "mlflow" | "wandb";
   root?: string;
   pattern?: string;
+  /** W&B: the pattern inside `activations` artifacts (adapters/wandb/activations.ts). */
+  artifactPattern?: string;
   /** Logged weight windows; "none": not looked for (trajectory-options.ts). */
   trajectoryPattern?: string;
   experiment?: string;
@@ -23,6 +25,12 @@ export interface TrackerArgs {
 }
 
 export async function createTrackerAdapter(a: TrackerArgs, ctx: CliContext): Promise<TrackerAdapter> {
+  if (a.artifactPattern !== undefined && a.tracker !== "wandb") {
+    // Not an error: one config file or MAGTRACK_* environment may serve several trackers.
+    ctx.stderr(
+      `magtrack: --artifact-pattern is for W&B artifacts only; ignored with --tracker ${a.tracker}\n`,
+    );
+  }
   switch (a.tracker) {
     case "local": {
       if (a.root === undefined) {
@@ -60,6 +68,7 @@ export async function createTrackerAdapter(a: TrackerArgs, ctx: CliContext): Pro
         ...(a.entity === undefined ? {} : { entity: a.entity }),
         ...(a.project === undefined ? {} : { project: a.project }),
         ...(a.pattern === undefined ? {} : { pattern: a.pattern }),
+        ...(a.artifactPattern === undefined ? {} : { artifactPattern: a.artifactPattern }),
         ...(a.live === undefined ? {} : { live: a.live }),
         ...trajectoryOption(a),
         maxFileBytes: a.maxFileBytes,
