@@ -11,6 +11,7 @@ import type {
   TrackerAdapter,
 } from "../adapter-kit.js";
 import { evaluateRules } from "../alerts/evaluate.js";
+import type { BandSource } from "../alerts/finished-band.js";
 import { raiseAlerts } from "../alerts/raise-alerts.js";
 import type { AlertRule } from "../alerts/rule.js";
 import type { SharedScales } from "../experiment-scale/shared-scales.js";
@@ -58,6 +59,8 @@ export interface RunOptions {
   readonly sharedScales?: SharedScales;
   /** Alert rules (--alert) evaluated on the run's results after compute (docs/alerts.md). */
   readonly alertRules?: readonly AlertRule[];
+  /** The experiment's finished runs for "outside finished" rules, shared by the sync's runs. */
+  readonly alertBand?: BandSource;
   /** Delivery beyond the tracker's record and the event (--alert-webhook). */
   readonly deliverAlert?: (run: RunRef, alert: AlertRecord, signal?: AbortSignal) => Promise<void>;
 }
