@@ -238,6 +238,12 @@ export const REPORT_OPTIONS = {
     default: false,
     describe: "one JSON line per row, then where the report went",
   },
+  alert: {
+    type: "string",
+    array: true,
+    describe:
+      "alert rule (repeatable, as sync takes it): how often it would have fired on the finished runs, and how they ended",
+  },
   "max-file-bytes": { type: "number", default: 2 ** 31, hidden: true },
 } as const satisfies Record<string, Options>;
 
