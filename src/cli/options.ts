@@ -156,7 +156,7 @@ export const TRACKER_OPTIONS = {
     type: "string",
     array: true,
     describe:
-      'alert rule (repeatable; MAGTRACK_ALERT takes several separated by ";"): "magnitude/*/dim > 3", "magnitude/fc2/area jump 4" (docs/alerts.md)',
+      'alert rule (repeatable; MAGTRACK_ALERT takes several separated by ";"): "magnitude/*/dim > 3", "magnitude/fc2/area jump 4", "magnitude/*/t_conv outside finished" (docs/alerts.md)',
   },
 } as const satisfies Record<string, Options>;
 
