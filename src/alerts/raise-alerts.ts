@@ -20,6 +20,22 @@ export interface AlertContext {
   readonly band?: BandSource;
 }
 
+/**
+ * What the rules fire on these results, "outside finished" against the sync's band (loaded once):
+ * the alert step, the report.html banner and W&B's alerts due all use this, so they agree.
+ */
+export async function firedAlerts(
+  run: RunRef,
+  rules: readonly AlertRule[],
+  results: readonly StepResult[],
+  bandSource: BandSource | undefined,
+): Promise<AlertRecord[]> {
+  if (rules.length === 0) return [];
+  const needsBand = rules.some((r) => r.condition.kind === "outside");
+  const band = needsBand && bandSource ? await bandSource.load() : undefined;
+  return evaluateRules(run.id, rules, results, { status: run.status, ...(band ? { band } : {}) });
+}
+
 /** Raises the run's new alerts; returns them. No rules: nothing is read. */
 export async function raiseAlerts(
   adapter: TrackerAdapter,
@@ -28,9 +44,7 @@ export async function raiseAlerts(
   ctx: AlertContext | undefined,
 ): Promise<AlertRecord[]> {
   if (!ctx || ctx.rules.length === 0) return [];
-  const needsBand = ctx.rules.some((r) => r.condition.kind === "outside");
-  const band = needsBand && ctx.band ? await ctx.band.load() : undefined;
-  const fired = evaluateRules(run.id, ctx.rules, results, { status: run.status, ...(band ? { band } : {}) });
+  const fired = await firedAlerts(run, ctx.rules, results, ctx.band);
   if (fired.length === 0) return [];
   const known = new Set((await adapter.readAlerts?.(run, ctx.signal))?.map((a) => a.id) ?? []);
   const fresh = fired.filter((a) => !known.has(a.id));

@@ -10,9 +10,8 @@ import type {
   StepResult,
   TrackerAdapter,
 } from "../adapter-kit.js";
-import { evaluateRules } from "../alerts/evaluate.js";
 import type { BandSource } from "../alerts/finished-band.js";
-import { raiseAlerts } from "../alerts/raise-alerts.js";
+import { firedAlerts, raiseAlerts } from "../alerts/raise-alerts.js";
 import type { AlertRule } from "../alerts/rule.js";
 import type { SharedScales } from "../experiment-scale/shared-scales.js";
 import { windowCount } from "../trajectory/plan-windows.js";
@@ -102,7 +101,7 @@ async function syncPlanned(
   if (opts.dryRun) return { outcome: reportDryRun(run, plan, emit, windowsTodo), results: [] };
   if (plan.todoCount === 0 && windowsTodo === 0 && state.unfinishedWrite === true) {
     // Nothing new, but an earlier session was cut before it closed: let the adapter finish it.
-    const banner = evaluateRules(run.id, opts.alertRules ?? [], state.written);
+    const banner = await firedAlerts(run, opts.alertRules ?? [], state.written, opts.alertBand);
     const charts = renderRunCharts(run, state.references, state.written, settingsRecord, banner);
     const alertsDue = banner.map((a) => a.id);
     const batch = { newReferences: [], results: [], references: state.references, charts, alertsDue };
@@ -125,7 +124,7 @@ async function syncPlanned(
     signal?.throwIfAborted();
     const allResults = [...state.written, ...computed.results];
     // report.html's banner: what the rules raise on these results (the alert step records them next)
-    const banner = evaluateRules(run.id, opts.alertRules ?? [], allResults);
+    const banner = await firedAlerts(run, opts.alertRules ?? [], allResults, opts.alertBand);
     const charts = renderRunCharts(run, computed.references, allResults, settingsRecord, banner);
     const write = { ...computed, charts, alertsDue: banner.map((a) => a.id) };
     stepsWritten = await writeRun(adapter, run, state, write, settingsRecord, emit, signal);
