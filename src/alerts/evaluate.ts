@@ -2,39 +2,37 @@
  * Rules over one run's results (written + new): for each (rule, metric key) the FIRST step where the
  * rule holds. Later steps of the same key do not fire again (one alert per run, rule and key).
  */
-import { type AlertRecord, metricKey, type StepResult } from "../adapter-kit.js";
+import type { AlertRecord, RunStatus, StepResult } from "../adapter-kit.js";
 import { alertId } from "./alert-id.js";
+import { bandAt, type FinishedBand, trainingLength } from "./band.js";
 import { globMatcher } from "./parse-rule.js";
 import { robustZ } from "./robust-z.js";
 import type { AlertCondition, AlertRule } from "./rule.js";
+import { lastResultStep, type Series, seriesOf } from "./series.js";
 
-interface Series {
-  readonly key: string;
-  readonly layer: string;
-  readonly points: { step: number; value: number }[];
+/** What rules beyond the run's own series need: the finished runs' band ("outside finished"). */
+export interface EvaluationContext {
+  readonly status?: RunStatus;
+  /** Absent: "outside finished" rules are not evaluated (no band was loaded). */
+  readonly band?: FinishedBand;
 }
 
-/** key → step-ordered finite values. */
-function seriesOf(results: readonly StepResult[]): Series[] {
-  const byKey = new Map<string, Series>();
-  for (const r of results) {
-    for (const [name, value] of Object.entries(r.metrics)) {
-      if (!Number.isFinite(value)) continue;
-      const key = metricKey(r.layer, name, r.family ?? "magnitude");
-      const s = byKey.get(key) ?? { key, layer: r.layer, points: [] };
-      byKey.set(key, s);
-      s.points.push({ step: r.step, value });
-    }
-  }
-  for (const s of byKey.values()) s.points.sort((a, b) => a.step - b.step);
-  return [...byKey.values()];
+/** Where the run stands in training and what the finished runs give there. */
+interface BandView {
+  readonly band: FinishedBand;
+  readonly runId: string;
+  /** L of the checked run (src/alerts/band.ts). */
+  readonly length: number;
 }
 
 /** Index of the first point where the condition holds, with a word on why; null when it never does. */
 function firstFiring(
   condition: AlertCondition,
-  points: readonly { value: number }[],
+  series: Series,
+  view: BandView | null,
 ): { index: number; detail: string } | null {
+  const points = series.points;
+  if (condition.kind === "outside") return view ? firstOutside(series, view) : null;
   if (condition.kind === "threshold") {
     const { op, bound } = condition;
     const holds = (v: number) =>
@@ -56,18 +54,38 @@ function firstFiring(
   return null;
 }
 
+function firstOutside(series: Series, view: BandView): { index: number; detail: string } | null {
+  for (let index = 0; index < series.points.length; index++) {
+    const { step, value } = series.points[index]!;
+    const fraction = step / view.length;
+    const band = bandAt(view.band, series.key, fraction, view.runId);
+    if (band === null || (value >= band.lo && value <= band.hi)) continue;
+    const percent = Math.round(fraction * 1000) / 10;
+    return {
+      index,
+      detail: `${value} outside [${band.lo}, ${band.hi}] of ${band.n} finished runs at ${percent} % of training`,
+    };
+  }
+  return null;
+}
+
 export function evaluateRules(
   runId: string,
   rules: readonly AlertRule[],
   results: readonly StepResult[],
+  context: EvaluationContext = {},
 ): AlertRecord[] {
   const series = seriesOf(results);
+  const length = context.band
+    ? trainingLength(context.band, runId, context.status ?? "finished", lastResultStep(results))
+    : null;
+  const view = context.band && length !== null ? { band: context.band, runId, length } : null;
   const out: AlertRecord[] = [];
   for (const rule of rules) {
     const matches = globMatcher(rule.glob);
     for (const s of series) {
       if (!matches(s.key)) continue;
-      const hit = firstFiring(rule.condition, s.points);
+      const hit = firstFiring(rule.condition, s, view);
       if (!hit) continue;
       const point = s.points[hit.index]!;
       out.push({

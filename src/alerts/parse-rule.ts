@@ -2,6 +2,7 @@
  * `--alert RULE` text → AlertRule. Grammar (docs/alerts.md):
  *   <glob> (> | < | >= | <=) <number>      threshold
  *   <glob> jump <z>                         sudden change (robust z > z, z > 0)
+ *   <glob> outside finished                 out of the finished runs' band at the same fraction
  * A rule that does not parse is a usage error naming it, raised before any work.
  */
 import { MagtrackError } from "../core/errors.js";
@@ -15,7 +16,7 @@ function bad(text: string, why: string): MagtrackError {
   return new MagtrackError(
     "usage",
     "BAD_OPTION",
-    `--alert "${text}": ${why} (rules: "magnitude/*/dim > 3", "magnitude/fc2/area jump 4"; docs/alerts.md)`,
+    `--alert "${text}": ${why} (rules: "magnitude/*/dim > 3", "magnitude/fc2/area jump 4", "magnitude/*/t_conv outside finished"; docs/alerts.md)`,
   );
 }
 
@@ -39,7 +40,19 @@ export function parseAlertRule(raw: string): AlertRule {
   const text = String(raw).trim();
   if (text === "") throw bad(text, "empty rule");
   const outside = OUTSIDE.exec(text);
-  if (outside) throw bad(text, `"outside ${outside[2]}" (out-of-band rules) is not supported yet`);
+  if (outside) {
+    if (outside[2] !== "finished") {
+      throw bad(
+        text,
+        `"outside ${outside[2]}": the only band is "finished" (the experiment's finished runs)`,
+      );
+    }
+    return {
+      text,
+      glob: checkGlob(text, outside[1]!),
+      condition: { kind: "outside", reference: "finished" },
+    };
+  }
   const jump = JUMP.exec(text);
   if (jump) {
     const z = finiteNumber(text, jump[2]!, "z");
@@ -62,7 +75,10 @@ export function parseAlertRule(raw: string): AlertRule {
       },
     };
   }
-  throw bad(text, 'expected "<glob> <op> <number>" with op one of > < >= <=, or "<glob> jump <z>"');
+  throw bad(
+    text,
+    'expected "<glob> <op> <number>" with op one of > < >= <=, "<glob> jump <z>" or "<glob> outside finished"',
+  );
 }
 
 /** Every --alert value (flag, MAGTRACK_ALERT, config-file array; ";" separates rules) parsed; duplicates kept once. */

@@ -7,6 +7,7 @@
 import type { AlertRecord, RunRef, StepResult, TrackerAdapter } from "../adapter-kit.js";
 import type { EventSink } from "../sync/events.js";
 import { evaluateRules } from "./evaluate.js";
+import type { BandSource } from "./finished-band.js";
 import type { AlertRule } from "./rule.js";
 
 export interface AlertContext {
@@ -15,6 +16,24 @@ export interface AlertContext {
   /** Extra delivery after the record (e.g. the --alert-webhook POST); its failures are its own. */
   readonly deliver?: (run: RunRef, alert: AlertRecord, signal?: AbortSignal) => Promise<void>;
   readonly signal?: AbortSignal;
+  /** The experiment's finished runs, for "outside finished" rules (loaded once per sync). */
+  readonly band?: BandSource;
+}
+
+/**
+ * What the rules fire on these results, "outside finished" against the sync's band (loaded once):
+ * the alert step, the report.html banner and W&B's alerts due all use this, so they agree.
+ */
+export async function firedAlerts(
+  run: RunRef,
+  rules: readonly AlertRule[],
+  results: readonly StepResult[],
+  bandSource: BandSource | undefined,
+): Promise<AlertRecord[]> {
+  if (rules.length === 0) return [];
+  const needsBand = rules.some((r) => r.condition.kind === "outside");
+  const band = needsBand && bandSource ? await bandSource.load() : undefined;
+  return evaluateRules(run.id, rules, results, { status: run.status, ...(band ? { band } : {}) });
 }
 
 /** Raises the run's new alerts; returns them. No rules: nothing is read. */
@@ -25,7 +44,7 @@ export async function raiseAlerts(
   ctx: AlertContext | undefined,
 ): Promise<AlertRecord[]> {
   if (!ctx || ctx.rules.length === 0) return [];
-  const fired = evaluateRules(run.id, ctx.rules, results);
+  const fired = await firedAlerts(run, ctx.rules, results, ctx.band);
   if (fired.length === 0) return [];
   const known = new Set((await adapter.readAlerts?.(run, ctx.signal))?.map((a) => a.id) ?? []);
   const fresh = fired.filter((a) => !known.has(a.id));

@@ -9,7 +9,12 @@ export type AlertCondition =
    * Sudden change: robust z of the step-to-step change against the previous `window` changes
    * (src/alerts/robust-z.ts) exceeds `z`, once at least `minHistory` earlier changes exist.
    */
-  | { readonly kind: "jump"; readonly z: number; readonly window: number; readonly minHistory: number };
+  | { readonly kind: "jump"; readonly z: number; readonly window: number; readonly minHistory: number }
+  /**
+   * Out of band: the value lies outside [min, max] of the experiment's finished runs at the same
+   * fraction of training (src/alerts/band.ts), once at least MIN_BAND_RUNS of them have a value there.
+   */
+  | { readonly kind: "outside"; readonly reference: "finished" };
 
 export interface AlertRule {
   /** The rule as the user wrote it (trimmed): its identity in alert records. */

@@ -161,7 +161,7 @@ export const TRACKER_OPTIONS = {
     type: "string",
     array: true,
     describe:
-      'alert rule (repeatable; MAGTRACK_ALERT takes several separated by ";"): "magnitude/*/dim > 3", "magnitude/fc2/area jump 4" (docs/alerts.md)',
+      'alert rule (repeatable; MAGTRACK_ALERT takes several separated by ";"): "magnitude/*/dim > 3", "magnitude/fc2/area jump 4", "magnitude/*/t_conv outside finished" (docs/alerts.md)',
   },
 } as const satisfies Record<string, Options>;
 
@@ -242,6 +242,12 @@ export const REPORT_OPTIONS = {
     type: "boolean",
     default: false,
     describe: "one JSON line per row, then where the report went",
+  },
+  alert: {
+    type: "string",
+    array: true,
+    describe:
+      "alert rule (repeatable, as sync takes it): how often it would have fired on the finished runs, and how they ended",
   },
   "max-file-bytes": { type: "number", default: 2 ** 31, hidden: true },
 } as const satisfies Record<string, Options>;

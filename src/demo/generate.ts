@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { MagtrackError } from "../core/errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { encodeNpy } from "../io/npy-write.js";
+import type { LayerDeath } from "./collapse.js";
 import { DEFAULT_TASK_SHAPE, makeTask } from "./task.js";
 import { type EpochMetrics, layerSpecs, type StepRecord, type TrainSettings, trainRun } from "./train.js";
 import { createWeightWindows } from "./weight-windows.js";
@@ -32,6 +33,8 @@ export interface DemoRunSpec {
   readonly labelNoise?: number;
   /** Width of both hidden layers, 4 … 256. Default 64. */
   readonly hiddenWidth?: number;
+  /** A hidden layer that dies from an epoch on (collapse.ts); absent: a healthy run. */
+  readonly deadLayer?: LayerDeath;
 }
 
 export interface DemoOptions {
@@ -137,6 +140,19 @@ function validate(options: DemoOptions): { seed: number; epochs: number; runs: r
     if (!Number.isInteger(width) || width < 4 || width > 256) {
       throw usage("DEMO_BAD_WIDTH", `run "${run.name}": hidden width ${width} must be an integer in 4 … 256`);
     }
+    const dead = run.deadLayer;
+    if (
+      dead !== undefined &&
+      (!/^hidden[12]$/.test(dead.layer) ||
+        !Number.isInteger(dead.fromEpoch) ||
+        dead.fromEpoch < 1 ||
+        dead.fromEpoch > epochs)
+    ) {
+      throw usage(
+        "DEMO_BAD_DEAD_LAYER",
+        `run "${run.name}": dead layer ${JSON.stringify(dead)} must name hidden1 or hidden2 and an epoch in 1 … ${epochs}`,
+      );
+    }
     const noise = run.labelNoise ?? 0;
     if (!Number.isFinite(noise) || noise < 0 || noise >= 1) {
       throw usage("DEMO_BAD_NOISE", `run "${run.name}": label noise ${noise} must be in [0, 1)`);
@@ -197,6 +213,14 @@ function runJson(
     },
     layers,
     activations: "activations/{layer}/step_{step}.npy (float32, n_probe × width)",
+    ...(settings.deadLayer
+      ? {
+          fault: {
+            ...settings.deadLayer,
+            how: "biases set to -1e6 after this epoch's updates: the ReLU outputs 0 on every input and never recovers",
+          },
+        }
+      : {}),
     tags: { source: "magtrack demo" },
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
@@ -228,6 +252,7 @@ export async function generateDemoStore(root: string, options: DemoOptions = {})
       batchSize: BATCH_SIZE,
       hiddenWidths: runWidths(spec),
       seed,
+      ...(spec.deadLayer ? { deadLayer: spec.deadLayer } : {}),
     };
     const runLayers = layerSpecs(settings.hiddenWidths, task.shape.classes).map(({ name, width }) => ({
       name,

@@ -6,6 +6,8 @@
  * Every run of one store starts from the same initial weights and visits the mini-batches in the
  * same order, so runs differ only in their hyper-parameters.
  */
+
+import { killLayer, type LayerDeath } from "./collapse.js";
 import {
   backward,
   forward,
@@ -26,6 +28,8 @@ export interface TrainSettings {
   readonly batchSize: number;
   readonly hiddenWidths: readonly number[];
   readonly seed: number;
+  /** A hidden layer killed after one epoch's updates (collapse.ts). */
+  readonly deadLayer?: LayerDeath;
 }
 
 export interface EpochMetrics {
@@ -140,6 +144,7 @@ export async function trainRun(
     signal?.throwIfAborted();
     shuffleInPlace(order, orderRng);
     trainEpoch(mlp, train, task, settings, order, epoch, afterUpdate);
+    if (settings.deadLayer?.fromEpoch === epoch) killLayer(mlp, settings.deadLayer.layer);
     last = record(mlp, task, train, epoch);
     await onStep(last);
   }

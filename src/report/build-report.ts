@@ -3,6 +3,8 @@
  * curves → files (index.html, one how-early SVG per outcome, the rows as a JSON table).
  */
 import type { ChartFile, ExperimentReport } from "../adapter-kit.js";
+import type { AlertRule } from "../alerts/rule.js";
+import { type AlertRuleRow, alertRuleRows } from "./alert-rules.js";
 import { type CorrelateOptions, correlateAll } from "./correlate.js";
 import { baselineFeatures, magnitudeFeatures } from "./features.js";
 import { howEarly } from "./how-early.js";
@@ -14,6 +16,8 @@ import { verdictFor } from "./verdict.js";
 export interface BuiltReport {
   readonly rows: CorrelationRow[];
   readonly verdicts: string[];
+  /** One per --alert rule: how often it would have fired on the finished runs, and how they ended. */
+  readonly alertRules: AlertRuleRow[];
   readonly report: ExperimentReport;
 }
 
@@ -24,6 +28,7 @@ export interface BuildInput {
   readonly outcomes: readonly OutcomeSpec[];
   readonly ats: readonly AtSpec[];
   readonly options: CorrelateOptions;
+  readonly alertRules?: readonly AlertRule[];
 }
 
 function slug(name: string): string {
@@ -64,6 +69,7 @@ export function buildReport(input: BuildInput): BuiltReport {
   const familySize = rows.filter((r) => r.kind === "magnitude").length;
   const verdicts = input.ats.flatMap((at) => input.outcomes.map((o) => verdictFor(rows, at, o, familySize)));
   const charts = input.outcomes.map((o) => howEarly(input.runs, features, o, input.ats));
+  const alertRules = alertRuleRows(input.runs, input.alertRules ?? [], input.outcomes);
   const files: ChartFile[] = [
     {
       path: "index.html",
@@ -77,6 +83,7 @@ export function buildReport(input: BuildInput): BuiltReport {
         left: input.left,
         rows,
         skippedRows: skipped.length,
+        alertRules,
       }),
     },
     ...charts.map((c) => ({
@@ -87,5 +94,5 @@ export function buildReport(input: BuildInput): BuiltReport {
     { path: "correlations.json", contentType: "application/json", body: rowsTableJson(rows) },
   ];
   const summary = `${input.title}: ${input.runs.length} runs.\n\n${verdicts.join("\n\n")}`;
-  return { rows, verdicts, report: { files, entry: "index.html", summary } };
+  return { rows, verdicts, alertRules, report: { files, entry: "index.html", summary } };
 }

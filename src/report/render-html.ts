@@ -3,6 +3,7 @@
  * charts (inline SVG), the reference scale T each run used per layer, and every row.
  */
 import { escapeXml } from "../charts/escape.js";
+import type { AlertRuleRow } from "./alert-rules.js";
 import type { HowEarly } from "./how-early.js";
 import { renderHowEarlySvg } from "./how-early-svg.js";
 import type { CorrelationRow, RunData } from "./types.js";
@@ -17,6 +18,8 @@ export interface ReportPage {
   readonly left: readonly { run: string; reason: string }[];
   readonly rows: readonly CorrelationRow[];
   readonly skippedRows: number;
+  /** --alert rules checked on the finished runs (section left out when none was given). */
+  readonly alertRules?: readonly AlertRuleRow[];
 }
 
 const e = escapeXml;
@@ -55,6 +58,27 @@ function rowsTable(rows: readonly CorrelationRow[]): string {
   return `<div class="scroll"><table class="rows">${head}\n${body}</table></div>`;
 }
 
+function alertRulesSection(rows: readonly AlertRuleRow[] | undefined): string {
+  if (!rows || rows.length === 0) return "";
+  const tables = rows.map((r) => {
+    const head = "<tr><th>run</th><th>key</th><th>first step</th><th>fraction of training</th></tr>";
+    const body = r.fired
+      .map(
+        (f) =>
+          `<tr><td>${e(f.run)}</td><td>${e(f.key)}</td><td>${f.step}</td><td>${Math.round(f.fraction * 1000) / 10} %</td></tr>`,
+      )
+      .join("\n");
+    const fired =
+      r.fired.length > 0
+        ? `<div class="scroll"><table class="alert-fired">${head}\n${body}</table></div>`
+        : "";
+    return `<h3>${e(r.rule)}</h3>\n<p class="verdict">${e(r.summary)}</p>\n${fired}`;
+  });
+  return `<h2>Alert rules on the finished runs</h2>
+<p>Each rule as <code>magtrack sync --alert</code> evaluates it, on every finished run's stored results; "outside finished" compares a run with the other finished runs. Outcomes are read at each run's last logged step.</p>
+${tables.join("\n")}`;
+}
+
 export function renderReportHtml(page: ReportPage): string {
   const left =
     page.left.length === 0
@@ -83,6 +107,7 @@ tr.magnitude td:nth-child(3) { font-weight: 600; }
 ${left}
 <h2>What the numbers say</h2>
 ${page.verdicts.map((v) => `<p class="verdict">${e(v)}</p>`).join("\n")}
+${alertRulesSection(page.alertRules)}
 <h2>How early</h2>
 ${page.charts.map((c) => `<div class="chart">${renderHowEarlySvg(c, true)}</div>`).join("\n")}
 <h2>Method</h2>

@@ -3,7 +3,9 @@
  * where the tracker keeps such things (when the adapter can), and return rows, verdicts and where it went.
  */
 import type { RunFilter, TrackerAdapter } from "../adapter-kit.js";
+import type { AlertRule } from "../alerts/rule.js";
 import { MagtrackError } from "../core/errors.js";
+import type { AlertRuleRow } from "./alert-rules.js";
 import { buildReport } from "./build-report.js";
 import { collectRuns } from "./collect.js";
 import type { CorrelateOptions } from "./correlate.js";
@@ -20,6 +22,8 @@ export interface ReportRequest {
   readonly dryRun?: boolean;
   readonly title?: string;
   readonly signal?: AbortSignal;
+  /** --alert rules: how often each would have fired on the finished runs (src/report/alert-rules.ts). */
+  readonly alertRules?: readonly AlertRule[];
 }
 
 export interface ReportOutcome {
@@ -27,6 +31,7 @@ export interface ReportOutcome {
   readonly left: readonly { run: string; reason: string }[];
   readonly rows: readonly CorrelationRow[];
   readonly verdicts: readonly string[];
+  readonly alertRules: readonly AlertRuleRow[];
   /** Where the report went; null when it was not stored, with the reason. */
   readonly location: string | null;
   readonly notStored?: string;
@@ -46,6 +51,7 @@ export async function runReport(req: ReportRequest): Promise<ReportOutcome> {
       runs: runs.length,
       left,
       rows: [],
+      alertRules: [],
       verdicts: [
         `Nothing to report: ${runs.length} run${runs.length === 1 ? "" : "s"} with magnitude results (at least ${MIN_RUNS} are needed to rank runs).`,
       ],
@@ -60,8 +66,15 @@ export async function runReport(req: ReportRequest): Promise<ReportOutcome> {
     outcomes: req.outcomes,
     ats: req.ats,
     options: req.options ?? {},
+    ...(req.alertRules ? { alertRules: req.alertRules } : {}),
   });
-  const base = { runs: runs.length, left, rows: built.rows, verdicts: built.verdicts };
+  const base = {
+    runs: runs.length,
+    left,
+    rows: built.rows,
+    verdicts: built.verdicts,
+    alertRules: built.alertRules,
+  };
   if (req.dryRun) return { ...base, location: null, notStored: "--dry-run" };
   if (req.adapter.writeExperimentReport === undefined) {
     return {

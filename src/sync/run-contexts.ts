@@ -68,6 +68,7 @@ export function alertContext(opts: RunOptions): AlertContext | undefined {
     rules: opts.alertRules,
     emit: opts.emit,
     ...(opts.deliverAlert ? { deliver: opts.deliverAlert } : {}),
+    ...(opts.alertBand ? { band: opts.alertBand } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   };
 }

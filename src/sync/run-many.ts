@@ -3,14 +3,16 @@
  * SIGTERM) stops cleanly at a run boundary — the run in progress finishes its write or writes nothing.
  */
 import type { AlertRecord, RunFilter, RunRef, TrackerAdapter } from "../adapter-kit.js";
+import { finishedBandSource } from "../alerts/finished-band.js";
 import type { AlertRule } from "../alerts/rule.js";
 import { sharedScalesFor } from "../experiment-scale/scale-mode.js";
+import { alertDeferredRun } from "./alert-deferred.js";
 import { isAuthError } from "./error-code.js";
 import type { EventSink, RunOutcome, SyncSummary } from "./events.js";
 import { type LeaseSettings, withRunLease } from "./lease.js";
 import { routeRun } from "./live-route.js";
 import type { StepFilter } from "./plan.js";
-import { errorCode, syncRun } from "./run-one.js";
+import { errorCode, type RunOptions, syncRun } from "./run-one.js";
 import type { ComputeSettings } from "./settings.js";
 import { IN_PROCESS, type ProfileComputer } from "./step-result.js";
 
@@ -73,6 +75,10 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
     maxFileBytes: options.maxFileBytes ?? 2 ** 31,
     emit,
   });
+  // The finished runs "outside finished" rules compare with, read once per sync on first need.
+  const alertBand = options.alertRules?.some((r) => r.condition.kind === "outside")
+    ? finishedBandSource(adapter, emit, options.signal)
+    : undefined;
   try {
     for await (const run of adapter.listRuns(options.runFilter, options.signal)) {
       if (options.stopSignal?.aborted) {
@@ -82,29 +88,33 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
       }
       if (options.acceptRun && !options.acceptRun(run.id)) continue;
       const target = routeRun(adapter, run, dryRun, emit);
-      if (target === null) {
-        outcomes.push({ run: run.id, status: "deferred", stepsComputed: 0, stepsWritten: 0, failures: 0 });
-        continue;
-      }
       try {
         const leaseOptions = { dryRun, emit, settings: options.lease, signal: options.signal };
+        const runOptions = (signal: AbortSignal | undefined): RunOptions => ({
+          settings: options.settings,
+          settingsRecord: options.settingsRecord,
+          filter: options.stepFilter ?? {},
+          dryRun,
+          maxFileBytes: options.maxFileBytes ?? 2 ** 31,
+          retryFailed: options.retryFailed === true,
+          emit,
+          ...(signal ? { signal } : {}),
+          ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
+          ...(options.computer ? { computer: options.computer } : {}),
+          ...(sharedScales ? { sharedScales } : {}),
+          ...(options.alertRules ? { alertRules: options.alertRules } : {}),
+          ...(alertBand ? { alertBand } : {}),
+          ...(options.deliverAlert ? { deliverAlert: options.deliverAlert } : {}),
+        });
+        if (target === null) {
+          // Not written now; with --alert its results are still read and checked (alert-deferred.ts).
+          await alertDeferredRun(adapter, run, runOptions(options.signal));
+          outcomes.push({ run: run.id, status: "deferred", stepsComputed: 0, stepsWritten: 0, failures: 0 });
+          continue;
+        }
         outcomes.push(
           await withRunLease(target, run, leaseOptions, (leased, signal) =>
-            syncRun(leased, run, {
-              settings: options.settings,
-              settingsRecord: options.settingsRecord,
-              filter: options.stepFilter ?? {},
-              dryRun,
-              maxFileBytes: options.maxFileBytes ?? 2 ** 31,
-              retryFailed: options.retryFailed === true,
-              emit,
-              ...(signal ? { signal } : {}),
-              ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
-              ...(options.computer ? { computer: options.computer } : {}),
-              ...(sharedScales ? { sharedScales } : {}),
-              ...(options.alertRules ? { alertRules: options.alertRules } : {}),
-              ...(options.deliverAlert ? { deliverAlert: options.deliverAlert } : {}),
-            }),
+            syncRun(leased, run, runOptions(signal)),
           ),
         );
       } catch (error) {

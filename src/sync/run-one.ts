@@ -10,8 +10,8 @@ import type {
   StepResult,
   TrackerAdapter,
 } from "../adapter-kit.js";
-import { evaluateRules } from "../alerts/evaluate.js";
-import { raiseAlerts } from "../alerts/raise-alerts.js";
+import type { BandSource } from "../alerts/finished-band.js";
+import { firedAlerts, raiseAlerts } from "../alerts/raise-alerts.js";
 import type { AlertRule } from "../alerts/rule.js";
 import type { SharedScales } from "../experiment-scale/shared-scales.js";
 import { windowCount } from "../trajectory/plan-windows.js";
@@ -58,6 +58,8 @@ export interface RunOptions {
   readonly sharedScales?: SharedScales;
   /** Alert rules (--alert) evaluated on the run's results after compute (docs/alerts.md). */
   readonly alertRules?: readonly AlertRule[];
+  /** The experiment's finished runs for "outside finished" rules, shared by the sync's runs. */
+  readonly alertBand?: BandSource;
   /** Delivery beyond the tracker's record and the event (--alert-webhook). */
   readonly deliverAlert?: (run: RunRef, alert: AlertRecord, signal?: AbortSignal) => Promise<void>;
 }
@@ -99,7 +101,7 @@ async function syncPlanned(
   if (opts.dryRun) return { outcome: reportDryRun(run, plan, emit, windowsTodo), results: [] };
   if (plan.todoCount === 0 && windowsTodo === 0 && state.unfinishedWrite === true) {
     // Nothing new, but an earlier session was cut before it closed: let the adapter finish it.
-    const banner = evaluateRules(run.id, opts.alertRules ?? [], state.written);
+    const banner = await firedAlerts(run, opts.alertRules ?? [], state.written, opts.alertBand);
     const charts = renderRunCharts(run, state.references, state.written, settingsRecord, banner);
     const alertsDue = banner.map((a) => a.id);
     const batch = { newReferences: [], results: [], references: state.references, charts, alertsDue };
@@ -122,7 +124,7 @@ async function syncPlanned(
     signal?.throwIfAborted();
     const allResults = [...state.written, ...computed.results];
     // report.html's banner: what the rules raise on these results (the alert step records them next)
-    const banner = evaluateRules(run.id, opts.alertRules ?? [], allResults);
+    const banner = await firedAlerts(run, opts.alertRules ?? [], allResults, opts.alertBand);
     const charts = renderRunCharts(run, computed.references, allResults, settingsRecord, banner);
     const write = { ...computed, charts, alertsDue: banner.map((a) => a.id) };
     stepsWritten = await writeRun(adapter, run, state, write, settingsRecord, emit, signal);

@@ -31,6 +31,11 @@ describe("parseAlertRule", () => {
       window: 10,
       minHistory: 5,
     });
+    expect(parseAlertRule("magnitude/*/t_conv outside finished")).toEqual({
+      text: "magnitude/*/t_conv outside finished",
+      glob: "magnitude/*/t_conv",
+      condition: { kind: "outside", reference: "finished" },
+    });
   });
 
   it("refuses bad rules as usage errors naming the rule", () => {
@@ -49,7 +54,8 @@ describe("parseAlertRule", () => {
       );
     }
     expect(() => parseAlertRule("magnitude/*/dim >> 3")).toThrow(/--alert "magnitude\/\*\/dim >> 3"/);
-    expect(() => parseAlertRule("magnitude/*/t_conv outside finished")).toThrow(/not supported yet/);
+    expect(() => parseAlertRule("magnitude/*/t_conv outside running")).toThrow(/the only band is "finished"/);
+    expect(() => parseAlertRule("t_conv outside finished")).toThrow(/not a metric key glob/);
   });
 
   it('takes several rules from one value separated by ";" and keeps duplicates once', () => {

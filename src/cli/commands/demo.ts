@@ -1,11 +1,14 @@
 /**
- * `magtrack demo` (what `npm start` runs): train a sweep of 12 small networks on a synthetic task, log a
+ * `magtrack demo` (what `npm start` runs): train a sweep of 12 small networks on a synthetic task and
+ * one whose last hidden layer dies mid-training (src/demo/collapse.ts), log a
  * fixed probe batch's activations per epoch and layer into a local store, sync it, compare the runs
  * (magtrack report: test accuracy and the train−test accuracy gap), and say where to look.
  */
 import { join, resolve } from "node:path";
 import { createLocalAdapter } from "../../../adapters/local/index.js";
-import { generateDemoStore, SWEEP_DEMO_RUNS } from "../../demo/generate.js";
+import { COLLAPSE_DEMO_RUN, COLLAPSE_RULE } from "../../demo/collapse.js";
+import { DEMO_RUNS } from "../../demo/demo-runs.js";
+import { generateDemoStore } from "../../demo/generate.js";
 import { parseAt } from "../../report/at.js";
 import { gapOutcome, metricOutcome } from "../../report/features.js";
 import { runReport } from "../../report/run-report.js";
@@ -36,7 +39,7 @@ export async function runDemo(args: DemoArgs, ctx: CliContext): Promise<number> 
   const settings = settingsFromArgs({ ...DEFAULT_SETTINGS, maxPoints: args.maxPoints });
   const root = resolve(ctx.cwd, args.root);
   const started = performance.now();
-  const demo = await generateDemoStore(root, { runs: SWEEP_DEMO_RUNS, signal: ctx.signal });
+  const demo = await generateDemoStore(root, { runs: DEMO_RUNS, signal: ctx.signal });
   const trainedMs = performance.now() - started;
   if (!args.json) {
     ctx.stderr(
@@ -62,7 +65,7 @@ export async function runDemo(args: DemoArgs, ctx: CliContext): Promise<number> 
     filter: {},
     outcomes: [metricOutcome("test_accuracy"), gapOutcome("train_accuracy:test_accuracy")],
     ats: parseAt("final,0.2,0.5"),
-    title: `magtrack demo: ${demo.runs.length} runs (learning rate × label noise × width)`,
+    title: `magtrack demo: ${demo.runs.length} runs (learning rate × label noise × width, and one dead layer)`,
     signal: ctx.signal,
   });
   if (!args.json) {
@@ -79,6 +82,9 @@ export async function runDemo(args: DemoArgs, ctx: CliContext): Promise<number> 
       report.location !== null
         ? `\nCross-run report (all points of training, both outcomes, every row): ${report.location}\n`
         : `\nCross-run report not stored: ${report.notStored}\n`,
+    );
+    ctx.stdout(
+      `Early warnings: run ${COLLAPSE_DEMO_RUN.name} has a layer that dies at epoch ${COLLAPSE_DEMO_RUN.deadLayer!.fromEpoch}; catch it with: ${syncHint(args.root)} --alert "${COLLAPSE_RULE}"\n`,
     );
     ctx.stdout(
       `Redo it with other outcomes: npx --no-install magtrack report --root ${args.root} --outcome test_loss --gap loss:test_loss\n`,

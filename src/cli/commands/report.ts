@@ -4,6 +4,7 @@
  * outcomes, at several points of training; a verdict in words; a report stored in the tracker.
  * --json: one {"type": "correlation", …} line per row, then one {"type": "report", "location": …} line.
  */
+import { parseAlertRules } from "../../alerts/parse-rule.js";
 import { parseAt } from "../../report/at.js";
 import { gapOutcome, metricOutcome } from "../../report/features.js";
 import { runReport } from "../../report/run-report.js";
@@ -23,6 +24,7 @@ export interface ReportArgs extends TrackerArgs {
   since?: string;
   until?: string;
   status?: string[];
+  alert?: string[];
 }
 
 function jsonNumber(x: number | null | undefined): number | null {
@@ -31,6 +33,7 @@ function jsonNumber(x: number | null | undefined): number | null {
 
 export async function runReportCommand(args: ReportArgs, ctx: CliContext): Promise<number> {
   const ats = parseAt(args.at);
+  const alertRules = parseAlertRules(args.alert);
   const outcomes = [...(args.outcome ?? []).map(metricOutcome), ...(args.gap ?? []).map(gapOutcome)];
   const adapter = await createTrackerAdapter(args, ctx);
   try {
@@ -42,6 +45,7 @@ export async function runReportCommand(args: ReportArgs, ctx: CliContext): Promi
       ...(args.control === undefined ? {} : { options: { control: args.control } }),
       dryRun: args.dryRun,
       signal: ctx.signal,
+      ...(alertRules.length > 0 ? { alertRules } : {}),
     });
     if (args.json) {
       for (const r of result.rows) {
@@ -65,6 +69,18 @@ export async function runReportCommand(args: ReportArgs, ctx: CliContext): Promi
           })}\n`,
         );
       }
+      for (const a of result.alertRules) {
+        ctx.stdout(
+          `${JSON.stringify({
+            ...a,
+            outcomes: a.outcomes.map((o) => ({
+              outcome: o.outcome,
+              fired: { n: o.fired.n, median: jsonNumber(o.fired.median) },
+              not_fired: { n: o.not_fired.n, median: jsonNumber(o.not_fired.median) },
+            })),
+          })}\n`,
+        );
+      }
       ctx.stdout(
         `${JSON.stringify({
           type: "report",
@@ -79,6 +95,7 @@ export async function runReportCommand(args: ReportArgs, ctx: CliContext): Promi
       );
       for (const l of result.left) ctx.stdout(`  left out: ${l.run}: ${l.reason}\n`);
       for (const v of result.verdicts) ctx.stdout(`\n${v}\n`);
+      for (const a of result.alertRules) ctx.stdout(`\n${a.summary}\n`);
       ctx.stdout(
         result.location !== null
           ? `\nReport: ${result.location}\n`
