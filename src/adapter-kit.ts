@@ -243,6 +243,12 @@ export interface TrackerAdapter {
    * An adapter without it cannot provide outcomes or baselines; the report command says so.
    */
   readRunMetrics?(run: RunRef, keep: (key: string) => boolean, signal?: AbortSignal): Promise<RunMetrics>;
+  /**
+   * Optional, no I/O: true when writeResults does not store ResultBatch.charts (W&B keeps scalars,
+   * tables and its own chart). The pipeline then does not read the run's own metrics for the run
+   * page's training-curves panel (readRunMetrics would only cost requests there).
+   */
+  readonly ignoresCharts?: boolean;
   /** Optional (experiment report): the run's params / config, every value as text ("0.1", "[64,64]"). */
   readRunParams?(run: RunRef, signal?: AbortSignal): Promise<Readonly<Record<string, string>>>;
   /**
