@@ -23,6 +23,10 @@ const INDEX_CSS = `
 .index-wrap { max-height: none; }
 table.runs th.run { position: sticky; left: 0; background: #fff; z-index: 1; min-width: 7em; }
 table.runs td.cell { min-width: 130px; }
+.change { font-size: 0.9em; }
+@media (max-width: 640px) {
+  table.runs th.run { min-width: 0; max-width: 8.5em; overflow-wrap: anywhere; }
+}
 .latest { font-variant-numeric: tabular-nums; }
 .up { color: #1f6f3f; }
 .down { color: #9a3412; }
@@ -82,7 +86,10 @@ function layerCell(
       parts.push(
         element(
           "div",
-          { class: changeClass(change), title: `(last − first) / |first| since step ${first.step}` },
+          {
+            class: `change ${changeClass(change)}`,
+            title: `(last − first) / |first| since step ${first.step}`,
+          },
           textNode(`${change} since step ${formatValue(first.step)}`),
         ),
       );
@@ -120,18 +127,19 @@ function runRow(
   const name = run.displayName !== undefined && run.displayName !== "" ? run.displayName : run.id;
   const href = links.run(run.id);
   const title = href === null ? textNode(name) : element("a", { href }, textNode(name));
-  const head: string[] = [title];
-  if (name !== run.id) head.push(element("div", { class: "muted" }, element("code", {}, textNode(run.id))));
+  const status: string[] = [title];
+  if (name !== run.id) status.push(element("div", { class: "muted" }, element("code", {}, textNode(run.id))));
   const steps = new Set(entry.layers.flatMap((l) => l.area.map((p) => p.step))).size;
-  const status: string[] = [textNode(run.status)];
   if (entry.problem !== undefined) {
-    status.push(element("div", { class: "problem" }, textNode(`not read: ${entry.problem}`)));
+    status.push(element("div", { class: "problem" }, textNode(`${run.status} · not read: ${entry.problem}`)));
   } else if (entry.layers.length === 0) {
-    status.push(element("div", { class: "muted" }, "no results yet"));
+    status.push(element("div", { class: "muted" }, textNode(`${run.status} · no results yet`)));
   } else {
-    status.push(element("div", { class: "muted" }, textNode(`${steps} step${steps === 1 ? "" : "s"}`)));
+    status.push(
+      element("div", { class: "muted" }, textNode(`${run.status} · ${steps} step${steps === 1 ? "" : "s"}`)),
+    );
   }
-  // Alerts on keys outside the layer columns (trajectory windows …) are counted in the status cell.
+  // Alerts on keys outside the layer columns (trajectory windows …) are counted in the run's cell.
   const other = entry.alerts.filter((a) => !entry.layers.some((l) => l.layer === a.layer));
   if (other.length > 0) {
     status.push(
@@ -150,11 +158,7 @@ function runRow(
       ranges.get(layer) ?? null,
     ),
   );
-  return element("tr", {}, [
-    element("th", { class: "run", scope: "row" }, head.join("")),
-    element("td", {}, status.join("")),
-    ...cells,
-  ]);
+  return element("tr", {}, [element("th", { class: "run", scope: "row" }, status.join("")), ...cells]);
 }
 
 export function renderRunIndexHtml(index: RunIndex, links: RunIndexLinks): string {
@@ -164,7 +168,6 @@ export function renderRunIndexHtml(index: RunIndex, links: RunIndexLinks): strin
   const ranges = new Map(layers.map((l) => [l, columnRange(index, l)] as const));
   const header = element("tr", {}, [
     element("th", { class: "run" }, "run"),
-    element("th", {}, "status"),
     ...layers.map((l) => {
       const range = ranges.get(l);
       return element("th", { "data-layer": l }, [
