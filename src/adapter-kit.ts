@@ -243,6 +243,12 @@ export interface TrackerAdapter {
    * An adapter without it cannot provide outcomes or baselines; the report command says so.
    */
   readRunMetrics?(run: RunRef, keep: (key: string) => boolean, signal?: AbortSignal): Promise<RunMetrics>;
+  /**
+   * Optional, no I/O: true when writeResults does not store ResultBatch.charts (W&B keeps scalars,
+   * tables and its own chart). The pipeline then does not read the run's own metrics for the run
+   * page's training-curves panel (readRunMetrics would only cost requests there).
+   */
+  readonly ignoresCharts?: boolean;
   /** Optional (experiment report): the run's params / config, every value as text ("0.1", "[64,64]"). */
   readRunParams?(run: RunRef, signal?: AbortSignal): Promise<Readonly<Record<string, string>>>;
   /**
@@ -260,6 +266,14 @@ export interface TrackerAdapter {
    */
   readAlerts?(run: RunRef, signal?: AbortSignal): Promise<readonly AlertRecord[]>;
   recordAlert?(run: RunRef, alert: AlertRecord, signal?: AbortSignal): Promise<void>;
+  /**
+   * Optional (local store; docs/views.md): store the page across runs (runs × layers, a trend line
+   * of each layer's area, links to each run's page). The pipeline collects `index` from listRuns /
+   * readState / readAlerts at the end of a sync (src/run-index); the adapter renders it with
+   * renderRunIndexHtml, knowing where each run's page lives, and writes it where discovery never
+   * takes it for a run. MLflow and W&B have their own run lists and leave this out.
+   */
+  writeRunIndex?(index: RunIndex, signal?: AbortSignal): Promise<RunIndexLocation>;
   close?(): Promise<void>;
 }
 
@@ -307,6 +321,36 @@ export interface ExperimentReportLocation {
   /** Path or URL of the entry file (or the run holding it). */
   readonly location: string;
   readonly filesWritten: number;
+}
+
+/** One layer of one run on the index page: its headline metric (area) over steps. */
+export interface RunIndexLayer {
+  readonly layer: string;
+  /** magnitude/<layer>/area per step, ascending. */
+  readonly area: readonly MetricPoint[];
+  /** Steps whose cloud had one distinct row (collapsed = 1: Mag ≡ 1). */
+  readonly collapsedSteps: readonly number[];
+}
+
+/** One run on the index page. */
+export interface RunIndexEntry {
+  readonly run: RunRef;
+  readonly layers: readonly RunIndexLayer[];
+  readonly alerts: readonly AlertRecord[];
+  /** Why the run's results could not be read (its row says so; other runs are unaffected). */
+  readonly problem?: string;
+}
+
+/** Every run of the store, as the index page across runs shows it. */
+export interface RunIndex {
+  readonly runs: readonly RunIndexEntry[];
+  /** magtrack version, for the page's footer. */
+  readonly version?: string;
+}
+
+export interface RunIndexLocation {
+  /** Path or URL of the page. */
+  readonly location: string;
 }
 
 /** Tag / marker value identifying magtrack's report run or folder (never a training run). */
@@ -376,6 +420,9 @@ export const DEFAULT_TRAJECTORY_PATTERN = "trajectory/{layer}/step_{step}.{ext}"
 
 // The stored form of raised alerts (local alerts.json, MLflow tag values).
 export { decodeAlert, decodeAlertFile, encodeAlert, encodeAlertFile } from "./alerts/alert-record.js";
+// The index page across runs (writeRunIndex renders it with the links it knows).
+export type { RunIndexLinks } from "./charts/run-index.js";
+export { renderRunIndexHtml } from "./charts/run-index.js";
 // The experiment-level scale record as JSON (adapters with read/createExperimentScale).
 export { decodeExperimentScale, encodeExperimentScale } from "./experiment-scale/record.js";
 // Atomic file writes (temp file + rename) for adapters that keep files.

@@ -6,6 +6,7 @@
  *   <root>/.magtrack/scale/...                 one T per (experiment, layer) (experiment-scale.ts)
  *   <root>/<run>/metrics.jsonl, params.json    the run's own metrics and params (run-metrics.ts)
  *   <root>/magtrack-report/                    the cross-run report, never a run (experiment-report.ts)
+ *   <root>/magtrack-index.html                 the page across runs, a file: never a run (run-index.ts)
  */
 import type { Stats } from "node:fs";
 import { lstat, readdir, readFile, rm, stat } from "node:fs/promises";
@@ -37,6 +38,7 @@ import {
 import { localAlerts } from "./alerts.js";
 import { isReportFolder, writeLocalExperimentReport } from "./experiment-report.js";
 import { localExperimentScales } from "./experiment-scale.js";
+import { writeLocalRunIndex } from "./run-index.js";
 import { readLocalRunMetrics, readLocalRunParams } from "./run-metrics.js";
 import {
   decodeResultLines,
@@ -311,6 +313,10 @@ export function createLocalAdapter(options: LocalAdapterOptions): TrackerAdapter
 
     writeExperimentReport(report) {
       return writeLocalExperimentReport(root, report);
+    },
+
+    writeRunIndex(index) {
+      return writeLocalRunIndex(root, index);
     },
 
     skippedEntries(run: RunRef): readonly SkippedEntry[] {

@@ -155,6 +155,8 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
 
   const adapter: TrackerAdapter = {
     name: "wandb",
+    // The pipeline's SVG/HTML pages are not uploaded (write-session.ts step 4).
+    ignoresCharts: true,
 
     listRuns(filter: RunFilter, signal?: AbortSignal): AsyncIterable<RunRef> {
       return listRuns(api, entity, project, filter, signal);

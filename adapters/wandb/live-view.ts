@@ -38,6 +38,7 @@ export function companionView(base: TrackerAdapter, ctx: SessionContext, trainin
   };
   const adapter: TrackerAdapter = {
     name: base.name,
+    ignoresCharts: true, // like the run's own adapter: the companion holds no pages
     listRuns: (filter, signal) => base.listRuns(filter, signal),
     // The training run's own files (the pipeline passes the training run's ref).
     listActivations: (run, signal): AsyncIterable<ActivationRef> => base.listActivations(run, signal),

@@ -4,13 +4,16 @@
  * CSS and SVG only; a Content-Security-Policy forbids every network load, no scripts at all; no
  * timestamps, so identical inputs give byte-identical pages.
  */
-import type { AlertRecord, LayerReference, StepResult } from "../adapter-kit.js";
+import type { AlertRecord, LayerReference, RunMetrics, StepResult } from "../adapter-kit.js";
 import { ALERT_BANNER_CSS, alertBanner } from "./alert-banner.js";
 import { renderCurvesSvg } from "./curves.js";
 import { renderDifferenceSvg } from "./difference.js";
 import { formatValue } from "./format.js";
 import { TREND_METRICS } from "./metric-info.js";
+import { htmlPage, pageHead } from "./page-style.js";
+import { stepRangeOf } from "./series-panel.js";
 import { element, textNode } from "./svg.js";
+import { drawableKeys, renderTrainingSvg } from "./training.js";
 import { renderTrendsSvg } from "./trends.js";
 
 export interface ReportRun {
@@ -33,6 +36,48 @@ export interface RunReportOptions {
   readonly logTConv?: boolean;
   /** Alerts shown in a banner at the top (alert-banner.ts); none: no banner. */
   readonly alerts?: readonly AlertRecord[];
+  /** The run's own logged metrics for the training-curves panel (absent: the panel is left out). */
+  readonly training?: TrainingCurves;
+}
+
+/** The run's own metrics as read for its page: the histories, or why there are none to show. */
+export type TrainingCurves =
+  | { readonly status: "read"; readonly metrics: RunMetrics }
+  | { readonly status: "unavailable"; readonly reason: string };
+
+/**
+ * One step axis for the whole page: [first, last] over every layer's results and every drawn
+ * training history, so a magnitude trend and the loss at the same x are the same step.
+ */
+export function pageStepRange(layers: readonly ReportLayer[], training?: TrainingCurves): [number, number] {
+  const steps = layers.flatMap((l) => l.results.map((r) => r.step));
+  if (training?.status === "read")
+    for (const key of drawableKeys(training.metrics))
+      for (const p of training.metrics[key]!) steps.push(p.step);
+  return stepRangeOf(steps);
+}
+
+function trainingSection(name: string, training: TrainingCurves, stepRange: [number, number]): string {
+  const keys = training.status === "read" ? drawableKeys(training.metrics) : [];
+  const body =
+    training.status === "unavailable"
+      ? element("p", { class: "muted" }, textNode(`Training metrics not read: ${training.reason}.`))
+      : keys.length === 0
+        ? element("p", { class: "muted" }, "No training metrics logged for this run.")
+        : element("figure", {}, renderTrainingSvg(name, training.metrics, { inline: true, stepRange }));
+  return element("section", { id: "training" }, [
+    "\n",
+    element("h2", {}, "Training curves"),
+    "\n",
+    element(
+      "p",
+      { class: "muted" },
+      "The run's own metrics as the training job logged them, on the same step axis as the magnitude trends below.",
+    ),
+    "\n",
+    body,
+    "\n",
+  ]);
 }
 
 const PAPERS = [
@@ -45,30 +90,6 @@ const PAPERS = [
     arxiv: "2311.16054",
   },
 ] as const;
-
-const CSS = `
-body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0; color: #222; background: #fafafa; }
-main { max-width: 980px; margin: 0 auto; padding: 16px 24px 40px; }
-h1 { font-size: 1.5em; margin: 0.6em 0 0.2em; }
-h2 { font-size: 1.2em; margin: 1.6em 0 0.4em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
-code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #eee; padding: 0 0.25em; border-radius: 3px; word-break: break-all; }
-figure { margin: 0.6em 0; background: #fff; border: 1px solid #e3e3e3; overflow-x: auto; }
-svg { display: block; max-width: 100%; height: auto; }
-table { border-collapse: collapse; font-size: 0.9em; margin: 0.6em 0; background: #fff; }
-th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.table-wrap { max-height: 480px; overflow: auto; }
-.muted { color: #666; }
-nav ul { padding-left: 1.2em; }
-dt { font-weight: bold; margin-top: 0.6em; }
-footer { margin-top: 2.5em; color: #777; font-size: 0.85em; }
-/* Phone width: a 760-px chart shrunk to ~380 px has ~6-px text. Keep charts at 600 px (text ≥ 9.5 px)
-   and let the figure scroll sideways instead. */
-@media (max-width: 640px) {
-  main { padding: 8px 10px 24px; }
-  figure svg { max-width: none; width: 600px; }
-}
-`;
 
 /** Metric columns: the four documented ones first, then every other key, sorted by code unit. */
 function metricColumns(results: readonly StepResult[]): string[] {
@@ -102,7 +123,12 @@ function metricsTable(results: readonly StepResult[]): string {
   );
 }
 
-function layerSection(entry: ReportLayer, index: number, opts: RunReportOptions): string {
+function layerSection(
+  entry: ReportLayer,
+  index: number,
+  opts: RunReportOptions,
+  stepRange: [number, number],
+): string {
   const { layer, reference, results } = entry;
   const prefix = `l${index}`;
   const referenceText =
@@ -113,7 +139,11 @@ function layerSection(entry: ReportLayer, index: number, opts: RunReportOptions)
     idPrefix: `${prefix}-curves`,
     ...(opts.q === undefined ? {} : { q: opts.q }),
   });
-  const trends = renderTrendsSvg(layer, results, { inline: true, logTConv: opts.logTConv === true });
+  const trends = renderTrendsSvg(layer, results, {
+    inline: true,
+    logTConv: opts.logTConv === true,
+    stepRange,
+  });
   const difference = renderDifferenceSvg(layer, results, reference, { inline: true });
   return element("section", { id: `layer-${index}` }, [
     "\n",
@@ -209,17 +239,8 @@ export function renderRunReportHtml(
   const toc = layers.map((l, i) =>
     element("li", {}, element("a", { href: `#layer-${i}` }, element("code", {}, textNode(l.layer)))),
   );
-  const head = [
-    element("meta", { charset: "utf-8" }),
-    element("meta", {
-      "http-equiv": "Content-Security-Policy",
-      content: "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
-    }),
-    element("meta", { name: "viewport", content: "width=device-width, initial-scale=1" }),
-    element("meta", { name: "generator", content: "magtrack" }),
-    element("title", {}, textNode(`magtrack · ${name}`)),
-    element("style", {}, opts.alerts?.length ? CSS + ALERT_BANNER_CSS : CSS),
-  ].join("\n");
+  const head = pageHead(`magtrack · ${name}`, opts.alerts?.length ? ALERT_BANNER_CSS : "");
+  const stepRange = pageStepRange(layers, opts.training);
   const main = element("main", {}, [
     "\n",
     element("h1", {}, textNode(`Metric space magnitude · ${name}`)),
@@ -232,7 +253,8 @@ export function renderRunReportHtml(
       ? element("p", {}, "No layers have results yet.")
       : element("nav", {}, [element("p", {}, "Layers:"), element("ul", {}, toc.join("\n"))]),
     "\n",
-    ...layers.map((l, i) => `${layerSection(l, i, opts)}\n`),
+    opts.training === undefined ? "" : `${trainingSection(name, opts.training, stepRange)}\n`,
+    ...layers.map((l, i) => `${layerSection(l, i, opts, stepRange)}\n`),
     settingsSection(settings),
     "\n",
     metricsSection(),
@@ -244,5 +266,5 @@ export function renderRunReportHtml(
     ),
     "\n",
   ]);
-  return `<!DOCTYPE html>\n<html lang="en">\n<head>\n${head}\n</head>\n<body>\n${main}\n</body>\n</html>\n`;
+  return htmlPage(head, main);
 }

@@ -86,6 +86,8 @@ function humanLine(e: SyncEvent): string | null {
       return `⚠ alert on run ${e.run}: ${e.rule} held for ${e.key} (layer ${e.layer}) at step ${e.step}: ${e.detail}`;
     case "alert-undelivered":
       return `! run ${e.run}: ${e.message}`;
+    case "run-index":
+      return `▦ index of ${e.runs} run${e.runs === 1 ? "" : "s"}: ${e.location}`;
     case "notice":
       return `i ${e.message}`;
     default:
@@ -103,7 +105,7 @@ export interface ReporterOptions {
 }
 
 /** Lines that only say a run went as expected; --quiet leaves them out. */
-const ROUTINE = new Set<SyncEvent["type"]>(["run-written", "run-unchanged"]);
+const ROUTINE = new Set<SyncEvent["type"]>(["run-written", "run-unchanged", "run-index"]);
 
 function stepLine(e: Extract<SyncEvent, { type: "step-done" }>): string {
   return `  ${e.run} ${e.layer || "*"} step ${e.step}: ${e.ms.toFixed(0)} ms`;

@@ -3,6 +3,9 @@
  * charts (inline SVG), the reference scale T each run used per layer, and every row.
  */
 import { escapeXml } from "../charts/escape.js";
+import { formatValue } from "../charts/format.js";
+import { htmlPage, pageHead } from "../charts/page-style.js";
+import { drawableKeys, renderTrainingSvg } from "../charts/training.js";
 import type { AlertRuleRow } from "./alert-rules.js";
 import type { HowEarly } from "./how-early.js";
 import { renderHowEarlySvg } from "./how-early-svg.js";
@@ -23,6 +26,20 @@ export interface ReportPage {
 }
 
 const e = escapeXml;
+
+/** On top of the shared page style (charts/page-style.ts): the wide tables, verdicts, folded runs. */
+const REPORT_CSS = `
+main { max-width: 72rem; }
+.chart, .scroll { overflow-x: auto; }
+.verdict { overflow-wrap: anywhere; }
+table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0 1.5rem; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.2rem 0.5rem; text-align: right; }
+th:nth-child(-n+4), td:nth-child(-n+4) { text-align: left; }
+tr.magnitude td:nth-child(3) { font-weight: 600; }
+.verdict { background: #f7f7f7; border-left: 4px solid #3b528b; padding: 0.5rem 0.8rem; }
+details.run-training { margin: 0.3em 0; background: #fff; border: 1px solid #e3e3e3; padding: 0.3em 0.6em; }
+details.run-training summary { cursor: pointer; overflow-wrap: anywhere; }
+`;
 
 function scalesTable(runs: readonly RunData[]): string {
   const layers = [...new Set(runs.flatMap((r) => Object.keys(r.references)))].sort();
@@ -79,29 +96,42 @@ function alertRulesSection(rows: readonly AlertRuleRow[] | undefined): string {
 ${tables.join("\n")}`;
 }
 
+/** The last value of each drawn key, for a run's summary line: "loss 0.12 · test_accuracy 0.91". */
+function lastValues(run: RunData): string {
+  return drawableKeys(run.own)
+    .slice(0, 4)
+    .map((k) => {
+      const h = run.own[k]!;
+      return `${k} ${formatValue(h[h.length - 1]!.value)}`;
+    })
+    .join(" · ");
+}
+
+/**
+ * Each run's own training curves, the panel of its run page (charts/training.ts), folded per run so
+ * the page stays short; the summary line gives the last values. Tracker-independent: drawn from
+ * what the report read (RunData.own), so it needs no link into the tracker.
+ */
+function trainingSection(runs: readonly RunData[]): string {
+  const items = runs.map((r) => {
+    const name = r.run.displayName ?? r.run.id;
+    const keys = drawableKeys(r.own);
+    const body =
+      keys.length === 0
+        ? `<p class="muted">No training metrics logged for this run.</p>`
+        : `<figure>${renderTrainingSvg(name, r.own, { inline: true })}</figure>`;
+    const last = keys.length === 0 ? "no training metrics" : lastValues(r);
+    return `<details class="run-training"><summary><strong>${e(name)}</strong> <span class="muted">${e(last)}</span></summary>\n${body}\n</details>`;
+  });
+  return items.join("\n");
+}
+
 export function renderReportHtml(page: ReportPage): string {
   const left =
     page.left.length === 0
       ? ""
       : `<p>Left out: ${page.left.map((l) => `${e(l.run)} (${e(l.reason)})`).join("; ")}.</p>`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(page.title)}</title>
-<style>
-body { font-family: system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 1.5rem; color: #222; max-width: 72rem; }
-.chart, .scroll { overflow-x: auto; }
-.verdict { overflow-wrap: anywhere; }
-table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0 1.5rem; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.2rem 0.5rem; text-align: right; }
-th:nth-child(-n+4), td:nth-child(-n+4) { text-align: left; }
-tr.magnitude td:nth-child(3) { font-weight: 600; }
-.verdict { background: #f7f7f7; border-left: 4px solid #3b528b; padding: 0.5rem 0.8rem; }
-</style>
-</head>
-<body>
+  const main = `<main>
 <h1>${e(page.title)}</h1>
 <p>${page.runs.length} runs compared.</p>
 ${left}
@@ -110,6 +140,9 @@ ${page.verdicts.map((v) => `<p class="verdict">${e(v)}</p>`).join("\n")}
 ${alertRulesSection(page.alertRules)}
 <h2>How early</h2>
 ${page.charts.map((c) => `<div class="chart">${renderHowEarlySvg(c, true)}</div>`).join("\n")}
+<h2>Training curves of each run</h2>
+<p>Each run's own logged metrics (the panel of its run page, same step axis as its magnitude trends there); open a run to see them.</p>
+${trainingSection(page.runs)}
 <h2>Method</h2>
 <ul>${page.method.map((m) => `<li>${e(m)}</li>`).join("")}</ul>
 <h2>Reference scale T of each run</h2>
@@ -118,9 +151,8 @@ ${scalesTable(page.runs)}
 <h2>All rows</h2>
 <p>${page.rows.length} rows${page.skippedRows > 0 ? `; ${page.skippedRows} feature/outcome pairs had fewer than 3 runs with both values or a constant feature, and are left out` : ""}.</p>
 ${rowsTable(page.rows)}
-</body>
-</html>
-`;
+</main>`;
+  return htmlPage(pageHead(page.title, REPORT_CSS), main);
 }
 
 /** The rows as a table artifact: {"columns": [...], "data": [[...], ...]} (MLflow's table JSON). */

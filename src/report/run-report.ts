@@ -5,6 +5,7 @@
 import type { RunFilter, TrackerAdapter } from "../adapter-kit.js";
 import type { AlertRule } from "../alerts/rule.js";
 import { MagtrackError } from "../core/errors.js";
+import { updateRunIndex } from "../run-index/update.js";
 import type { AlertRuleRow } from "./alert-rules.js";
 import { buildReport } from "./build-report.js";
 import { collectRuns } from "./collect.js";
@@ -84,5 +85,11 @@ export async function runReport(req: ReportRequest): Promise<ReportOutcome> {
     };
   }
   const where = await req.adapter.writeExperimentReport(built.report, req.signal);
+  // The index page across runs links the report: refresh it now that there is one (docs/views.md).
+  await updateRunIndex(req.adapter, {
+    dryRun: false,
+    emit: () => {},
+    ...(req.signal ? { signal: req.signal } : {}),
+  });
   return { ...base, location: where.location };
 }

@@ -75,6 +75,8 @@ export type SyncEvent =
     }
   /** An alert was recorded but an extra delivery (--alert-webhook) gave up after its retries. */
   | { type: "alert-undelivered"; run: string; id: string; channel: "webhook"; message: string }
+  /** The index page across runs was rewritten (docs/views.md; trackers that keep one: local). */
+  | { type: "run-index"; location: string; runs: number }
   | { type: "notice"; message: string };
 
 export type EventSink = (event: SyncEvent) => void;

@@ -1,11 +1,18 @@
-/** Render a run's charts from all its results (old + new): per layer curves and trends, one HTML report. */
+/**
+ * Render a run's charts from all its results (old + new): per layer curves and trends, the run's own
+ * training curves (training.svg, when it logged any), one HTML report; all on one step axis.
+ */
 import type { AlertRecord, ChartFile, LayerReference, RunRef, StepResult } from "../adapter-kit.js";
 import {
+  pageStepRange,
   renderCurvesSvg,
   renderDifferenceSvg,
   renderRunReportHtml,
+  renderTrainingSvg,
   renderTrendsSvg,
+  type TrainingCurves,
 } from "../charts/index.js";
+import { drawableKeys } from "../charts/training.js";
 import { VERSION } from "../version.js";
 import { isLayerResult } from "./families.js";
 
@@ -15,6 +22,7 @@ export function renderRunCharts(
   allResults: readonly StepResult[],
   settings: Readonly<Record<string, string>>,
   alerts: readonly AlertRecord[] = [],
+  training?: TrainingCurves,
 ): ChartFile[] {
   const byLayer = new Map<string, StepResult[]>();
   for (const r of allResults) {
@@ -31,6 +39,18 @@ export function renderRunCharts(
     if (reference === undefined) continue;
     const results = byLayer.get(layer)!.sort((a, b) => a.step - b.step);
     layers.push({ layer, reference, results });
+  }
+  // One step axis for the page, the trends and the training curves (charts/report.ts pageStepRange).
+  const stepRange = pageStepRange(layers, training);
+  const name = run.displayName !== undefined && run.displayName !== "" ? run.displayName : run.id;
+  if (training?.status === "read" && drawableKeys(training.metrics).length > 0) {
+    charts.push({
+      path: "magnitude/training.svg",
+      contentType: "image/svg+xml",
+      body: renderTrainingSvg(name, training.metrics, { stepRange }),
+    });
+  }
+  for (const { layer, reference, results } of layers) {
     const safe = encodeURIComponent(layer);
     if (results.some((r) => r.curve !== undefined)) {
       charts.push({
@@ -47,7 +67,7 @@ export function renderRunCharts(
     charts.push({
       path: `magnitude/${safe}/trends.svg`,
       contentType: "image/svg+xml",
-      body: renderTrendsSvg(layer, results),
+      body: renderTrendsSvg(layer, results, { stepRange }),
     });
   }
   charts.push({
@@ -57,7 +77,7 @@ export function renderRunCharts(
       { id: run.id, ...(run.displayName ? { displayName: run.displayName } : {}) },
       layers,
       settings,
-      { version: VERSION, q, alerts },
+      { version: VERSION, q, alerts, ...(training ? { training } : {}) },
     ),
   });
   return charts;

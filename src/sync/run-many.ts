@@ -6,6 +6,7 @@ import type { AlertRecord, RunFilter, RunRef, TrackerAdapter } from "../adapter-
 import { finishedBandSource } from "../alerts/finished-band.js";
 import type { AlertRule } from "../alerts/rule.js";
 import { sharedScalesFor } from "../experiment-scale/scale-mode.js";
+import { updateRunIndex } from "../run-index/update.js";
 import { alertDeferredRun } from "./alert-deferred.js";
 import { isAuthError } from "./error-code.js";
 import type { EventSink, RunOutcome, SyncSummary } from "./events.js";
@@ -41,6 +42,11 @@ export interface SyncOptions {
   readonly alertRules?: readonly AlertRule[];
   readonly deliverAlert?: (run: RunRef, alert: AlertRecord, signal?: AbortSignal) => Promise<void>;
 }
+
+const signals = (o: SyncOptions) => ({
+  ...(o.signal ? { signal: o.signal } : {}),
+  ...(o.stopSignal ? { stopSignal: o.stopSignal } : {}),
+});
 
 export function summarize(outcomes: readonly RunOutcome[], stoppedEarly: string | null): SyncSummary {
   const count = (s: RunOutcome["status"]) => outcomes.filter((o) => o.status === s).length;
@@ -150,5 +156,6 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
     stoppedEarly = String(options.stopSignal.reason ?? "stopped");
     emit({ type: "stopped", reason: stoppedEarly });
   }
+  await updateRunIndex(adapter, { dryRun, emit, ...signals(options) });
   return summarize(outcomes, stoppedEarly);
 }

@@ -34,6 +34,7 @@ import { alertContext, computeContext, windowContext, withWindows } from "./run-
 import type { ComputeSettings } from "./settings.js";
 import { assertSameSettings } from "./settings-identity.js";
 import type { ProfileComputer } from "./step-result.js";
+import { readTrainingCurves } from "./training-curves.js";
 import { writeRun } from "./write-run.js";
 
 export { errorCode } from "./error-code.js";
@@ -102,7 +103,8 @@ async function syncPlanned(
   if (plan.todoCount === 0 && windowsTodo === 0 && state.unfinishedWrite === true) {
     // Nothing new, but an earlier session was cut before it closed: let the adapter finish it.
     const banner = await firedAlerts(run, opts.alertRules ?? [], state.written, opts.alertBand);
-    const charts = renderRunCharts(run, state.references, state.written, settingsRecord, banner);
+    const training = await readTrainingCurves(adapter, run, signal);
+    const charts = renderRunCharts(run, state.references, state.written, settingsRecord, banner, training);
     const alertsDue = banner.map((a) => a.id);
     const batch = { newReferences: [], results: [], references: state.references, charts, alertsDue };
     await writeRun(adapter, run, state, batch, settingsRecord, emit, signal);
@@ -125,7 +127,8 @@ async function syncPlanned(
     const allResults = [...state.written, ...computed.results];
     // report.html's banner: what the rules raise on these results (the alert step records them next)
     const banner = await firedAlerts(run, opts.alertRules ?? [], allResults, opts.alertBand);
-    const charts = renderRunCharts(run, computed.references, allResults, settingsRecord, banner);
+    const training = await readTrainingCurves(adapter, run, signal);
+    const charts = renderRunCharts(run, computed.references, allResults, settingsRecord, banner, training);
     const write = { ...computed, charts, alertsDue: banner.map((a) => a.id) };
     stepsWritten = await writeRun(adapter, run, state, write, settingsRecord, emit, signal);
   }

@@ -3,14 +3,15 @@
 /**
  * The demo's reports in a real browser: Debian's Chromium (/usr/bin/chromium, driven by
  * puppeteer-core; no browser is downloaded) opens every run's report.html and the cross-run report
- * (magtrack-report/index.html) at 1400 and 420 px wide
+ * (magtrack-report/index.html, its folded per-run training curves opened) and the index page across
+ * runs (magtrack-index.html) at 1400 and 420 px wide
  * and checks: no console error, every chart drawn (an <svg> with a non-empty box and its lines),
- * no text wider than its box or the page. Then curves.svg is rasterised by Chromium and by
- * ImageMagick's `convert`, and the curve pixels are compared. Skipped, and says so, where Chromium
+ * no text wider than its box or the page. Then curves.svg and training.svg are rasterised by
+ * Chromium and by ImageMagick's `convert`, and the curve pixels are compared. Skipped, and says so, where Chromium
  * (or ImageMagick, for the second test) is missing; .ci/run installs both.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -43,8 +44,9 @@ beforeAll(async () => {
     .map((d) => join(root, "demo", d.name, "magnitude", "report.html"))
     .filter((p) => existsSync(p))
     .sort();
-  // and the demo's cross-run report (magtrack report)
+  // and the demo's cross-run report (magtrack report) and the index page across runs
   reports.push(join(root, "demo", "magtrack-report", "index.html"));
+  reports.push(join(root, "demo", "magtrack-index.html"));
   browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -71,7 +73,7 @@ afterAll(async () => {
 describe.skipIf(!haveChromium)("demo reports in Chromium", () => {
   for (const width of [1400, 420]) {
     it(`at ${width} px: no console errors, every chart drawn, no text overflowing`, async () => {
-      expect(reports.length).toBe(13); // 12 runs' reports and the cross-run report
+      expect(reports.length).toBe(14); // 12 runs' reports, the cross-run report, the index page
       for (const report of reports) {
         const page = await browser!.newPage();
         const errors: string[] = [];
@@ -81,6 +83,10 @@ describe.skipIf(!haveChromium)("demo reports in Chromium", () => {
         page.on("pageerror", (e) => errors.push(String(e)));
         await page.setViewport({ width, height: 900 });
         await page.goto(pathToFileURL(report).href, { waitUntil: "load" });
+        // The cross-run report folds each run's training curves: open them all, so they are checked too.
+        await page.evaluate(() => {
+          for (const d of document.querySelectorAll("details")) d.open = true;
+        });
         const found = await page.evaluate(() => {
           const svgs = [...document.querySelectorAll("svg")];
           const charts = svgs.map((s) => {
@@ -168,31 +174,58 @@ function coveredShare(a: boolean[], b: boolean[], w: number, h: number, radius: 
   return total === 0 ? 0 : hit / total;
 }
 
-describe.skipIf(!haveChromium || !haveConvert)(
-  "curves.svg: ImageMagick draws the curves Chromium draws",
-  () => {
-    it("the curve pixels of both rasterisations match (within 2 px)", async () => {
-      const svg = join(root, "demo", "lr-0.1", "magnitude", "hidden2", "curves.svg");
-      const [w, h] = [760, 460];
-      const fromChromium = join(root, "chromium.png");
-      const fromMagick = join(root, "magick.png");
-      const page = await browser!.newPage();
-      await page.setViewport({ width: w, height: h });
-      await page.goto(pathToFileURL(svg).href, { waitUntil: "load" });
-      await page.screenshot({
-        path: fromChromium as `${string}.png`,
-        clip: { x: 0, y: 0, width: w, height: h },
-      });
-      await page.close();
-      execFileSync(CONVERT, [svg, fromMagick]);
-      const a = curveMask(rgbOf(fromChromium, w, h));
-      const b = curveMask(rgbOf(fromMagick, w, h));
-      const count = (m: boolean[]) => m.filter(Boolean).length;
-      // The curves are a few thousand pixels; the colour-bar legend is also saturated and in both.
-      expect(count(a)).toBeGreaterThan(2000);
-      expect(count(b)).toBeGreaterThan(2000);
-      expect(coveredShare(a, b, w, h, 2)).toBeGreaterThan(0.9);
-      expect(coveredShare(b, a, w, h, 2)).toBeGreaterThan(0.9);
-    });
-  },
-);
+/** Rasterise `svg` (a file) with Chromium and ImageMagick at w × h; the two curve masks. */
+/** The trend line colour #3b528b (blue over red by 80): not the orange notes, whose text renderers shape differently. */
+function blueMask(rgb: Buffer): boolean[] {
+  const out: boolean[] = [];
+  for (let i = 0; i < rgb.length; i += 3) out.push(rgb[i + 2]! - rgb[i]! > 40);
+  return out;
+}
+
+async function rasterBoth(
+  svg: string,
+  w: number,
+  h: number,
+  tag: string,
+  mask: (rgb: Buffer) => boolean[] = curveMask,
+): Promise<[boolean[], boolean[]]> {
+  const fromChromium = join(root, `${tag}-chromium.png`);
+  const fromMagick = join(root, `${tag}-magick.png`);
+  const page = await browser!.newPage();
+  await page.setViewport({ width: w, height: h });
+  await page.goto(pathToFileURL(svg).href, { waitUntil: "load" });
+  await page.screenshot({
+    path: fromChromium as `${string}.png`,
+    clip: { x: 0, y: 0, width: w, height: h },
+  });
+  await page.close();
+  execFileSync(CONVERT, [svg, fromMagick]);
+  return [mask(rgbOf(fromChromium, w, h)), mask(rgbOf(fromMagick, w, h))];
+}
+
+const count = (m: boolean[]) => m.filter(Boolean).length;
+
+describe.skipIf(!haveChromium || !haveConvert)("ImageMagick draws the curves Chromium draws", () => {
+  it("curves.svg: the curve pixels of both rasterisations match (within 2 px)", async () => {
+    const svg = join(root, "demo", "lr-0.1", "magnitude", "hidden2", "curves.svg");
+    const [w, h] = [760, 460];
+    const [a, b] = await rasterBoth(svg, w, h, "curves");
+    // The curves are a few thousand pixels; the colour-bar legend is also saturated and in both.
+    expect(count(a)).toBeGreaterThan(2000);
+    expect(count(b)).toBeGreaterThan(2000);
+    expect(coveredShare(a, b, w, h, 2)).toBeGreaterThan(0.9);
+    expect(coveredShare(b, a, w, h, 2)).toBeGreaterThan(0.9);
+  });
+
+  it("training.svg (the run's own curves): the line pixels match (within 2 px)", async () => {
+    const svg = join(root, "demo", "lr-0.1", "magnitude", "training.svg");
+    const [, width, height] = readFileSync(svg, "utf8").match(/<svg[^>]* width="(\d+)" height="(\d+)"/)!;
+    const [w, h] = [Number(width), Number(height)];
+    const [a, b] = await rasterBoth(svg, w, h, "training", blueMask);
+    // 4 panels of 11-point lines with markers: well over a thousand line pixels.
+    expect(count(a)).toBeGreaterThan(1000);
+    expect(count(b)).toBeGreaterThan(1000);
+    expect(coveredShare(a, b, w, h, 2)).toBeGreaterThan(0.9);
+    expect(coveredShare(b, a, w, h, 2)).toBeGreaterThan(0.9);
+  });
+});

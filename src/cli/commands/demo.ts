@@ -70,6 +70,7 @@ export async function runDemo(args: DemoArgs, ctx: CliContext): Promise<number> 
   });
   if (!args.json) {
     ctx.stdout(`\nReports (open in a browser, no network needed):\n`);
+    ctx.stdout(`  ${join(root, "magtrack-index.html")} (every run × layer, with links)\n`);
     for (const run of demo.runs) ctx.stdout(`  ${join(root, run.name, "magnitude", "report.html")}\n`);
     ctx.stdout(`Charts: ${join(root, "<run>", "magnitude", "<layer>", "curves.svg")} and trends.svg\n`);
     ctx.stdout(`Metrics: ${join(root, "<run>", "magnitude", "metrics.jsonl")} (and metrics.csv)\n`);
