@@ -132,7 +132,8 @@ export function planProfile(points: PointCloud, options: ProfileOptions = {}): P
   const t0 = now();
   if (ctx.n > 1) {
     try {
-      const r = engine.tConv(ctx, q, options.tConvRtol ?? 1e-10);
+      const hint = options.tConvHint === undefined ? undefined : options.tConvHint * unit;
+      const r = engine.tConv(ctx, q, options.tConvRtol ?? 1e-10, hint);
       tConv = r.tConv;
       tConvInfo = r.info;
     } catch (err) {
