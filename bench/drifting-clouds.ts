@@ -6,10 +6,9 @@
  *   W_l(s) = W_l(s − 1) + drift · G_l(s),   G_l(s) ~ N(0, 2/64)^{64×64},   drift = 0.01 by default,
  * i.e. each step moves the weights by about 1 % of their size. Layer "h1" = relu(P·E·W1(s)),
  * layer "h2" = relu(h1·W2(s)): n × 64 clouds of intrinsic dimension ≤ 32 (bench/relu-cloud.ts's kind,
- * now changing over steps). --layers L > 2 adds h3 = relu(h2·W3(s)), … (their weights drawn and
- * walked after W1, W2, so the 2-layer store is unchanged). Every number comes from the golden LCG of MATH.md via Box–Muller
+ * now changing over steps). Every number comes from the golden LCG of MATH.md via Box–Muller
  * (bench/relu-cloud.ts), so the files are the same on every machine.
- *   npx tsx bench/drifting-clouds.ts <root> [--n 1000] [--steps 25] [--drift 0.01] [--runs 1] [--layers 2]
+ *   npx tsx bench/drifting-clouds.ts <root> [--n 1000] [--steps 25] [--drift 0.01] [--runs 1]
  * writes <root>/run-<r>/activations/{h1,h2}/step_<s>.npy.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -23,23 +22,18 @@ export interface DriftingOptions {
   readonly drift: number;
   /** Seeds the probes and the weights of this run (runs differ in both). */
   readonly seed: number;
-  /** Hidden layers (default 2: h1, h2). */
-  readonly layers?: number;
 }
 
 /** The layers' clouds at every step: yields [step, {h1, h2}] with n × 64 row-major arrays. */
 export function* driftingRun(
   o: DriftingOptions,
-): Generator<[number, { h1: Float64Array; h2: Float64Array } & Record<string, Float64Array>]> {
+): Generator<[number, { h1: Float64Array; h2: Float64Array }]> {
   const k = RELU_INTRINSIC;
   const d = RELU_D;
   const gw = normals(7 + 100 * o.seed);
   const E = Float64Array.from({ length: k * d }, () => gw() / Math.sqrt(k));
   const W1 = Float64Array.from({ length: d * d }, () => gw() * Math.sqrt(2 / d));
   const W2 = Float64Array.from({ length: d * d }, () => gw() * Math.sqrt(2 / d));
-  const deeper = Array.from({ length: Math.max(0, (o.layers ?? 2) - 2) }, () =>
-    Float64Array.from({ length: d * d }, () => gw() * Math.sqrt(2 / d)),
-  );
   const gp = normals(1000 + o.seed);
   const P = Float64Array.from({ length: o.n * k }, () => gp());
   const X = matmulRelu(P, o.n, k, E, d, false);
@@ -48,17 +42,10 @@ export function* driftingRun(
     if (s > 0) {
       for (let i = 0; i < W1.length; i++) W1[i] += o.drift * walk() * Math.sqrt(2 / d);
       for (let i = 0; i < W2.length; i++) W2[i] += o.drift * walk() * Math.sqrt(2 / d);
-      for (const W of deeper) for (let i = 0; i < W.length; i++) W[i] += o.drift * walk() * Math.sqrt(2 / d);
     }
     const h1 = matmulRelu(X, o.n, d, W1, d, true);
     const h2 = matmulRelu(h1, o.n, d, W2, d, true);
-    const out: { h1: Float64Array; h2: Float64Array } & Record<string, Float64Array> = { h1, h2 };
-    let h = h2;
-    deeper.forEach((W, l) => {
-      h = matmulRelu(h, o.n, d, W, d, true);
-      out[`h${l + 3}`] = h;
-    });
-    yield [s, out];
+    yield [s, { h1, h2 }];
   }
 }
 
@@ -91,7 +78,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const root = process.argv[2];
   if (root === undefined || root.startsWith("--")) {
     console.error(
-      "usage: npx tsx bench/drifting-clouds.ts <root> [--n 1000] [--steps 25] [--drift 0.01] [--runs 1] [--layers 2]",
+      "usage: npx tsx bench/drifting-clouds.ts <root> [--n 1000] [--steps 25] [--drift 0.01] [--runs 1]",
     );
     process.exit(2);
   }
@@ -100,7 +87,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     steps: Number(arg("steps", "25")),
     drift: Number(arg("drift", "0.01")),
     runs: Number(arg("runs", "1")),
-    layers: Number(arg("layers", "2")),
   });
   console.log(`${root}: ${files.length} clouds`);
 }

@@ -4,15 +4,13 @@
  * default 1 run × 2 layers × 25 steps) against a magnipy-like numpy/scipy loop over the same files
  * (bench/reference_sync_loop.py), side by side in one run, each rep alternating the two.
  *
- *   npm run build && npx tsx bench/sync-realistic.ts [--reps 3] [--workers 1] [--n 1000] [--steps 25] [--runs 1] [--layers 2] [--no-ref]
+ *   npm run build && npx tsx bench/sync-realistic.ts [--reps 3] [--workers 1] [--n 1000] [--steps 25] [--runs 1] [--no-ref]
  *     [--baseline /path/to/other/checkout]
  *
  * magtrack: `node dist/src/cli/main.js sync --tracker local --root <fresh copy> --workers W --no-lock`
  * in a child process under /usr/bin/time (wall, user+sys CPU, peak RSS); a fresh copy of the store for
  * every rep, so every rep computes every step. Reference: /usr/bin/python3 with OPENBLAS_CORETYPE=SkylakeX
  * (the script prints the OpenBLAS core actually used) and OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = W.
- * The 400-cloud case of issue 16 (1 run × 4 layers × 100 steps, default workers on 2 cores):
- *   --layers 4 --steps 100 --workers 2 --reps 1
  * --baseline: also sync with that checkout's dist/ (built) in the same reps, for a paired before/after.
  * Printed: medians of --reps, every rep, the ratio magtrack / reference, load (uptime) before and after,
  * and the largest relative t_conv difference between the two (each step's own t_conv; the reference
@@ -33,7 +31,6 @@ const workers = Number(arg("workers", "1"));
 const n = Number(arg("n", "1000"));
 const steps = Number(arg("steps", "25"));
 const runs = Number(arg("runs", "1"));
-const layers = Number(arg("layers", "2"));
 const withRef = !process.argv.includes("--no-ref");
 const baseline = process.argv.includes("--baseline") ? arg("baseline", "") : undefined;
 const root = join(import.meta.dirname ?? ".", "..");
@@ -88,10 +85,8 @@ function syncedTConv(store: string): Map<string, number> {
 }
 
 const template = join(dir, "template");
-const files = writeDriftingStore(template, { n, steps, drift: 0.01, runs, layers });
-console.log(
-  `${files.length} clouds (${runs} run × ${layers} layers × ${steps} steps, ${n} × 64) in ${template}`,
-);
+const files = writeDriftingStore(template, { n, steps, drift: 0.01, runs });
+console.log(`${files.length} clouds (${runs} run × 2 layers × ${steps} steps, ${n} × 64) in ${template}`);
 console.log(`load before: ${load()}`);
 /** One sync of a fresh copy of the store with `tree`'s dist/; checks every step was written. */
 function syncWith(tree: string, r: number, tag: string) {

@@ -42,15 +42,6 @@ export interface MagnitudeEngine {
    * from a sample.
    */
   distances?(points: PointCloud, metric: DistanceMetric): DistanceContext | null;
-  /**
-   * t_conv(q) to relative tolerance rtol; throws NumericalError when not bracketed. `hint`: t_conv of a
-   * close cloud (the previous step of the same layer) where the search may start; the result is the
-   * same within rtol either way (an engine may ignore it).
-   */
-  tConv(
-    ctx: DistanceContext,
-    q: number,
-    rtol: number,
-    hint?: number,
-  ): TConvResult & { readonly info: SolveInfo };
+  /** t_conv(q) to relative tolerance rtol; throws NumericalError when not bracketed. */
+  tConv(ctx: DistanceContext, q: number, rtol: number): TConvResult & { readonly info: SolveInfo };
 }

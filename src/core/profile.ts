@@ -132,8 +132,7 @@ export function planProfile(points: PointCloud, options: ProfileOptions = {}): P
   const t0 = now();
   if (ctx.n > 1) {
     try {
-      const hint = options.tConvHint === undefined ? undefined : options.tConvHint * unit;
-      const r = engine.tConv(ctx, q, options.tConvRtol ?? 1e-10, hint);
+      const r = engine.tConv(ctx, q, options.tConvRtol ?? 1e-10);
       tConv = r.tConv;
       tConvInfo = r.info;
     } catch (err) {

@@ -55,12 +55,6 @@ export interface ProfileOptions {
   /** Relative tolerance for the t_conv root search in log t (default 1e-10). */
   readonly tConvRtol?: number;
   /**
-   * t_conv of a close cloud in the data's units (e.g. the previous training step of the same layer):
-   * the fast engine starts its search there instead of bracketing from the median distance. The result
-   * is the same within tConvRtol; only the number of probes changes. Ignored when not finite and > 0.
-   */
-  readonly tConvHint?: number;
-  /**
    * "exact" (dense factorisations only), "fast" (approximate scale selection / iterative where cheaper)
    * or "large" (packed distances, CG at every scale with its error bound; beyond the fast engine's limit).
    */

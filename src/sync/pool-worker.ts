@@ -1,7 +1,6 @@
 /**
  * Worker side of the profile pool (kernels instantiated once per worker thread):
- * - "profile": one whole computeProfile (through this thread's SequenceMemory when the task names its
- *   (run, layer) sequence);
+ * - "profile": one whole computeProfile;
  * - "scales": a contiguous range of one cloud's grid, for ProfilePool.profileSplit. D arrives as a
  *   Float64Array over a SharedArrayBuffer (not copied by postMessage; the fast engine copies it once
  *   into this worker's kernel memory).
@@ -10,9 +9,9 @@
 import type { DistanceContext } from "../core/engine.js";
 import { engineFor } from "../core/engines.js";
 import { evaluateScaleRange } from "../core/fast/engine.js";
+import { computeProfile } from "../core/profile.js";
 import type { MagnitudeAtScale } from "../core/solve.js";
 import type { EngineMode, MagnitudeProfile, ProfileOptions } from "../core/types.js";
-import { SequenceMemory } from "./sequence-memory.js";
 
 export interface ProfileTask {
   readonly kind?: "profile";
@@ -20,8 +19,6 @@ export interface ProfileTask {
   readonly n: number;
   readonly d: number;
   readonly options: ProfileOptions;
-  /** The (run, layer) this cloud is a step of: the worker's SequenceMemory starts it from the last t_conv. */
-  readonly sequence?: string;
 }
 
 export interface ScalesTask {
@@ -60,8 +57,5 @@ export function evaluateRangeOf(
 export default function run(task: PoolTask): MagnitudeProfile | MagnitudeAtScale[] | null {
   if (task.kind === "ping") return null;
   if (task.kind === "scales") return evaluateRange(task);
-  return memory.compute({ data: task.data, n: task.n, d: task.d }, task.options, task.sequence);
+  return computeProfile({ data: task.data, n: task.n, d: task.d }, task.options);
 }
-
-/** This worker thread's memory of the sequences the pool sends here (pool.ts laneFor). */
-const memory = new SequenceMemory();

@@ -7,8 +7,7 @@ import { finishProfile, planProfile } from "../core/profile.js";
 import { withDimensionFit } from "../core/profile-fit.js";
 import type { MagnitudeAtScale } from "../core/solve.js";
 import type { MagnitudeProfile, PointCloud, ProfileOptions } from "../core/types.js";
-import { evaluateRangeOf, type PoolTask, type ProfileTask, type ScalesTask } from "./pool-worker.js";
-import { SEQUENCE_CAPACITY } from "./sequence-memory.js";
+import { evaluateRangeOf, type ProfileTask, type ScalesTask } from "./pool-worker.js";
 
 /**
  * Computes magnitude profiles in parallel on worker threads (piscina):
@@ -19,13 +18,6 @@ import { SEQUENCE_CAPACITY } from "./sequence-memory.js";
  *   t_conv), then the grid is cut into contiguous ranges, one per worker plus one for the calling
  *   thread; D goes to the workers in a SharedArrayBuffer (one n² copy at most, none when the fast
  *   engine already built it shared).
- * - sequences (issue 16): each worker is its own one-thread lane, and every step of a (run, layer)
- *   sequence goes to the lane that computed its first step, in submission order, so the worker's
- *   SequenceMemory (sequence-memory.ts) holds the previous step's t_conv for the next. A new sequence
- *   takes the lane with the fewest sequences (then the least work); a step spills to the least busy
- *   lane only when its own lane has more than SPILL_AFTER tasks beyond it (one long layer on two
- *   workers still uses both; a spilled step starts from whatever that lane remembers, same values
- *   within the t_conv tolerance).
  * Peak memory of a split profile: the caller's D (n² doubles, shared) plus, per thread that runs a
  * fast range, its kernel workspace: D, Z, Z_step, an f64 factor buffer (4·n² doubles) and an f32
  * factor (n² floats) = 36·n² bytes — n = 2000: 144 MB, n = 4000: 576 MB per thread.
@@ -48,17 +40,8 @@ function workerFile(): string {
   return fileURLToPath(new URL("../../dist/src/sync/pool-worker.js", import.meta.url));
 }
 
-/** A sequence's step goes to another lane only when its own has this many more tasks pending. */
-export const SPILL_AFTER = 2;
-
 export class ProfilePool {
-  /** One single-thread piscina per worker: a task can be sent to a chosen worker. */
-  private readonly lanes: Piscina[];
-  /** Tasks submitted to each lane and not yet settled. */
-  private readonly pending: number[];
-  /** Lane of each sequence seen (bounded like SequenceMemory) and sequences per lane. */
-  private readonly laneOf = new Map<string, number>();
-  private readonly sequencesOn: number[];
+  private readonly piscina: Piscina;
   private readonly maxQueue: number;
   private waiting: Array<() => void> = [];
   private warm = false;
@@ -68,80 +51,29 @@ export class ProfilePool {
     const threads = Math.max(1, options.threads ?? availableParallelism());
     this.maxQueue = Math.max(1, options.maxQueue ?? 2 * threads);
     this.splitMinPoints = options.splitMinPoints ?? 1500;
-    const filename = workerFile();
-    this.lanes = Array.from(
-      { length: threads },
-      () => new Piscina({ filename, minThreads: 1, maxThreads: 1 }),
-    );
-    this.pending = this.lanes.map(() => 0);
-    this.sequencesOn = this.lanes.map(() => 0);
+    this.piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads });
   }
 
-  /**
-   * Profile of one cloud; resolves when computed. Waits while the queue is full. `sequence`: the
-   * (run, layer) it is a step of: computed on that sequence's lane, starting from its last t_conv.
-   */
-  async profile(
-    cloud: PointCloud,
-    options: ProfileOptions = {},
-    sequence?: string,
-  ): Promise<MagnitudeProfile> {
+  /** Profile of one cloud; resolves when computed. Waits while the queue is full. */
+  async profile(cloud: PointCloud, options: ProfileOptions = {}): Promise<MagnitudeProfile> {
     await this.whenRoom();
     // transfer only a buffer that holds exactly this array (never detach a caller's larger buffer)
     const whole = cloud.data.byteOffset === 0 && cloud.data.byteLength === cloud.data.buffer.byteLength;
     const data = whole ? cloud.data : cloud.data.slice();
-    const task: ProfileTask = {
-      data,
-      n: cloud.n,
-      d: cloud.d,
-      options,
-      ...(sequence === undefined ? {} : { sequence }),
-    };
+    const task: ProfileTask = { data, n: cloud.n, d: cloud.d, options };
     try {
-      return (await this.runOn(this.laneFor(sequence), task, [
-        data.buffer as ArrayBuffer,
-      ])) as MagnitudeProfile;
+      return (await this.piscina.run(task, {
+        transferList: [data.buffer as ArrayBuffer],
+      })) as MagnitudeProfile;
     } finally {
       this.waiting.shift()?.();
-    }
-  }
-
-  /** The lane a task of `sequence` goes to (see the class comment). */
-  laneFor(sequence?: string): number {
-    let least = 0;
-    for (let l = 1; l < this.lanes.length; l++) if (this.pending[l]! < this.pending[least]!) least = l;
-    if (sequence === undefined) return least;
-    const own = this.laneOf.get(sequence);
-    if (own !== undefined) return this.pending[own]! > this.pending[least]! + SPILL_AFTER ? least : own;
-    let lane = 0;
-    for (let l = 1; l < this.lanes.length; l++) {
-      const fewer = this.sequencesOn[l]! < this.sequencesOn[lane]!;
-      const tie = this.sequencesOn[l] === this.sequencesOn[lane] && this.pending[l]! < this.pending[lane]!;
-      if (fewer || tie) lane = l;
-    }
-    this.laneOf.set(sequence, lane);
-    this.sequencesOn[lane]!++;
-    if (this.laneOf.size > SEQUENCE_CAPACITY) {
-      const [oldest, oldLane] = this.laneOf.entries().next().value as [string, number];
-      this.laneOf.delete(oldest);
-      this.sequencesOn[oldLane]!--;
-    }
-    return lane;
-  }
-
-  private async runOn(lane: number, task: PoolTask, transferList?: ArrayBuffer[]): Promise<unknown> {
-    this.pending[lane]!++;
-    try {
-      return await this.lanes[lane]!.run(task, transferList === undefined ? {} : { transferList });
-    } finally {
-      this.pending[lane]!--;
     }
   }
 
   /** Resolves when every worker thread has started (a split profile needs them running at once). */
   async ready(): Promise<void> {
     if (this.warm) return;
-    await Promise.all(this.lanes.map((_, l) => this.runOn(l, { kind: "ping" })));
+    await Promise.all(Array.from({ length: this.threads }, () => this.piscina.run({ kind: "ping" })));
     this.warm = true;
   }
 
@@ -188,7 +120,7 @@ export class ProfilePool {
         mode,
         weights,
       };
-      remote.push(this.runOn(p - 1, task) as Promise<MagnitudeAtScale[]>);
+      remote.push(this.piscina.run(task) as Promise<MagnitudeAtScale[]>);
     }
     // the calling thread takes the first (most expensive per scale) range with its own workspace
     const local = evaluateRangeOf(ctx, {
@@ -204,7 +136,7 @@ export class ProfilePool {
 
   /** Resolves when the queue has room for one more task. */
   async whenRoom(): Promise<void> {
-    while (this.queued() >= this.maxQueue) {
+    while (this.piscina.queueSize >= this.maxQueue) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
   }
@@ -222,17 +154,12 @@ export class ProfilePool {
     return Promise.all(pending);
   }
 
-  /** Tasks waiting for a worker, over all lanes. */
-  private queued(): number {
-    return this.lanes.reduce((s, lane) => s + lane.queueSize, 0);
-  }
-
   get threads(): number {
-    return this.lanes.length;
+    return this.piscina.options.maxThreads;
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.lanes.map((lane) => lane.destroy()));
+    await this.piscina.destroy();
   }
 }
 

@@ -15,7 +15,7 @@ import { routeRun } from "./live-route.js";
 import type { StepFilter } from "./plan.js";
 import { errorCode, type RunOptions, syncRun } from "./run-one.js";
 import type { ComputeSettings } from "./settings.js";
-import { createInProcessComputer, type ProfileComputer } from "./step-result.js";
+import { IN_PROCESS, type ProfileComputer } from "./step-result.js";
 
 export interface SyncOptions {
   readonly adapter: TrackerAdapter;
@@ -69,8 +69,6 @@ export function summarize(outcomes: readonly RunOutcome[], stoppedEarly: string 
 export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
   const { adapter } = options;
   const emit = options.emit ?? (() => {});
-  // one in-process memory per sync (sequence-memory.ts) unless the caller brings its own computer
-  const computer = options.computer ?? createInProcessComputer();
   const dryRun = options.dryRun === true || adapter.writeResults === undefined;
   const outcomes: RunOutcome[] = [];
   let stoppedEarly: string | null = null;
@@ -79,7 +77,7 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
     adapter,
     settings: options.settings,
     settingsRecord: options.settingsRecord,
-    computer,
+    computer: options.computer ?? IN_PROCESS,
     maxFileBytes: options.maxFileBytes ?? 2 ** 31,
     emit,
   });
@@ -108,7 +106,7 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
           emit,
           ...(signal ? { signal } : {}),
           ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
-          computer,
+          ...(options.computer ? { computer: options.computer } : {}),
           ...(sharedScales ? { sharedScales } : {}),
           ...(options.alertRules ? { alertRules: options.alertRules } : {}),
           ...(alertBand ? { alertBand } : {}),

@@ -8,7 +8,6 @@ import { computeProfile } from "../core/profile.js";
 import type { MagnitudeProfile, PointCloud, ProfileOptions } from "../core/types.js";
 import { dimensionFitMetrics } from "./dimension-fit-metrics.js";
 import { chooseProbeRows, selectRows } from "./probe-rows.js";
-import { SequenceMemory, sequenceKey } from "./sequence-memory.js";
 import type { ComputeSettings } from "./settings.js";
 
 export interface StepComputation {
@@ -34,28 +33,14 @@ export function diffToReference(
  * waits on it before reading the next file).
  */
 export interface ProfileComputer {
-  /**
-   * `sequence`: the (run, layer) the cloud is a step of (sequence-memory.ts sequenceKey); a computer
-   * may start the search of this step from the sequence's previous t_conv.
-   */
-  compute(probe: PointCloud, options: ProfileOptions, sequence?: string): Promise<MagnitudeProfile>;
+  compute(probe: PointCloud, options: ProfileOptions): Promise<MagnitudeProfile>;
   whenRoom(): Promise<void>;
 }
 
-/** In-process, without memory across steps (each profile as computeProfile gives it). */
 export const IN_PROCESS: ProfileComputer = {
   compute: async (probe, options) => computeProfile(probe, options),
   whenRoom: async () => {},
 };
-
-/** In-process with a SequenceMemory: each (run, layer) step starts from the previous step's t_conv. */
-export function createInProcessComputer(): ProfileComputer {
-  const memory = new SequenceMemory();
-  return {
-    compute: async (probe, options, sequence) => memory.compute(probe, options, sequence),
-    whenRoom: async () => {},
-  };
-}
 
 type StepKey = { run: string; layer: string; step: number };
 
@@ -138,10 +123,6 @@ export async function computeStep(
   computer: ProfileComputer = IN_PROCESS,
 ): Promise<StepComputation> {
   const source = `run ${key.run}, layer ${key.layer}, step ${key.step}`;
-  const profile = await computer.compute(
-    probeOf(cloud, key, settings),
-    profileOptions(settings, T, source),
-    sequenceKey(key.run, key.layer),
-  );
+  const profile = await computer.compute(probeOf(cloud, key, settings), profileOptions(settings, T, source));
   return { profile, result: stepResultOf(profile, key) };
 }

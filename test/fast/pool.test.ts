@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { driftingRun } from "../../bench/drifting-clouds.js";
-import { computeProfile, type PointCloud } from "../../src/core/index.js";
+import { computeProfile } from "../../src/core/index.js";
 import { ProfilePool, splitBounds } from "../../src/sync/pool.js";
-import { sequenceKey } from "../../src/sync/sequence-memory.js";
 
 function lcgCloud(n: number, d: number, seed: number) {
   let x = seed;
@@ -75,47 +73,6 @@ describe("ProfilePool (piscina; runs the built worker from dist/)", () => {
       expect(split.solveInfo.map((s) => s.iterations)).toEqual(local.solveInfo.map((s) => s.iterations));
     } finally {
       await pool.close();
-    }
-  });
-
-  it("schedules each (run, layer) sequence on one worker: values as the unscheduled pool within tolerance, fewer t_conv probes", async () => {
-    // two layers × 4 drifting steps (bench/drifting-clouds.ts), submitted interleaved as a sync does
-    const n = 200;
-    const steps = [...driftingRun({ n, steps: 4, drift: 0.01, seed: 3 })];
-    const clouds: [string, PointCloud][] = [];
-    for (const [, l] of steps) {
-      clouds.push([sequenceKey("r", "h1"), { data: l.h1, n, d: 64 }]);
-      clouds.push([sequenceKey("r", "h2"), { data: l.h2, n, d: 64 }]);
-    }
-    const copy = (c: PointCloud) => ({ ...c, data: c.data.slice() });
-    const options = { mode: "fast", nScales: 10 } as const;
-    const scheduled = new ProfilePool({ threads: 2 });
-    const unscheduled = new ProfilePool({ threads: 2 });
-    try {
-      expect(scheduled.laneFor(sequenceKey("r", "h1"))).toBe(0);
-      expect(scheduled.laneFor(sequenceKey("r", "h2"))).toBe(1);
-      expect(scheduled.laneFor(sequenceKey("r", "h1"))).toBe(0);
-      // one step of both layers at a time: at most one task per lane, so no step spills (SPILL_AFTER)
-      const a: Awaited<ReturnType<typeof scheduled.profile>>[] = [];
-      for (let i = 0; i < clouds.length; i += 2) {
-        const pair = clouds.slice(i, i + 2).map(([seq, c]) => scheduled.profile(copy(c), options, seq));
-        a.push(...(await Promise.all(pair)));
-      }
-      const b = await Promise.all(clouds.map(([, c]) => unscheduled.profile(copy(c), options)));
-      for (let i = 0; i < clouds.length; i++) {
-        expect(Math.abs(a[i]!.tConv! - b[i]!.tConv!) / b[i]!.tConv!).toBeLessThanOrEqual(1e-9);
-        for (let k = 0; k < a[i]!.magnitude.length; k++) {
-          const bound = (a[i]!.solveInfo[k]!.errorBound ?? 0) + (b[i]!.solveInfo[k]!.errorBound ?? 0);
-          const diff = Math.abs(a[i]!.magnitude[k]! - b[i]!.magnitude[k]!);
-          expect(diff).toBeLessThanOrEqual(Math.max(2e-9 * b[i]!.magnitude[k]!, bound) * (1 + 1e-12));
-        }
-        // steps after the first found the previous step's t_conv on their worker
-        const probes = (p: (typeof a)[number]) => p.tConvInfo!.iterations!;
-        if (i >= 2) expect(probes(a[i]!)).toBeLessThan(probes(b[i]!));
-        else expect(probes(a[i]!)).toBe(probes(b[i]!));
-      }
-    } finally {
-      await Promise.all([scheduled.close(), unscheduled.close()]);
     }
   });
 

@@ -151,8 +151,8 @@ export const fastEngine: MagnitudeEngine & {
   evaluateScales(ctx, scales, options) {
     return evaluateScaleRange(ctx, scales, 0, scales.length, options);
   },
-  tConv(ctx, q, rtol, hint) {
+  tConv(ctx, q, rtol) {
     const ws = workspaceFor(ctx);
-    return fastTConv(ws, q, bracketStart(ctx), rtol, (t) => exactAt(ctx, t), hint);
+    return fastTConv(ws, q, bracketStart(ctx), rtol, (t) => exactAt(ctx, t));
   },
 };

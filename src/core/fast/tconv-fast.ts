@@ -13,8 +13,6 @@ const MAX_BRACKET_STEPS = 200;
 const MAX_NEWTON = 100;
 const MAX_STEP = 1.5; // in log t per Newton step
 const FIRST_STEP = 0.5;
-/** From a hint, the first Newton step stays in [t_prev/2, 2 t_prev]; later steps widen to MAX_STEP. */
-const FIRST_STEP_FROM_HINT = Math.LN2;
 
 /**
  * Approximated t_conv(q) without a dense factorisation per probe.
@@ -28,13 +26,6 @@ const FIRST_STEP_FROM_HINT = Math.LN2;
  *    current sign bracket (bisection otherwise). Stops when the Newton step in s is below rtol.
  * Reported info: the final probe's solver; errorBound bounds |Mag(tConv) − q·n| (the final probe's
  * error bound plus the linearised residual of the last step).
- *
- * `hint` (issue 16): t_conv of a close cloud, e.g. the previous training step of the same layer.
- * Step 1 is skipped and Newton starts at the hint, its first step kept in [hint/2, 2·hint] and later
- * steps widening as above (MAX_STEP per probe, bisection once the sign bracket closes). The same
- * stopping rule applies, so the result agrees with the cold search to within rtol in log t (plus the
- * stated bound); drifting steps need about half the probes and none of the bracket's exp passes. A
- * hinted search that fails for any numerical reason is redone cold.
  */
 export function fastTConv(
   ws: FastWorkspace,
@@ -42,21 +33,9 @@ export function fastTConv(
   t0: number,
   rtol: number,
   fallback: (t: number) => ScaleSolution,
-  hint?: number,
 ): TConvResult & { readonly info: FastSolveInfo } {
-  if (hint !== undefined && hint > 0 && Number.isFinite(hint)) {
-    try {
-      return newtonTConv(ws, q, hint, FIRST_STEP_FROM_HINT, rtol, fallback);
-    } catch (err) {
-      if (!(err instanceof NumericalError)) throw err;
-    }
-  }
-  return newtonTConv(ws, q, cauchySchwarzBracket(ws, q, t0), FIRST_STEP, rtol, fallback);
-}
-
-/** Step 1: the smallest t (halving/doubling from t0) at which n²/ΣZ ≥ q·n. */
-function cauchySchwarzBracket(ws: FastWorkspace, q: number, t0: number): number {
-  const target = targetMagnitude(q, ws.n);
+  const n = ws.n;
+  const target = targetMagnitude(q, n);
   if (!(t0 > 0 && Number.isFinite(t0))) {
     throw new NumericalError("t-conv-start", `t_conv: starting scale ${t0} must be finite and > 0`);
   }
@@ -84,21 +63,7 @@ function cauchySchwarzBracket(ws: FastWorkspace, q: number, t0: number): number 
       ws.loadScale(t);
     }
   }
-  return t;
-}
-
-/** Step 2: safeguarded Newton in s = log t from t, the first step at most firstStep long. */
-function newtonTConv(
-  ws: FastWorkspace,
-  q: number,
-  t: number,
-  firstStep: number,
-  rtol: number,
-  fallback: (t: number) => ScaleSolution,
-): TConvResult & { readonly info: FastSolveInfo } {
-  const n = ws.n;
-  const target = targetMagnitude(q, n);
-  if (ws.zScale !== t) ws.loadScale(t);
+  // 2. Newton in s = log t
   const budget = iterationBudget(n);
   let evaluations = 0;
   rowSumGuess(ws);
@@ -125,8 +90,8 @@ function newtonTConv(
       throw new NumericalError("t-conv-nan", `t_conv: magnitude is NaN at t = ${Math.exp(s)}`);
     if (g >= 0) sHi = Math.min(sHi, s);
     else sLo = Math.max(sLo, s);
-    // the first step leaves the Cauchy–Schwarz end, where Mag is flat in s, or the hint: keep it short
-    const maxStep = it === 0 ? firstStep : MAX_STEP;
+    // the first step leaves the Cauchy–Schwarz end, where Mag is flat in s: keep it short
+    const maxStep = it === 0 ? FIRST_STEP : MAX_STEP;
     let step = cur.slope > 0 ? -g / cur.slope : g >= 0 ? -maxStep : maxStep;
     step = Math.max(-maxStep, Math.min(maxStep, step));
     let sNew = s + step;
