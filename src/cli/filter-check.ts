@@ -36,8 +36,10 @@ export function checkFilters(
     get(target, key) {
       if (key === "listRuns") {
         return async function* (filter: RunFilter, signal?: AbortSignal) {
+          // Only the sync's own listing: the index page and the `outside finished` band list runs too.
+          const ours = JSON.stringify(filter.runs) === JSON.stringify(runFilter.runs);
           for await (const run of target.listRuns(filter, signal)) {
-            listed.push(run);
+            if (ours) listed.push(run);
             yield run;
           }
         };

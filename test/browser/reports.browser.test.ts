@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import puppeteer, { type Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_RUNS } from "../../src/demo/demo-runs.js";
 import { cli } from "../helpers/cli.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -73,7 +74,7 @@ afterAll(async () => {
 describe.skipIf(!haveChromium)("demo reports in Chromium", () => {
   for (const width of [1400, 420]) {
     it(`at ${width} px: no console errors, every chart drawn, no text overflowing`, async () => {
-      expect(reports.length).toBe(14); // 12 runs' reports, the cross-run report, the index page
+      expect(reports.length).toBe(DEMO_RUNS.length + 2); // each run's report, the cross-run report, the index page
       for (const report of reports) {
         const page = await browser!.newPage();
         const errors: string[] = [];
