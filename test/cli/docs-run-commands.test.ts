@@ -5,7 +5,7 @@
  * NDJSON log clean: stderr goes elsewhere.
  */
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -15,6 +15,14 @@ import { VERSION } from "../../src/version.js";
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
 describe("running magtrack from a clone", () => {
+  it("the build leaves package.json's bin executable (npm links it before prepare builds it)", async () => {
+    const pkg = JSON.parse(await readFile(`${REPO}package.json`, "utf8")) as { bin: Record<string, string> };
+    for (const target of Object.values(pkg.bin)) {
+      const { mode } = await stat(`${REPO}${target}`);
+      expect((mode & 0o111).toString(8), target).toBe("111");
+    }
+  });
+
   it("npx --no-install magtrack runs this clone's CLI (what the demo hint and the crontab call)", async () => {
     const { stdout } = await promisify(execFile)("npx", ["--no-install", "magtrack", "--version"], {
       cwd: REPO,
