@@ -23,11 +23,16 @@ import { cli } from "../helpers/cli.js";
 const CHROMIUM = "/usr/bin/chromium";
 const CONVERT = "/usr/bin/convert";
 const haveChromium = existsSync(CHROMIUM);
-const haveConvert = existsSync(CONVERT);
+// Debian's ImageMagick 6 reads SVG through its delegate rsvg-convert (librsvg, an independent
+// renderer); installed without recommends it has neither that nor fonts for its own MSVG renderer.
+const RSVG = "/usr/bin/rsvg-convert";
+const haveConvert = existsSync(CONVERT) && existsSync(RSVG);
 if (!haveChromium)
   console.log(`SKIPPED: report browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 else if (!haveConvert)
-  console.log(`SKIPPED: SVG raster comparison: ${CONVERT} is missing (apt-get install -y imagemagick)`);
+  console.log(
+    `SKIPPED: SVG raster comparison: ${CONVERT} or ${RSVG} is missing (apt-get install -y imagemagick librsvg2-bin)`,
+  );
 
 let root = "";
 let profile = "";
