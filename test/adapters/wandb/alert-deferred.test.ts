@@ -3,7 +3,8 @@
  * "Running runs"): a RUNNING run whose layer collapses is read and checked, and gets exactly one
  * notifyScriptableRunAlert — the official operation, its variables valid for the official variable
  * definitions — while none of its magnitude results is written (no history row, no summary key, no
- * run file, no companion). Once the run has finished (state set in the fake, as wandb-core's
+ * config change, no companion); the alert's record is the run file magtrack-alerts.json
+ * (adapters/wandb/alert-file.ts), never the config the training process rewrites. Once the run has finished (state set in the fake, as wandb-core's
  * `{"complete": true, "exitcode": 0}` leaves it), a second sync writes the results and sends no
  * second alert; a third sync sends and writes nothing.
  */
@@ -11,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { buildSchema, getVariableValues, type OperationDefinitionNode, parse, print } from "graphql";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ALERT_FILE } from "../../../adapters/wandb/alert-file.js";
 import { ALERT_WAIT_DURATION_MS } from "../../../adapters/wandb/alerts.js";
 import { numberOf, parseObject } from "../../../adapters/wandb/extended-json.js";
 import { parseAlertRules } from "../../../src/alerts/parse-rule.js";
@@ -83,6 +85,15 @@ async function sync() {
   };
 }
 
+/**
+ * What the training process's own config upload leaves: wandb-core sends its whole in-memory config
+ * with every upsert (core/internal/runupserter/runupserter.go lockedDoUpsert: config =
+ * serializeConfig(), marked dirty by UpdateConfig, UpdateTelemetry, UpdateEnvironment and
+ * UpdateMetrics, i.e. wandb.config.update and define_metric), and the fake's upsertBucket replaces
+ * the stored config wholesale — so anything another writer put into it is gone.
+ */
+const TRAINER_CONFIG = '{"lr":{"desc":null,"value":0.001},"batch":{"desc":null,"value":64}}';
+
 const magnitudeRows = (r: FakeRun) => r.history.filter((l) => l.includes('"magnitude/'));
 
 describe("sync --alert --no-live on a running W&B run", () => {
@@ -119,13 +130,17 @@ describe("sync --alert --no-live on a running W&B run", () => {
     expect(sent.variables).toMatchObject({ entityName: "team", projectName: "proj", runName: "b1x7k2q9" });
     expect(Number.isSafeInteger(sent.variables!.waitDuration)).toBe(true); // Duration: int64 ms
 
-    // nothing of the results while it runs: no row, no summary, no file, no companion, no session
+    // nothing of the results while it runs: no row, no summary, no companion, no write session,
+    // its config untouched (the training process's); the one file is the alert's record
     expect(magnitudeRows(run)).toEqual([]);
     expect(run.history).toEqual([]);
     expect(run.summary).toBe("{}");
-    expect(run.files.size).toBe(0);
+    expect(run.config).toBe('{"lr":{"desc":null,"value":0.001}}');
+    expect([...run.files.keys()]).toEqual([ALERT_FILE]);
     expect(fake.runs.map((r) => r.name)).toEqual(["b1x7k2q9"]);
-    expect(running.writes.filter((r) => r.path.endsWith("/file_stream") || r.method === "PUT")).toEqual([]);
+    expect(
+      running.writes.filter((r) => r.operationName === "UpsertBucket" || r.path.endsWith("/file_stream")),
+    ).toEqual([]);
     expect(run.state).toBe("running");
 
     // the training process ends the run: {"complete": true, "exitcode": 0} → finished
@@ -150,5 +165,23 @@ describe("sync --alert --no-live on a running W&B run", () => {
     expect(idle.writes).toEqual([]);
     expect(fake.snapshot()).toEqual(before);
     expect(fake.alerts).toHaveLength(1);
+  });
+
+  it("the training process's own config uploads while it runs neither lose the record nor are overwritten: no second alert", async () => {
+    const running = await sync();
+    expect(running.alerts).toHaveLength(1);
+    // magtrack wrote nothing into the running run's config: the training process owns it
+    expect(run.config).toBe('{"lr":{"desc":null,"value":0.001}}');
+    // the training process calls wandb.config.update(batch=64): its whole config is uploaded
+    run.config = TRAINER_CONFIG;
+    expect((await sync()).alerts).toEqual([]); // still running: nothing again
+    expect(run.config).toBe(TRAINER_CONFIG);
+
+    run.state = "finished";
+    const finished = await sync();
+    expect(finished.summary).toMatchObject({ failed: 0, stepsWritten: STEPS.length });
+    expect(finished.alerts).toEqual([]);
+    expect(fake.alerts).toHaveLength(1);
+    expect(parseObject(run.config, "config").batch).toEqual({ desc: null, value: 64 });
   });
 });
