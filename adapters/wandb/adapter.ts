@@ -310,8 +310,9 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
       return live ? companionView(adapter, ctx, run) : null;
     },
 
-    // notifyScriptableRunAlert, recorded in the run's config (alerts.ts, docs/alerts.md).
-    ...wandbAlerts(ctx, "run"),
+    // notifyScriptableRunAlert, recorded in the run's config (alerts.ts, docs/alerts.md); a run not
+    // written now (deferred: running, crashed …) keeps it in its alert file, never in its config.
+    ...wandbAlerts(ctx, (run) => (adapter.deferReason!(run) === null ? "run" : "file")),
   };
   return adapter;
 }

@@ -4,7 +4,8 @@
  * W&B mails / posts it to Slack as the team configured. W&B has no API to read alerts back: the
  * record that keeps it to one per run, rule and key is magtrack's own, in a run config
  * (alert-config.ts) — the training run's, or the companion's while the run is live (the training
- * process owns a running run's config).
+ * process owns a running run's config) — or, for a run not written now with the live view off, in
+ * a run file of its own (alert-file.ts).
  *
  * Order: SEND, then RECORD. A kill (or a lost answer) between the two leaves no record, and the next
  * sync sends the alert again: at most one extra delivery per interrupted sync, and only when it is
@@ -16,6 +17,7 @@
  */
 import { type AlertRecord, MagtrackError, type RunRef } from "../../src/adapter-kit.js";
 import { alertsInConfig, withAlertInConfig } from "./alert-config.js";
+import { alertsInRunFile, recordInRunFile } from "./alert-file.js";
 import { companionIdOf, readCompanion } from "./companion.js";
 import { upsertConfig } from "./config-write.js";
 import { NOTIFY_SCRIPTABLE_RUN_ALERT } from "./documents.js";
@@ -73,7 +75,10 @@ export async function notifyRunAlert(
   }
 }
 
-/** Alerts recorded for a training run: in its own config and in its companion's (if magtrack's). */
+/**
+ * Alerts recorded for a training run: in its own config, in its companion's (if magtrack's), and in
+ * its alert file (recorded while it could not be written).
+ */
 async function recordedAlerts(ctx: AlertContext, trainingId: string, signal?: AbortSignal) {
   const where = `W&B run ${ctx.entity}/${ctx.project}/${trainingId}`;
   const own = await readResumeStatus(ctx.api, ctx.entity, ctx.project, trainingId, signal);
@@ -84,7 +89,9 @@ async function recordedAlerts(ctx: AlertContext, trainingId: string, signal?: Ab
     // A run of the companion's id that is not magtrack's holds no record of ours.
     if ((error as { code?: string }).code !== "WANDB_COMPANION_CONFLICT") throw error;
   }
+  const inFile = own ? await alertsInRunFile(ctx, trainingId, signal) : [];
   return [
+    ...inFile,
     ...(own ? alertsInConfig(own.config, where) : []),
     ...(companion ? alertsInConfig(companion.config, `W&B run ${companionIdOf(trainingId)}`) : []),
   ];
@@ -118,17 +125,24 @@ async function recordInConfig(
   await upsertConfig(ctx, recordRun, status.storageId, withAlertInConfig(status.config, alert), signal);
 }
 
+/** Where a run's alert record goes (see wandbAlerts). */
+export type AlertRecordPlace = "run" | "companion" | "file";
+
 /**
- * readAlerts / recordAlert for a training run. `recordIn` "run": the record goes into the training
- * run's config (it is finished or failed: the adapter writes it); "companion": into its companion's
- * (the live view of a run that is still training). The alert itself is always the training run's.
+ * readAlerts / recordAlert for a training run. `recordIn(run)` "run": the record goes into the
+ * training run's config (it is finished or failed: the adapter writes it); "companion": into its
+ * companion's (the live view of a run that is still training); "file": into the run's alert file
+ * (a run not written now, live view off: its config is the training process's). The alert itself
+ * is always the training run's.
  */
-export function wandbAlerts(ctx: AlertContext, recordIn: "run" | "companion") {
+export function wandbAlerts(ctx: AlertContext, recordIn: (run: RunRef) => AlertRecordPlace) {
   return {
     readAlerts: (run: RunRef, signal?: AbortSignal) => recordedAlerts(ctx, run.id, signal),
     async recordAlert(run: RunRef, alert: AlertRecord, signal?: AbortSignal): Promise<void> {
       await notifyRunAlert(ctx, run.id, alert, signal);
-      await recordInConfig(ctx, run.id, recordIn, alert, signal);
+      const place = recordIn(run);
+      if (place === "file") await recordInRunFile(ctx, run.id, alert, signal);
+      else await recordInConfig(ctx, run.id, place, alert, signal);
     },
   };
 }

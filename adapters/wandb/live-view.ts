@@ -87,7 +87,7 @@ export function companionView(base: TrackerAdapter, ctx: SessionContext, trainin
 
     // The training run's alert (the pipeline passes its ref), recorded in the companion's config:
     // a running run's config belongs to the training process (alerts.ts).
-    ...wandbAlerts(ctx, "companion"),
+    ...wandbAlerts(ctx, () => "companion"),
   };
   return { target: `W&B run ${ctx.entity}/${ctx.project}/${id}`, adapter };
 }

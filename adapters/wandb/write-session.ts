@@ -91,7 +91,7 @@ export async function readRunState(
   return data.project?.run ? (data.project.run.state ?? null) : null;
 }
 
-function where(ctx: SessionContext, run: string): string {
+function where(ctx: Pick<SessionContext, "entity" | "project">, run: string): string {
   return `W&B run ${ctx.entity}/${ctx.project}/${run}`;
 }
 
@@ -122,7 +122,7 @@ export async function runFiles(
 }
 
 export async function uploadRunFiles(
-  ctx: SessionContext,
+  ctx: Pick<SessionContext, "api" | "entity" | "project">,
   run: string,
   files: readonly { path: string; bytes: Uint8Array; contentType: string }[],
   signal?: AbortSignal,

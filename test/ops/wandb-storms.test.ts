@@ -6,10 +6,15 @@
  * exactly as a clean sync does: the old lines, summary and config values untouched, each training
  * step once, `_step` increasing, no pending marker, state finished. Retries wait on an injected
  * clock (no real sleeping).
+ * The 15 storms alone all retry through (each fault's count is at most 3, under the retry budget of
+ * DEFAULT_RETRY.maxRetries = 5), so 5 more seeds add a persistent 5xx on one operation for the whole
+ * first sync: more failures than the budget, so that run fails and the second sync must heal it.
+ * The test counts both paths, so it cannot silently stop exercising either.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { type ExtendedJson, parseObject, stringifyExtended } from "../../adapters/wandb/extended-json.js";
 import { MAGTRACK_CONFIG_KEY, STEP_METRIC } from "../../adapters/wandb/run-config.js";
+import { DEFAULT_RETRY } from "../../src/io/http-retry.js";
 import { encodeNpy } from "../../src/io/npy-write.js";
 import { syncRuns } from "../../src/sync/run-many.js";
 import { DEFAULT_SETTINGS, settingsRecord } from "../../src/sync/settings.js";
@@ -26,6 +31,8 @@ afterEach(async () => {
 const STEPS = [0, 1, 2];
 const LAYERS = ["fc1", "fc2"];
 const SEEDS = Array.from({ length: 15 }, (_, i) => i + 1);
+/** Seeds whose first sync also gets a persistent fault (beyond the retry budget). */
+const PERSISTENT_SEEDS = Array.from({ length: 5 }, (_, i) => i + 16);
 
 /** x ← (1103515245·x + 12345) mod 2^31, as u ∈ [0, 1). */
 function lcg(seed: number): () => number {
@@ -90,6 +97,28 @@ function storm(fake: FakeWandbServer, rand: () => number): string[] {
   return said;
 }
 
+/** Operations every first sync of this world sends (read-back, config, tables, history, downloads). */
+const PERSISTENT_TARGETS: { path?: RegExp; operationName?: string }[] = [
+  { operationName: "RunResumeStatus" },
+  { operationName: "UpsertBucket" },
+  { operationName: "CreateRunFiles" },
+  { path: /\/file_stream$/ },
+  { path: /^\/signed\// },
+];
+
+/**
+ * A 5xx on every request to one target until the faults are cleared: each request of it sees
+ * maxRetries + 1 failures and gives up, so the run fails. The target comes from its own LCG draw,
+ * so the 15 storms above stay the ones they were.
+ */
+function persistentFault(fake: FakeWandbServer, rand: () => number): string {
+  const where = PERSISTENT_TARGETS[Math.floor(rand() * PERSISTENT_TARGETS.length)]!;
+  const status = [500, 502, 503, 504][Math.floor(rand() * 4)]!;
+  // Far more than one sync's requests × (maxRetries + 1): it holds for the whole first sync.
+  fake.failNext(status, 1000 * (DEFAULT_RETRY.maxRetries + 1), where);
+  return `persistent ${status} ${where.operationName ?? String(where.path)}`;
+}
+
 function magtrackRows(run: FakeRun): string[] {
   return run.history
     .slice(FIXTURE.history.length)
@@ -126,17 +155,20 @@ function expectLikeClean(run: FakeRun, clean: FakeRun, where: string): void {
 }
 
 describe("fault storms during a W&B sync", () => {
-  it("15 seeds of 5xx / 429 Retry-After / dropped connections: nothing lost or duplicated", async () => {
+  it("20 seeds of 5xx / 429 Retry-After / dropped connections (5 beyond the retry budget): nothing lost or duplicated", async () => {
     const clean = await world();
     expect(await sync(clean.fake)).toMatchObject({ failed: 0, stepsWritten: STEPS.length * LAYERS.length });
     const rand = lcg(20261204);
+    const persistentRand = lcg(20261205);
     const report: string[] = [];
-    let failedFirst = 0;
-    for (const seed of SEEDS) {
+    const failedFirst: number[] = [];
+    const retriedThrough: number[] = [];
+    for (const seed of [...SEEDS, ...PERSISTENT_SEEDS]) {
       const w = await world();
       const said = storm(w.fake, rand);
+      if (PERSISTENT_SEEDS.includes(seed)) said.push(persistentFault(w.fake, persistentRand));
       const first = await sync(w.fake);
-      if (first.failed > 0) failedFirst++;
+      (first.failed > 0 ? failedFirst : retriedThrough).push(seed);
       expect(w.run.history.slice(0, FIXTURE.history.length), `seed ${seed}: old lines after storm`).toEqual(
         FIXTURE.history,
       );
@@ -151,7 +183,12 @@ describe("fault storms during a W&B sync", () => {
       );
     }
     console.log(
-      `${report.join("\n")}\n${failedFirst}/${SEEDS.length} first syncs failed the run; all healed`,
+      `${report.join("\n")}\n${failedFirst.length} first syncs failed the run, ${retriedThrough.length} retried through; all healed`,
     );
+    // Both paths are exercised: retry-through (the storms within budget) and fail-then-heal.
+    expect(retriedThrough.length, "seeds whose first sync retried through").toBeGreaterThan(0);
+    expect(failedFirst.length, "seeds whose first sync failed the run").toBeGreaterThan(0);
+    // A fault beyond the retry budget on an operation the sync needs always fails the run.
+    expect(failedFirst.filter((s) => PERSISTENT_SEEDS.includes(s))).toEqual(PERSISTENT_SEEDS);
   });
 });
