@@ -24,8 +24,11 @@ const INDEX_CSS = `
 table.runs th.run { position: sticky; left: 0; background: #fff; z-index: 1; min-width: 7em; }
 table.runs td.cell { min-width: 130px; }
 .change { font-size: 0.9em; }
+/* Phone width: the run column keeps 7em (long names wrap there) and the table scrolls sideways
+   under it; min-width 0 let the table layout squeeze it to one character per line. */
 @media (max-width: 640px) {
-  table.runs th.run { min-width: 0; max-width: 8.5em; overflow-wrap: anywhere; }
+  table.runs th.run { max-width: 8.5em; overflow-wrap: anywhere; }
+  table.runs td.cell { min-width: 120px; }
 }
 .latest { font-variant-numeric: tabular-nums; }
 .up { color: #1f6f3f; }
