@@ -27,6 +27,14 @@ footer { margin-top: 2.5em; color: #777; font-size: 0.85em; }
   main { padding: 8px 10px 24px; }
   figure svg { max-width: none; width: 600px; }
 }
+/* Small multiples (trends, training curves) come in two layouts: two panels per row, and one per
+   row at phone width, where each panel keeps its full size instead of scrolling sideways. */
+figure.panels > .narrow { display: none; }
+@media (max-width: 640px) {
+  figure.panels > .wide { display: none; }
+  figure.panels > .narrow { display: block; }
+  figure.panels > .narrow svg { width: auto; max-width: 100%; }
+}
 `;
 
 /** The <head> content: charset, CSP, viewport, generator, title, the style sheet (+ `extraCss`). */
@@ -42,6 +50,14 @@ export function pageHead(title: string, extraCss = ""): string {
     element("title", {}, textNode(title)),
     element("style", {}, PAGE_CSS + extraCss),
   ].join("\n");
+}
+
+/** A small-multiples figure: `wide` (two panels per row) shown on wide screens, `narrow` (one per row) at phone width. */
+export function panelsFigure(wide: string, narrow: string): string {
+  return element("figure", { class: "panels" }, [
+    element("div", { class: "wide" }, wide),
+    element("div", { class: "narrow" }, narrow),
+  ]);
 }
 
 export function htmlPage(head: string, main: string): string {

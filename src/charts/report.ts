@@ -10,7 +10,7 @@ import { renderCurvesSvg } from "./curves.js";
 import { renderDifferenceSvg } from "./difference.js";
 import { formatValue } from "./format.js";
 import { TREND_METRICS } from "./metric-info.js";
-import { htmlPage, pageHead } from "./page-style.js";
+import { htmlPage, pageHead, panelsFigure } from "./page-style.js";
 import { stepRangeOf } from "./series-panel.js";
 import { element, textNode } from "./svg.js";
 import { drawableKeys, renderTrainingSvg } from "./training.js";
@@ -64,7 +64,10 @@ function trainingSection(name: string, training: TrainingCurves, stepRange: [num
       ? element("p", { class: "muted" }, textNode(`Training metrics not read: ${training.reason}.`))
       : keys.length === 0
         ? element("p", { class: "muted" }, "No training metrics logged for this run.")
-        : element("figure", {}, renderTrainingSvg(name, training.metrics, { inline: true, stepRange }));
+        : panelsFigure(
+            renderTrainingSvg(name, training.metrics, { inline: true, stepRange }),
+            renderTrainingSvg(name, training.metrics, { inline: true, stepRange, columns: 1 }),
+          );
   return element("section", { id: "training" }, [
     "\n",
     element("h2", {}, "Training curves"),
@@ -139,11 +142,11 @@ function layerSection(
     idPrefix: `${prefix}-curves`,
     ...(opts.q === undefined ? {} : { q: opts.q }),
   });
-  const trends = renderTrendsSvg(layer, results, {
-    inline: true,
-    logTConv: opts.logTConv === true,
-    stepRange,
-  });
+  const trendOptions = { inline: true, logTConv: opts.logTConv === true, stepRange };
+  const trends = panelsFigure(
+    renderTrendsSvg(layer, results, trendOptions),
+    renderTrendsSvg(layer, results, { ...trendOptions, columns: 1 }),
+  );
   const difference = renderDifferenceSvg(layer, results, reference, { inline: true });
   return element("section", { id: `layer-${index}` }, [
     "\n",
@@ -155,7 +158,7 @@ function layerSection(
     "\n",
     element("figure", {}, difference),
     "\n",
-    element("figure", {}, trends),
+    trends,
     "\n",
     metricsTable(results),
     "\n",

@@ -27,6 +27,31 @@ const LINE = "#3b528b"; // viridis at ~0.3: dark enough on white
 /** Up to this many points per panel get a marker; beyond, only isolated points do. */
 const MARKER_LIMIT = 60;
 
+/** Height of one small-multiples panel and of the title band above the grid (trends, training). */
+const PANEL_HEIGHT = 230;
+const GRID_TOP = 40;
+
+/**
+ * The plot rectangles of `count` panels laid out `columns` wide in a figure `width` wide, row by
+ * row, and the figure's height. Two columns on wide screens; one column at phone width, so each
+ * panel is drawn at its full size instead of shrunk or cut off (page-style.ts).
+ */
+export function panelGrid(
+  count: number,
+  width: number,
+  columns: 1 | 2,
+): { readonly rects: PlotRect[]; readonly height: number } {
+  const panelWidth = width / columns;
+  const rows = Math.max(1, Math.ceil(count / columns));
+  const rects = Array.from({ length: count }, (_, index) => ({
+    x: (index % columns) * panelWidth + 62,
+    y: GRID_TOP + Math.floor(index / columns) * PANEL_HEIGHT + 24,
+    width: panelWidth - 62 - 16,
+    height: PANEL_HEIGHT - 24 - 44,
+  }));
+  return { rects, height: GRID_TOP + rows * PANEL_HEIGHT + 8 };
+}
+
 /** [first, last] of the finite steps; [0, 1] when there are none. */
 export function stepRangeOf(steps: readonly number[]): [number, number] {
   let lo = Number.POSITIVE_INFINITY;

@@ -4,14 +4,16 @@
  * magnitude trends of the run page (pass the same stepRange to both). Same panels as trends.ts.
  */
 import type { MetricPoint, RunMetrics } from "../adapter-kit.js";
-import type { PlotRect } from "./axes.js";
 import { truncateLabel } from "./escape.js";
-import { drawSeriesPanel, stepAxis, stepRangeOf } from "./series-panel.js";
+import { drawSeriesPanel, panelGrid, stepAxis, stepRangeOf } from "./series-panel.js";
 import { element, svgRoot, textNode } from "./svg.js";
 
 export interface TrainingChartOptions {
   /** The step axis' [first, last] (default: the steps of the drawn histories). */
   readonly stepRange?: readonly [number, number];
+  /** Panels per row (default 2; 1 for phone width, page-style.ts). */
+  readonly columns?: 1 | 2;
+  /** Width of the whole figure (default 760 for 2 columns, 380 for 1). */
   readonly width?: number;
   readonly inline?: boolean;
   /** At most this many panels (default 8); the rest are named in the title line. */
@@ -67,14 +69,11 @@ export function renderTrainingSvg(
   metrics: RunMetrics,
   opts: TrainingChartOptions = {},
 ): string {
-  const width = opts.width ?? 760;
-  const panelWidth = width / 2;
-  const panelHeight = 230;
-  const top = 40;
+  const columns = opts.columns ?? 2;
+  const width = opts.width ?? 380 * columns;
   const keys = drawableKeys(metrics);
   const drawn = keys.slice(0, opts.maxPanels ?? 8);
-  const rows = Math.max(1, Math.ceil(drawn.length / 2));
-  const height = top + rows * panelHeight + 8;
+  const { rects, height } = panelGrid(drawn.length, width, columns);
   const range = opts.stepRange ?? stepRangeOf(drawn.flatMap((k) => metrics[k]!.map((p) => p.step)));
   const xAxis = stepAxis(range);
   const left = keys.length - drawn.length;
@@ -85,22 +84,17 @@ export function renderTrainingSvg(
       "text",
       { class: "title", x: 16, y: 24, "font-size": 15, "font-weight": "bold", fill: "#222222" },
       textNode(
-        `Training curves · ${truncateLabel(runName, 50)} · ${drawn.length} metric${drawn.length === 1 ? "" : "s"}` +
+        // One column (phone width) has room for the count only; the page's heading names the run.
+        `Training curves · ${columns === 1 ? "" : `${truncateLabel(runName, 50)} · `}${drawn.length} metric${drawn.length === 1 ? "" : "s"}` +
           (left > 0 ? ` (+${left} more not drawn)` : ""),
       ),
     ),
   ];
   drawn.forEach((key, index) => {
-    const col = index % 2;
-    const row = Math.floor(index / 2);
-    const rect: PlotRect = {
-      x: col * panelWidth + 62,
-      y: top + row * panelHeight + 24,
-      width: panelWidth - 62 - 16,
-      height: panelHeight - 24 - 44,
-    };
     const history = thinHistory(metrics[key]!, opts.maxPoints ?? 1000);
-    body.push(drawSeriesPanel({ key, title: truncateLabel(key, 48), log: false }, history, rect, xAxis));
+    body.push(
+      drawSeriesPanel({ key, title: truncateLabel(key, 48), log: false }, history, rects[index]!, xAxis),
+    );
   });
   return svgRoot(width, height, `Training curves of run ${runName}`, opts.inline ?? false, body);
 }

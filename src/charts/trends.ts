@@ -4,10 +4,9 @@
  * left out and the line has a gap there.
  */
 import type { StepResult } from "../adapter-kit.js";
-import type { PlotRect } from "./axes.js";
 import { truncateLabel } from "./escape.js";
 import { TREND_METRICS } from "./metric-info.js";
-import { drawSeriesPanel, stepAxis, stepRangeOf } from "./series-panel.js";
+import { drawSeriesPanel, panelGrid, stepAxis, stepRangeOf } from "./series-panel.js";
 import { element, svgRoot, textNode } from "./svg.js";
 
 // Moved to series-panel.ts (shared with the training curves); re-exported for existing importers.
@@ -16,7 +15,9 @@ export { gappedPath, relativeSpan } from "./series-panel.js";
 export interface TrendsChartOptions {
   /** Plot t_conv on a log10 axis (default false). */
   readonly logTConv?: boolean;
-  /** Width of the whole figure (default 760); panels are laid out 2 × 2. */
+  /** Panels per row (default 2: a 2 × 2 grid; 1 for phone width, page-style.ts). */
+  readonly columns?: 1 | 2;
+  /** Width of the whole figure (default 760 for 2 columns, 380 for 1). */
   readonly width?: number;
   /** For embedding in HTML: leave out the xmlns attribute. */
   readonly inline?: boolean;
@@ -38,11 +39,8 @@ export function renderTrendsSvg(
   results: readonly StepResult[],
   opts: TrendsChartOptions = {},
 ): string {
-  const width = opts.width ?? 760;
-  const panelWidth = width / 2;
-  const panelHeight = 230;
-  const top = 40;
-  const height = top + 2 * panelHeight + 8;
+  const columns = opts.columns ?? 2;
+  const width = opts.width ?? 380 * columns;
   const ordered = [...results].filter((r) => Number.isFinite(r.step)).sort((a, b) => a.step - b.step);
   const panels: Panel[] = TREND_METRICS.map((m) => ({
     key: m.key,
@@ -51,6 +49,7 @@ export function renderTrendsSvg(
   }));
 
   const xAxis = stepAxis(opts.stepRange ?? stepRangeOf(ordered.map((r) => r.step)));
+  const { rects, height } = panelGrid(panels.length, width, columns);
 
   const body: string[] = [
     element("title", {}, textNode(`Magnitude metrics of layer ${layer} over training steps`)),
@@ -59,24 +58,16 @@ export function renderTrendsSvg(
       "text",
       { class: "title", x: 16, y: 24, "font-size": 15, "font-weight": "bold", fill: "#222222" },
       textNode(
-        `Metric trends · ${truncateLabel(layer, 60)} · ${ordered.length} step${ordered.length === 1 ? "" : "s"}`,
+        `Metric trends · ${truncateLabel(layer, columns === 1 ? 12 : 60)} · ${ordered.length} step${ordered.length === 1 ? "" : "s"}`,
       ),
     ),
   ];
   panels.forEach((panel, index) => {
-    const col = index % 2;
-    const row = Math.floor(index / 2);
-    const rect: PlotRect = {
-      x: col * panelWidth + 62,
-      y: top + row * panelHeight + 24,
-      width: panelWidth - 62 - 16,
-      height: panelHeight - 24 - 44,
-    };
     body.push(
       drawSeriesPanel(
         { key: panel.key, title: panelTitle(panel.label, panel.key), log: panel.log },
         ordered.map((r) => ({ step: r.step, value: r.metrics[panel.key] ?? Number.NaN })),
-        rect,
+        rects[index]!,
         xAxis,
       ),
     );

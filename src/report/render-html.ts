@@ -4,7 +4,7 @@
  */
 import { escapeXml } from "../charts/escape.js";
 import { formatValue } from "../charts/format.js";
-import { htmlPage, pageHead } from "../charts/page-style.js";
+import { htmlPage, pageHead, panelsFigure } from "../charts/page-style.js";
 import { drawableKeys, renderTrainingSvg } from "../charts/training.js";
 import type { AlertRuleRow } from "./alert-rules.js";
 import type { HowEarly } from "./how-early.js";
@@ -119,7 +119,10 @@ function trainingSection(runs: readonly RunData[]): string {
     const body =
       keys.length === 0
         ? `<p class="muted">No training metrics logged for this run.</p>`
-        : `<figure>${renderTrainingSvg(name, r.own, { inline: true })}</figure>`;
+        : panelsFigure(
+            renderTrainingSvg(name, r.own, { inline: true }),
+            renderTrainingSvg(name, r.own, { inline: true, columns: 1 }),
+          );
     const last = keys.length === 0 ? "no training metrics" : lastValues(r);
     return `<details class="run-training"><summary><strong>${e(name)}</strong> <span class="muted">${e(last)}</span></summary>\n${body}\n</details>`;
   });

@@ -94,7 +94,30 @@ describe.skipIf(!haveChromium)("demo reports in Chromium", () => {
           for (const d of document.querySelectorAll("details")) d.open = true;
         });
         const found = await page.evaluate(() => {
-          const svgs = [...document.querySelectorAll("svg")];
+          // Small multiples come in a wide and a narrow layout, one of them hidden by the page's
+          // media query: the visible one is checked at each width.
+          const svgs = [...document.querySelectorAll("svg")].filter((s) => s.checkVisibility());
+          // A panel chart is drawn at ≥ 90 % of its own width (its text stays at its size) and
+          // within the page: the phone layout is one panel per row, not shrunk, not cut off.
+          const shrunk = [...document.querySelectorAll("figure.panels svg")]
+            .filter((s) => s.checkVisibility())
+            .filter((s) => {
+              const box = s.getBoundingClientRect();
+              const own = Number(s.getAttribute("width"));
+              return box.width < 0.9 * own || box.right > document.documentElement.clientWidth + 1;
+            })
+            .map((s) => s.getAttribute("aria-label"));
+          // Chart text stays inside its chart: titles are cut to fit (screen boxes, so rotated
+          // axis labels are measured as drawn).
+          const textOutside: string[] = [];
+          for (const s of svgs) {
+            const box = s.getBoundingClientRect();
+            for (const t of s.querySelectorAll("text")) {
+              const b = t.getBoundingClientRect();
+              if (b.width > 0 && (b.left < box.left - 1 || b.right > box.right + 1))
+                textOutside.push(`${s.getAttribute("aria-label")}: ${t.textContent?.slice(0, 40)}`);
+            }
+          }
           const charts = svgs.map((s) => {
             const box = s.getBoundingClientRect();
             const lines = s.querySelectorAll("polyline, path");
@@ -142,6 +165,8 @@ describe.skipIf(!haveChromium)("demo reports in Chromium", () => {
             charts,
             overflowing,
             squeezed,
+            shrunk,
+            textOutside,
             scrollWidth: document.documentElement.scrollWidth,
             pageWidth,
           };
@@ -156,6 +181,8 @@ describe.skipIf(!haveChromium)("demo reports in Chromium", () => {
         }
         expect(found.overflowing, report).toEqual([]);
         expect(found.squeezed, report).toEqual([]);
+        expect(found.shrunk, report).toEqual([]);
+        expect(found.textOutside, report).toEqual([]);
         expect(found.scrollWidth, `${report}: page wider than the window`).toBeLessThanOrEqual(
           found.pageWidth,
         );

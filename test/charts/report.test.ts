@@ -31,7 +31,15 @@ describe("renderRunReportHtml", () => {
     expect(sections).toHaveLength(2);
     sections.forEach((section, i) => {
       const svgs = findAll(section, (e) => e.name === "svg");
-      expect(svgs).toHaveLength(3); // curves, difference to the reference, trends
+      // curves, difference to the reference, trends in two layouts (two panels per row, and one
+      // per row for phone width: page-style.ts panelsFigure)
+      expect(svgs).toHaveLength(4);
+      const layouts = findAll(section, (e) => e.name === "figure" && e.attrs["class"] === "panels");
+      expect(layouts).toHaveLength(1);
+      const [wide, narrow] = layouts[0]!.children.filter((c) => typeof c !== "string") as typeof svgs;
+      expect([wide!.attrs["class"], narrow!.attrs["class"]]).toEqual(["wide", "narrow"]);
+      expect(findAll(wide!, (e) => e.name === "svg")[0]!.attrs["width"]).toBe("760");
+      expect(findAll(narrow!, (e) => e.name === "svg")[0]!.attrs["width"]).toBe("380");
       expect(byClass(section, "polyline", "curve")).toHaveLength(layers[i]!.results.length);
       expect(byClass(section, "polyline", "difference")).toHaveLength(layers[i]!.results.length);
       const rows = findAll(section, (e) => e.name === "tbody")[0]!.children.filter(

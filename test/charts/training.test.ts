@@ -61,8 +61,9 @@ describe("run page: training curves beside the magnitude trends", () => {
     const training = findAll(doc, (e) => e.attrs.id === "training")[0]!;
     const trend = findAll(doc, (e) => e.attrs.id === "layer-0")[0]!;
     const all = [...panels(training), ...panels(trend)];
-    expect(panels(training)).toHaveLength(2);
-    expect(panels(trend)).toHaveLength(4);
+    // each chart twice: two panels per row, and one per row for phone width (panelsFigure)
+    expect(panels(training)).toHaveLength(2 * 2);
+    expect(panels(trend)).toHaveLength(2 * 4);
     // magnitude steps 0–400, training steps 0–500: every panel's x domain is [0, 500]
     for (const p of all) {
       expect(p.attrs["data-x-domain"]).toBe("0 500");

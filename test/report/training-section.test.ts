@@ -40,10 +40,16 @@ describe("experiment report: training curves of each run", () => {
     expect(details).toHaveLength(2);
     expect(details[0]).toContain("<strong>a&lt;1&gt;</strong>");
     expect(details[0]).toContain("loss 0.5 · test_accuracy 0.875");
+    // the two layouts (two panels per row; one per row for phone width), each with both panels
     expect(details[0]!.match(/class="panel" data-metric="([^"]+)"/g)).toEqual([
       'class="panel" data-metric="loss"',
       'class="panel" data-metric="test_accuracy"',
+      'class="panel" data-metric="loss"',
+      'class="panel" data-metric="test_accuracy"',
     ]);
+    expect(details[0]).toMatch(
+      /<div class="wide"><svg[^>]* width="760"[\s\S]*<div class="narrow"><svg[^>]* width="380"/,
+    );
     expect(details[1]).toContain("No training metrics logged for this run.");
     expect(details[1]).not.toContain("<svg");
     // the shared page style: the same CSP and style sheet as the run pages
