@@ -64,9 +64,10 @@ function timed(cmd: string[], env: NodeJS.ProcessEnv = process.env) {
 /** t_conv per activation file from a synced store's metrics.jsonl (keyed like the reference's). */
 function syncedTConv(store: string): Map<string, number> {
   const out = new Map<string, number>();
-  for (const run of readdirSync(store)) {
-    if (run.startsWith(".")) continue; // .magtrack: the store's shared state (experiment scale)
-    const lines = readFileSync(join(store, run, "magnitude", "metrics.jsonl"), "utf8")
+  for (const entry of readdirSync(store, { withFileTypes: true })) {
+    // runs are folders; .magtrack holds the store's shared state, magtrack-index.html is the index page
+    if (!entry.isDirectory() || entry.name.startsWith(".")) continue;
+    const lines = readFileSync(join(store, entry.name, "magnitude", "metrics.jsonl"), "utf8")
       .trim()
       .split("\n");
     for (const line of lines) {
@@ -78,7 +79,7 @@ function syncedTConv(store: string): Map<string, number> {
       };
       // other result families (trajectory windows: family "trajectory" / "reptraj") share (layer, step)
       if (row.family !== undefined && row.family !== "magnitude") continue;
-      out.set(`${run}/activations/${row.layer}/step_${row.step}.npy`, row.metrics.t_conv!);
+      out.set(`${entry.name}/activations/${row.layer}/step_${row.step}.npy`, row.metrics.t_conv!);
     }
   }
   return out;
