@@ -39,12 +39,16 @@ describe("run page training curves (local)", () => {
       good.indexOf('<section id="training">'),
       good.indexOf('<section id="layer-0">'),
     );
+    // the panels twice: two per row, and one per row for phone width (charts/page-style.ts)
     expect([...section.matchAll(/class="panel" data-metric="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      "loss",
+      "test_accuracy",
       "loss",
       "test_accuracy",
     ]);
     // training steps 0–3, magnitude steps 0–2: one axis [0, 3] for every panel of the page
-    expect([...good.matchAll(/data-x-domain="([^"]+)"/g)].map((m) => m[1])).toEqual(Array(6).fill("0 3"));
+    // (2 training + 4 trend panels, each in both layouts)
+    expect([...good.matchAll(/data-x-domain="([^"]+)"/g)].map((m) => m[1])).toEqual(Array(12).fill("0 3"));
     expect((await stat(join(root, "good", "magnitude", "training.svg"))).size).toBeGreaterThan(0);
 
     const none = await readFile(join(root, "none", "magnitude", "report.html"), "utf8");
