@@ -41,6 +41,7 @@ import { readMagtrackConfig } from "./run-config.js";
 import { readWandbRunMetrics, readWandbRunParams } from "./run-metrics.js";
 import { runSnapshot } from "./run-snapshot.js";
 import { listRuns } from "./runs.js";
+import { wandbExperimentScales } from "./scale-run.js";
 import { unchangedSteps } from "./sync-fingerprint.js";
 import { type SessionContext, writeSession } from "./write-session.js";
 
@@ -313,6 +314,9 @@ export function createWandbAdapter(options: WandbAdapterOptions): TrackerAdapter
     // notifyScriptableRunAlert, recorded in the run's config (alerts.ts, docs/alerts.md); a run not
     // written now (deferred: running, crashed …) keeps it in its alert file, never in its config.
     ...wandbAlerts(ctx, (run) => (adapter.deferReason!(run) === null ? "run" : "file")),
+
+    // --scale experiment: one T per layer in the project's scale run (scale-run.ts, docs/scale.md).
+    ...wandbExperimentScales(ctx),
   };
   return adapter;
 }

@@ -52,6 +52,12 @@ export function readMagtrackConfig(config: JsonObject): MagtrackConfig {
         T: r.T,
         step: typeof r.step === "number" ? r.step : null,
         source: typeof r.source === "string" ? r.source : "",
+        // absent in references written before W&B had an experiment scale (then per run)
+        ...(r.scale === "experiment" || r.scale === "run" || r.scale === "pinned" ? { scale: r.scale } : {}),
+        ...(typeof r.scaleRun === "string" ? { scaleRun: r.scaleRun } : {}),
+        ...(typeof r.scaleStep === "number" && Number.isSafeInteger(r.scaleStep)
+          ? { scaleStep: r.scaleStep }
+          : {}),
       };
     }
   }
@@ -185,7 +191,17 @@ export function mergeConfig(current: JsonObject, update: ConfigUpdate): JsonObje
   const references = isObject(value.references) ? value.references : {};
   // A layer's reference is fixed once: an existing one is never replaced.
   for (const r of update.newReferences) {
-    if (!isObject(references[r.layer])) references[r.layer] = { T: r.T, step: r.step, source: r.source };
+    if (!isObject(references[r.layer])) {
+      references[r.layer] = {
+        T: r.T,
+        step: r.step,
+        source: r.source,
+        // which scale T is (docs/scale.md), as MLflow's reference tag keeps it
+        ...(r.scale !== undefined ? { scale: r.scale } : {}),
+        ...(r.scaleRun !== undefined ? { scaleRun: r.scaleRun } : {}),
+        ...(r.scaleStep !== undefined ? { scaleStep: r.scaleStep } : {}),
+      };
+    }
   }
   value.references = references;
   if (!isObject(value.settings) && Object.keys(update.settings).length > 0)

@@ -9,9 +9,10 @@ import { MagtrackError } from "../../src/adapter-kit.js";
 import type { WandbApi } from "./api.js";
 import { RUNS } from "./documents.js";
 import { parseObject } from "./extended-json.js";
-import { isReportRunConfig } from "./report-run.js";
+import { isReportRunConfig, magtrackKindOf } from "./report-run.js";
 import { companionOfConfig, pendingSessionOf } from "./run-config.js";
 import { snapshotOf } from "./run-snapshot.js";
+import { SCALE_KIND_VALUE } from "./scale-run.js";
 
 export interface WandbRunNode {
   id: string;
@@ -121,6 +122,7 @@ export function runRefOf(node: WandbRunNode, entity: string, project: string): R
       ...(node.group ? { group: node.group } : {}),
       ...(companionOf !== undefined ? { companionOf } : {}),
       ...(isReportRunConfig(config) ? { reportRun: true } : {}),
+      ...(magtrackKindOf(config) === SCALE_KIND_VALUE ? { scaleRun: true } : {}),
       ...(pending ? { pendingSession: pending } : {}),
       ...(snapshot ? { snapshot } : {}),
     },
@@ -180,6 +182,8 @@ export async function* listRuns(
       if (ref.extra?.companionOf !== undefined) continue;
       // magtrack's report run (report-run.ts) holds the cross-run report, not a training run.
       if (ref.extra?.reportRun === true) continue;
+      // magtrack's scale run (scale-run.ts) holds the experiment's T per layer.
+      if (ref.extra?.scaleRun === true) continue;
       if (matchesRunFilter(ref, filter)) yield ref;
     }
     const next = runs?.pageInfo;

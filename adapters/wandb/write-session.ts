@@ -97,7 +97,7 @@ function where(ctx: Pick<SessionContext, "entity" | "project">, run: string): st
 
 /** Run files by name → md5 (base64) and a download URL. */
 export async function runFiles(
-  ctx: SessionContext,
+  ctx: Pick<SessionContext, "api" | "entity" | "project">,
   run: string,
   names: readonly string[],
   signal?: AbortSignal,

@@ -46,8 +46,12 @@ export function createSharedScales(options: SharedScalesOptions): SharedScales {
     runs ??= (async () => {
       const all: RunRef[] = [];
       for await (const run of adapter.listRuns({}, signal)) {
-        // Runs the pipeline would not read now (e.g. still running) are not candidates either.
-        if ((adapter.deferReason?.(run) ?? null) === null) all.push(run);
+        // Runs the pipeline would not read now are not candidates either; a deferred run it syncs
+        // through a live view (W&B: a running run's companion, docs/wandb-live.md) is read now, so
+        // it is one — else a project whose runs are all still training would have no T at all.
+        const readNow =
+          (adapter.deferReason?.(run) ?? null) === null || (adapter.liveView?.(run) ?? null) !== null;
+        if (readNow) all.push(run);
       }
       return referenceOrder(all);
     })().catch((error) => {

@@ -10,11 +10,10 @@ import { createMlflowAdapter } from "../../adapters/mlflow/index.js";
 import { computeProfile } from "../../src/core/profile.js";
 import { encodeNpy } from "../../src/io/npy-write.js";
 import { syncRuns } from "../../src/sync/run-many.js";
-import { DEFAULT_SETTINGS, settingsRecord } from "../../src/sync/settings.js";
 import { inShard } from "../../src/sync/shard.js";
 import { FakeMlflowServer, type SeedRunInput } from "../adapters/mlflow/fake-server.js";
-import { stepCloud } from "../helpers/store.js";
 import { rel } from "./helpers.js";
+import { cloud, D, exactTConv, HOUR, N, RECORD, SETTINGS, T0 } from "./tracker-runs.js";
 
 let server: FakeMlflowServer | undefined;
 afterEach(async () => {
@@ -22,15 +21,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-const N = 30;
-const D = 3;
-const T0 = Date.UTC(2026, 0, 1);
-const HOUR = 3_600_000;
-const SETTINGS = { ...DEFAULT_SETTINGS, mode: "exact" as const };
-const RECORD = settingsRecord(SETTINGS, "test");
-
-/** The cloud of (seed, step), and the run files holding it. */
-const cloud = (seed: number, step: number) => stepCloud(seed, N, D, step);
+/** The run files holding the clouds of (seed, steps). */
 function files(seed: number, steps: number[]): Record<string, Uint8Array> {
   return Object.fromEntries(
     steps.map((s) => [`activations/fc1/step_${s}.npy`, encodeNpy(cloud(seed, s), [N, D])]),
@@ -42,8 +33,6 @@ const run = (id: string, seed: number, startTime: number, steps = [0, 1]): SeedR
   startTime,
   files: files(seed, steps),
 });
-const exactTConv = (seed: number, step: number) =>
-  computeProfile({ data: cloud(seed, step), n: N, d: D }, { mode: "exact" }).tConv!;
 const exactArea = (seed: number, step: number, T: number) =>
   computeProfile({ data: cloud(seed, step), n: N, d: D }, { mode: "exact", tMax: T }).magAreaScaled;
 
