@@ -92,7 +92,10 @@ async function createScaleRun(ctx: ScaleContext, signal?: AbortSignal): Promise<
       `${where(ctx)}: creating the scale run answered for ${bucket ? `run ${bucket.name}` : "no run"}`,
     );
   }
-  // finished, as the report run: the filestream's `complete` (wandb-core's run exit)
+}
+
+/** Finished, as the report run: the filestream's `complete` (wandb-core's run exit). */
+async function finishScaleRun(ctx: ScaleContext, signal?: AbortSignal): Promise<void> {
   await ctx.api.fileStream(
     ctx.entity,
     ctx.project,
@@ -124,11 +127,13 @@ export function wandbExperimentScales(ctx: ScaleContext) {
     readExperimentScale: read,
     async createExperimentScale(scale: ExperimentScale, signal?: AbortSignal): Promise<void> {
       const bytes = new TextEncoder().encode(encodeExperimentScale(scale));
-      if (await scaleRunExists(ctx, signal)) {
-        if ((await read(scale.layer, signal)) !== null) return; // never replaced
-      } else await createScaleRun(ctx, signal);
+      const existed = await scaleRunExists(ctx, signal);
+      if (existed && (await read(scale.layer, signal)) !== null) return; // never replaced
+      if (!existed) await createScaleRun(ctx, signal);
+      // the record first, so a failure after it leaves the value stored (a later read finds it)
       const file = { path: scaleFileName(scale.layer), bytes, contentType: "application/json" };
       await uploadRunFiles(ctx, SCALE_RUN_ID, [file], signal);
+      if (!existed) await finishScaleRun(ctx, signal);
     },
   };
 }

@@ -106,6 +106,15 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
   /** Clouds seen before their layer has a reference, because t_conv was undefined (one distinct row). */
   const waitingForReference = new Map<string, { read: PlannedRead; cloud: PointCloud }[]>();
 
+  /**
+   * Layers ("" = every layer of a multi-layer file) whose file failed for a reason that may pass
+   * (network, server): while such a layer has no reference, no later step fixes it this sync — the
+   * reference step (diff_ref's base, and T with a per-run scale) must be the layer's first step, not
+   * the first one that happened to download. The later steps are left for the next sync.
+   */
+  const transientlyFailed = new Set<string>();
+  const blockedFromFixing = (layer: string) => transientlyFailed.has(layer) || transientlyFailed.has("");
+
   /** A file or one of its layers failed: report it and go on with the others (an abort propagates). */
   const reportFailure = (ref: ActivationRef, layer: string, error: unknown): void => {
     if (signal?.aborted) throw error;
@@ -113,7 +122,9 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
     if (isAuthError(error)) throw error;
     failures++;
     const { code, message } = errorCode(error);
-    failedFiles.push({ ref, layer, code, permanent: isPermanentFailure(error) });
+    const permanent = isPermanentFailure(error);
+    if (!permanent) transientlyFailed.add(layer);
+    failedFiles.push({ ref, layer, code, permanent });
     emit({ type: "file-failed", run: run.id, path: ref.path, layer, step: ref.step, code, message });
   };
 
@@ -130,6 +141,7 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
         `layer "${layer}": reference step ${settings.referenceStep} has not been computed`,
       );
     }
+    if (fixesReference && blockedFromFixing(layer)) return; // not done: the next sync computes it
     const key = { run: run.id, layer, step: ref.step };
     done.add(doneKey(layer, ref.step));
     if (!fixesReference) {

@@ -75,7 +75,7 @@ const ours = (row: Json) =>
 /** One companion, each step once in order, `_step` increasing, no marker, finished; the trainer's lines as written. */
 function expectHealed(w: World, steps: readonly number[], where: string): Json[] {
   expect(
-    w.fake.runs.filter((r) => r.name.includes("magtrack")).map((r) => r.name),
+    w.fake.runs.filter((r) => r.name.endsWith("-magtrack")).map((r) => r.name),
     `${where}: companions`,
   ).toEqual([COMPANION]);
   const c = w.fake.run(COMPANION);
@@ -109,15 +109,18 @@ describe("kill -9 during the live companion's creation and writes (W&B)", () => 
       expect(log.map((r) => r.path)).toEqual(clean.proxy.log.map((r) => r.path));
       const isWrite = (r: (typeof log)[number]) =>
         r.method === "PUT" || r.path.endsWith("/file_stream") || /^\s*mutation\b/.test(r.query ?? "");
-      const writes = log.flatMap((r, i) => (isWrite(r) ? [i + 1] : []));
-      // Creation = the first two writes: upsertBucket by name, then the filestream's `complete`.
+      const allWrites = log.flatMap((r, i) => (isWrite(r) ? [i + 1] : []));
+      // The project's scale run (--scale experiment, adapters/wandb/scale-run.ts) is written first;
+      // the companion's writes follow. Creation = its first two writes: upsertBucket by name, then
+      // the filestream's `complete`.
+      const writes = allWrites.slice(allWrites.findIndex((i) => log[i - 1]!.variables?.name === COMPANION));
       expect(log[writes[0]! - 1]!.variables?.name).toBe(COMPANION);
       expect(log[writes[1]! - 1]!.body).toBe('{"complete":true,"exitcode":0}');
       // The write session's filestream posts (after the creation's `complete`).
       const sessionPosts = writes.slice(2).filter((i) => log[i - 1]!.path.endsWith("/file_stream"));
       expect(sessionPosts.length).toBeGreaterThanOrEqual(2);
       const cleanRows = expectHealed(clean, [0, 1, 2], "clean");
-      console.log(`clean live sync: ${total} requests (writes at ${writes.join(", ")})`);
+      console.log(`clean live sync: ${total} requests (writes at ${allWrites.join(", ")})`);
 
       const rand = lcg(20261204);
       const report: string[] = [];
@@ -129,7 +132,7 @@ describe("kill -9 during the live companion's creation and writes (W&B)", () => 
           seed <= 4
             ? writes[Math.floor((seed - 1) / 2)]!
             : seed <= 8
-              ? writes[Math.floor(rand() * writes.length)]!
+              ? allWrites[Math.floor(rand() * allWrites.length)]!
               : sessionPosts[Math.floor((seed - 9) / 2) % sessionPosts.length]!;
         const mode = seed % 2 === 0 ? "after" : "before";
         const lock = await lockFile();
