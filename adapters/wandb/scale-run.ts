@@ -106,8 +106,8 @@ async function finishScaleRun(ctx: ScaleContext, signal?: AbortSignal): Promise<
 }
 
 export function wandbExperimentScales(ctx: ScaleContext) {
-  const read = async (layer: string, signal?: AbortSignal): Promise<ExperimentScale | null> => {
-    if (!(await scaleRunExists(ctx, signal))) return null;
+  /** The layer's record in the scale run, known to exist and be ours; null when it has none. */
+  const readFile = async (layer: string, signal?: AbortSignal): Promise<ExperimentScale | null> => {
     const name = scaleFileName(layer);
     const file = (await runFiles(ctx, SCALE_RUN_ID, [name], signal)).get(name);
     if (!file?.directUrl) return null;
@@ -124,11 +124,13 @@ export function wandbExperimentScales(ctx: ScaleContext) {
     return scale;
   };
   return {
-    readExperimentScale: read,
+    async readExperimentScale(layer: string, signal?: AbortSignal): Promise<ExperimentScale | null> {
+      return (await scaleRunExists(ctx, signal)) ? readFile(layer, signal) : null;
+    },
     async createExperimentScale(scale: ExperimentScale, signal?: AbortSignal): Promise<void> {
       const bytes = new TextEncoder().encode(encodeExperimentScale(scale));
       const existed = await scaleRunExists(ctx, signal);
-      if (existed && (await read(scale.layer, signal)) !== null) return; // never replaced
+      if (existed && (await readFile(scale.layer, signal)) !== null) return; // never replaced
       if (!existed) await createScaleRun(ctx, signal);
       // the record first, so a failure after it leaves the value stored (a later read finds it)
       const file = { path: scaleFileName(scale.layer), bytes, contentType: "application/json" };

@@ -52,11 +52,14 @@ export function pageHead(title: string, extraCss = ""): string {
   ].join("\n");
 }
 
-/** A small-multiples figure: `wide` (two panels per row) shown on wide screens, `narrow` (one per row) at phone width. */
-export function panelsFigure(wide: string, narrow: string): string {
+/**
+ * A small-multiples figure drawn by `render` twice: two panels per row (shown on wide screens) and
+ * one per row (shown at phone width).
+ */
+export function panelsFigure(render: (columns: 1 | 2) => string): string {
   return element("figure", { class: "panels" }, [
-    element("div", { class: "wide" }, wide),
-    element("div", { class: "narrow" }, narrow),
+    element("div", { class: "wide" }, render(2)),
+    element("div", { class: "narrow" }, render(1)),
   ]);
 }
 

@@ -64,9 +64,8 @@ function trainingSection(name: string, training: TrainingCurves, stepRange: [num
       ? element("p", { class: "muted" }, textNode(`Training metrics not read: ${training.reason}.`))
       : keys.length === 0
         ? element("p", { class: "muted" }, "No training metrics logged for this run.")
-        : panelsFigure(
-            renderTrainingSvg(name, training.metrics, { inline: true, stepRange }),
-            renderTrainingSvg(name, training.metrics, { inline: true, stepRange, columns: 1 }),
+        : panelsFigure((columns) =>
+            renderTrainingSvg(name, training.metrics, { inline: true, stepRange, columns }),
           );
   return element("section", { id: "training" }, [
     "\n",
@@ -142,10 +141,8 @@ function layerSection(
     idPrefix: `${prefix}-curves`,
     ...(opts.q === undefined ? {} : { q: opts.q }),
   });
-  const trendOptions = { inline: true, logTConv: opts.logTConv === true, stepRange };
-  const trends = panelsFigure(
-    renderTrendsSvg(layer, results, trendOptions),
-    renderTrendsSvg(layer, results, { ...trendOptions, columns: 1 }),
+  const trends = panelsFigure((columns) =>
+    renderTrendsSvg(layer, results, { inline: true, logTConv: opts.logTConv === true, stepRange, columns }),
   );
   const difference = renderDifferenceSvg(layer, results, reference, { inline: true });
   return element("section", { id: `layer-${index}` }, [

@@ -119,10 +119,7 @@ function trainingSection(runs: readonly RunData[]): string {
     const body =
       keys.length === 0
         ? `<p class="muted">No training metrics logged for this run.</p>`
-        : panelsFigure(
-            renderTrainingSvg(name, r.own, { inline: true }),
-            renderTrainingSvg(name, r.own, { inline: true, columns: 1 }),
-          );
+        : panelsFigure((columns) => renderTrainingSvg(name, r.own, { inline: true, columns }));
     const last = keys.length === 0 ? "no training metrics" : lastValues(r);
     return `<details class="run-training"><summary><strong>${e(name)}</strong> <span class="muted">${e(last)}</span></summary>\n${body}\n</details>`;
   });
