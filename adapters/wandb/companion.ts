@@ -17,6 +17,7 @@
 import { createHash } from "node:crypto";
 import { MagtrackError, type RunRef } from "../../src/adapter-kit.js";
 import { magtrackConfigProblems } from "./config-readback.js";
+import { createRunByName } from "./create-run.js";
 import { UPSERT_BUCKET_CONFIG_TAGS, UPSERT_BUCKET_CREATE } from "./documents.js";
 import { type ExtendedJson, isJsonObject, parseObject, stringifyExtended } from "./extended-json.js";
 import { type ResumeStatus, readResumeStatus } from "./resume-status.js";
@@ -112,9 +113,8 @@ export async function createCompanion(
       links: { companion_of: training.id, companion: companionEntry("live", training.id) },
     },
   );
-  const data = await ctx.api.graphql<{
-    upsertBucket: { bucket: { id: string; name: string; config: unknown } | null } | null;
-  }>(
+  const bucket = await createRunByName(
+    ctx,
     UPSERT_BUCKET_CREATE,
     {
       name: id,
@@ -125,16 +125,10 @@ export async function createCompanion(
       config: stringifyExtended(config),
       tags: [LIVE_TAG],
     },
+    "the companion",
+    where(ctx, id),
     signal,
   );
-  const bucket = data.upsertBucket?.bucket;
-  if (!bucket || bucket.name !== id) {
-    throw new MagtrackError(
-      "tracker",
-      "WANDB_UPSERT_WRONG_RUN",
-      `${where(ctx, id)}: creating the companion answered for ${bucket ? `run ${bucket.name}` : "no run"}`,
-    );
-  }
   const problems = magtrackConfigProblems(parseObject(bucket.config, `${where(ctx, id)} config`), config);
   if (problems.length > 0) {
     throw new MagtrackError(

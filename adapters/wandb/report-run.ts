@@ -24,6 +24,7 @@ import {
   REPORT_KIND_VALUE,
 } from "../../src/adapter-kit.js";
 import { upsertConfig } from "./config-write.js";
+import { createRunByName } from "./create-run.js";
 import { UPSERT_BUCKET_CREATE_REPORT, UPSERT_BUCKET_NOTES } from "./documents.js";
 import { cloneJson, type ExtendedJson, isJsonObject, sameJson, stringifyExtended } from "./extended-json.js";
 import { REPORT_SUMMARY_PREFIX, reportMedia } from "./report-media.js";
@@ -96,9 +97,8 @@ async function createReportRun(
   signal?: AbortSignal,
 ): Promise<ResumeStatus> {
   const config: JsonObject = { [MAGTRACK_CONFIG_KEY]: { value: { kind: REPORT_KIND_VALUE } } };
-  const data = await ctx.api.graphql<{
-    upsertBucket: { bucket: { id: string; name: string; config: unknown } | null } | null;
-  }>(
+  await createRunByName(
+    ctx,
     UPSERT_BUCKET_CREATE_REPORT,
     {
       name: REPORT_RUN_ID,
@@ -111,16 +111,10 @@ async function createReportRun(
       config: stringifyExtended(config),
       tags: [REPORT_TAG],
     },
+    "the report run",
+    where(ctx),
     signal,
   );
-  const bucket = data.upsertBucket?.bucket;
-  if (!bucket || bucket.name !== REPORT_RUN_ID) {
-    throw new MagtrackError(
-      "tracker",
-      "WANDB_UPSERT_WRONG_RUN",
-      `${where(ctx)}: creating the report run answered for ${bucket ? `run ${bucket.name}` : "no run"}`,
-    );
-  }
   // Read as every later write does (a race with another report process found the same run).
   const status = await readReportRun(ctx, signal);
   if (status === null) {

@@ -24,6 +24,7 @@ import {
   encodeExperimentScale,
   MagtrackError,
 } from "../../src/adapter-kit.js";
+import { createRunByName } from "./create-run.js";
 import { UPSERT_BUCKET_CREATE_REPORT } from "./documents.js";
 import { stringifyExtended } from "./extended-json.js";
 import { magtrackKindOf } from "./report-run.js";
@@ -67,9 +68,8 @@ async function scaleRunExists(ctx: ScaleContext, signal?: AbortSignal): Promise<
 
 async function createScaleRun(ctx: ScaleContext, signal?: AbortSignal): Promise<void> {
   const config = { [MAGTRACK_CONFIG_KEY]: { value: { kind: SCALE_KIND_VALUE } } };
-  const data = await ctx.api.graphql<{
-    upsertBucket: { bucket: { id: string; name: string } | null } | null;
-  }>(
+  await createRunByName(
+    ctx,
     UPSERT_BUCKET_CREATE_REPORT,
     {
       name: SCALE_RUN_ID,
@@ -82,16 +82,10 @@ async function createScaleRun(ctx: ScaleContext, signal?: AbortSignal): Promise<
       config: stringifyExtended(config),
       tags: [SCALE_TAG],
     },
+    "the scale run",
+    where(ctx),
     signal,
   );
-  const bucket = data.upsertBucket?.bucket;
-  if (!bucket || bucket.name !== SCALE_RUN_ID) {
-    throw new MagtrackError(
-      "tracker",
-      "WANDB_UPSERT_WRONG_RUN",
-      `${where(ctx)}: creating the scale run answered for ${bucket ? `run ${bucket.name}` : "no run"}`,
-    );
-  }
 }
 
 /** Finished, as the report run: the filestream's `complete` (wandb-core's run exit). */
