@@ -55,12 +55,16 @@ function scalesToMagLow(mags: readonly number[], magLow: number, perDecade: numb
   return Math.min(perDecade, Math.max(1, Math.ceil(needed) + 1));
 }
 
-/** Evaluate the log-spaced fit scales below tTop on a prepared cloud and fit the dimension. */
+/**
+ * Evaluate the log-spaced fit scales below tTop on a prepared cloud and fit the dimension; `sequence`
+ * as for the engine's evaluateScales (ProfileOptions.sequence).
+ */
 export function evaluateDimensionFit(
   ctx: DistanceContext,
   engine: MagnitudeEngine,
   tTop: number,
   options: FitScaleOptions = {},
+  sequence?: string,
 ): EvaluatedDimensionFit {
   const perDecade = options.pointsPerDecade ?? 8;
   const maxDecades = options.maxDecades ?? 10;
@@ -77,7 +81,10 @@ export function evaluateDimensionFit(
       // this chunk's scales t_k … t_{k+count−1}, ascending (engines warm-start upwards)
       const chunk = new Float64Array(count);
       for (let j = 0; j < count; j++) chunk[count - 1 - j] = tTop * 10 ** (-(k + j) / perDecade);
-      const r = engine.evaluateScales(ctx, chunk, { weights: false });
+      const r = engine.evaluateScales(ctx, chunk, {
+        weights: false,
+        ...(sequence === undefined ? {} : { sequence }),
+      });
       for (let j = r.length - 1; j >= 0; j--) {
         ts.push(chunk[j]);
         mags.push(r[j].magnitude);

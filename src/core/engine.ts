@@ -29,11 +29,13 @@ export interface MagnitudeEngine {
    * Magnitude at all scales of a grid (ascending, may start at 0); lets an engine warm-start.
    * `warm`: starting iterates per scale from an earlier similar cloud, and a sink for this grid's
    * iterates (src/core/warm-start.ts); an engine without iterative solves ignores it.
+   * `sequence`: names the series of clouds this one belongs to (ProfileOptions.sequence); an engine may
+   * keep state from one cloud of it to the next (the fast engine: f32 preconditioner factors).
    */
   evaluateScales(
     ctx: DistanceContext,
     scales: Float64Array,
-    options: { weights: boolean; warm?: ScaleWarmStarts },
+    options: { weights: boolean; warm?: ScaleWarmStarts; sequence?: string },
   ): MagnitudeAtScale[];
   /**
    * Optional: the distance context of the distinct points (full n×n D, which may be built lazily on

@@ -13,7 +13,13 @@ export function withDimensionFit(plan: ProfilePlan, profile: MagnitudeProfile): 
   const t0 = globalThis.performance.now();
   // top of the fit scales: t_conv (Mag = q·n; the fit keeps Mag ≤ 0.95·n), else the pinned T
   const tTop = plan.tConv ?? plan.T;
-  const r = evaluateDimensionFit(plan.prep.ctx, plan.engine, tTop, option === true ? {} : option);
+  const r = evaluateDimensionFit(
+    plan.prep.ctx,
+    plan.engine,
+    tTop,
+    option === true ? {} : option,
+    plan.options.sequence,
+  );
   const fit: ProfileDimensionFit = {
     dimension: r.dimension,
     interval: r.interval,

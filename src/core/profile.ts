@@ -224,6 +224,7 @@ export function computeProfile(points: PointCloud, options: ProfileOptions = {})
   const results = plan.engine.evaluateScales(plan.prep.ctx, plan.scales, {
     weights: options.weights ?? false,
     ...(starts === undefined && keep === undefined ? {} : { warm: { starts, keep } }),
+    ...(options.sequence === undefined ? {} : { sequence: options.sequence }),
   });
   const profile = finishProfile(plan, results, now() - t0);
   const warmStart: WarmStart | undefined =

@@ -81,6 +81,13 @@ export interface ProfileOptions {
   readonly warmStart?: WarmStart;
   /** Return this profile's grid weights as `warmStart` (for the next cloud of the same rows). */
   readonly keepWarmStart?: boolean;
+  /**
+   * Names the series this cloud belongs to (sync: run and layer): the same rows in the same order at
+   * every step, changing little from one to the next. The fast engine then keeps its f32 preconditioner
+   * factors per thread for the series' next cloud (src/core/fast/factor-cache.ts, ≤ 64 MB per thread).
+   * Values stay within their stated bounds whether or not the clouds are alike.
+   */
+  readonly sequence?: string;
 }
 
 /** TAG23 Algorithm 1 with the interval chosen by src/core/dimension-fit.ts, and what it saw. */

@@ -77,11 +77,16 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
 
   /** diff_ref against the layer's reference, then record and report the finished step. */
   const finishStep = async (planned: PlannedRead, result: StepResult, started: number): Promise<void> => {
-    const refCurve = await curves.get(result.layer, references[result.layer]!);
+    const reference = references[result.layer]!;
+    const refCurve = await curves.get(result.layer, reference);
+    // the reference step against itself is 0 by definition: its curve may have been computed twice
+    // (stored by an interrupted sync, computed again now), equal within the solver's bound, not in bits
     const diff =
       refCurve === undefined
         ? Number.NaN
-        : diffToReference(result.curve!.t, result.curve!.magnitude, refCurve);
+        : result.step === reference.step
+          ? 0
+          : diffToReference(result.curve!.t, result.curve!.magnitude, refCurve);
     const dropped: Record<string, number> =
       nonFinite === "drop-rows"
         ? { rows_dropped: rowsDropped.get(doneKey(result.layer, result.step)) ?? 0 }

@@ -31,6 +31,8 @@ export interface ScalesTask {
   readonly to: number;
   readonly mode: EngineMode;
   readonly weights: boolean;
+  /** ProfileOptions.sequence of the cloud (the thread's preconditioner factors are kept per sequence). */
+  readonly sequence?: string;
 }
 
 export interface PingTask {
@@ -47,9 +49,12 @@ export function evaluateRange(task: Omit<ScalesTask, "kind">): MagnitudeAtScale[
 /** As evaluateRange on a context the caller already has (keeps the fast engine's workspace of it). */
 export function evaluateRangeOf(
   ctx: DistanceContext,
-  range: Pick<ScalesTask, "scales" | "from" | "to" | "mode" | "weights">,
+  range: Pick<ScalesTask, "scales" | "from" | "to" | "mode" | "weights" | "sequence">,
 ): MagnitudeAtScale[] {
-  const options = { weights: range.weights };
+  const options = {
+    weights: range.weights,
+    ...(range.sequence === undefined ? {} : { sequence: range.sequence }),
+  };
   if (range.mode === "fast") return evaluateScaleRange(ctx, range.scales, range.from, range.to, options);
   return engineFor(range.mode).evaluateScales(ctx, range.scales.subarray(range.from, range.to), options);
 }

@@ -93,6 +93,7 @@ export class ProfilePool {
     const t0 = performance.now();
     const weights = options.weights ?? false;
     const mode = options.mode ?? DEFAULT_MODE;
+    const sequence = options.sequence === undefined ? {} : { sequence: options.sequence };
     // mode "large" is not split: every thread would hold its own packed Z_t (4·n² bytes) beyond the
     // one profile the memory budget counts
     if (ctx.n < Math.max(2, this.splitMinPoints) || parts < 2 || mode === "large") {
@@ -102,6 +103,7 @@ export class ProfilePool {
         to: m,
         mode,
         weights,
+        ...sequence,
       });
       return withDimensionFit(plan, finishProfile(plan, all, performance.now() - t0));
     }
@@ -119,6 +121,7 @@ export class ProfilePool {
         to: bounds[p + 1],
         mode,
         weights,
+        ...sequence,
       };
       remote.push(this.piscina.run(task) as Promise<MagnitudeAtScale[]>);
     }
@@ -129,6 +132,7 @@ export class ProfilePool {
       to: bounds[1],
       mode,
       weights,
+      ...sequence,
     });
     const rest = await Promise.all(remote);
     return withDimensionFit(plan, finishProfile(plan, local.concat(...rest), performance.now() - t0));

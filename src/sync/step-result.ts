@@ -53,8 +53,10 @@ export function profileOptions(
   settings: ComputeSettings,
   T: number | undefined,
   source?: string,
+  sequence?: string,
 ): ProfileOptions {
   return {
+    ...(sequence === undefined ? {} : { sequence }),
     ...(settings.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: settings.maxMemoryBytes }),
     ...(source === undefined ? {} : { source }),
     metric: settings.metric,
@@ -123,6 +125,11 @@ export async function computeStep(
   computer: ProfileComputer = IN_PROCESS,
 ): Promise<StepComputation> {
   const source = `run ${key.run}, layer ${key.layer}, step ${key.step}`;
-  const profile = await computer.compute(probeOf(cloud, key, settings), profileOptions(settings, T, source));
+  // the probe rows of (run, layer) are the same at every step: one sequence (ProfileOptions.sequence)
+  const sequence = `${key.run}\u0000${key.layer}`;
+  const profile = await computer.compute(
+    probeOf(cloud, key, settings),
+    profileOptions(settings, T, source, sequence),
+  );
   return { profile, result: stepResultOf(profile, key) };
 }

@@ -1,11 +1,13 @@
 /**
- * The pipeline on worker threads (the CLI's default, --workers > 1) writes exactly what the
- * in-process pipeline writes: same steps, byte-identical metrics and curves.
+ * The pipeline on worker threads (the CLI's default, --workers > 1) writes what the in-process
+ * pipeline writes: the same steps, the same metrics and curves within 1e-9 relative (the threads keep
+ * the preconditioners of the steps each saw: test/helpers/close-results.ts).
  */
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.js";
+import { expectCloseResults } from "../helpers/close-results.js";
 import { makeStore, writeStep } from "../helpers/store.js";
 
 const roots: string[] = [];
@@ -14,7 +16,7 @@ afterEach(async () => {
 });
 
 describe("sync on worker threads", () => {
-  it("writes byte-identical results to the in-process sync, every step once", async () => {
+  it("writes the in-process sync's results, every step once", async () => {
     const spec = {
       runs: { a: { layers: { fc1: [0, 1, 2, 3], fc2: [0, 2, 4] } }, b: { layers: { fc1: [0, 7] } } },
       n: 90,
@@ -29,7 +31,13 @@ describe("sync on worker threads", () => {
     expect(q.code, q.stderr).toBe(0);
     for (const run of ["a", "b"]) {
       const got = await readFile(join(pooled, run, "magnitude", "metrics.jsonl"), "utf8");
-      expect(got).toBe(await readFile(join(inProcess, run, "magnitude", "metrics.jsonl"), "utf8"));
+      const want = await readFile(join(inProcess, run, "magnitude", "metrics.jsonl"), "utf8");
+      const lines = (text: string) =>
+        text
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l));
+      expectCloseResults(lines(got), lines(want));
       const steps = got
         .trim()
         .split("\n")

@@ -89,7 +89,7 @@ export function evaluateScaleRange(
   scales: Float64Array,
   from: number,
   to: number,
-  options: { weights: boolean; warm?: ScaleWarmStarts },
+  options: { weights: boolean; warm?: ScaleWarmStarts; sequence?: string },
 ): MagnitudeAtScale[] {
   const keep = options.warm?.keep;
   if (keep !== undefined) for (let k = from; k < to; k++) keep[k] = null;
@@ -99,7 +99,7 @@ export function evaluateScaleRange(
   const ws = workspaceFor(ctx);
   const h = linearStep(scales);
   if (h !== null) ws.loadStep(h);
-  const solver = new GridSolver(ws);
+  const solver = new GridSolver(ws, options.sequence, ctx.stats.max);
   let haveWarmStart = false;
   let zIsPrevious = false; // Z holds the previous grid scale (the recurrence may continue)
   const out: MagnitudeAtScale[] = [];

@@ -1,6 +1,7 @@
 import { neumaierSum } from "../solve.js";
 import type { SolveInfo } from "../types.js";
 import { type CgOutcome, conjugateGradient, gershgorinLower } from "./cg.js";
+import { type CachedFactor, dropFactor, findFactor, storeFactor } from "./factor-cache.js";
 import { factorPreconditioner, type PcgOutcome, preconditionedCg } from "./pcg.js";
 import type { FastWorkspace } from "./workspace.js";
 
@@ -14,6 +15,11 @@ export interface FastSolveInfo extends SolveInfo {
   readonly factorisations?: number;
   /** cg-preconditioned: the preconditioner (float32 Cholesky factor of this or a neighbouring scale's Z). */
   readonly preconditioner?: "f32-cholesky";
+  /**
+   * cg-preconditioned: the factor was kept from an earlier solve of the sequence (factor-cache.ts): an
+   * earlier cloud's, or this cloud's from another of its grids.
+   */
+  readonly cachedFactor?: true;
 }
 
 export interface ScaleSolution {
@@ -42,14 +48,16 @@ export function iterationBudget(n: number): number {
 }
 
 /**
- * Cost model in units of one f64 symmetric mat-vec (measured, wasm SIMD, n = 1000 / 2000 / 4000:
- * 0.33 / 1.2 / 8.8 ms). Applying the f32 factor (two f32 triangular solves) costs 0.5–0.7 of that; an
- * f32 factorisation 31 / 54 / 58 mat-vecs (10 / 66 / 509 ms; memory-bound mat-vecs keep the ratio flat
- * beyond n ≈ 2000).
+ * Cost model in units of one f64 symmetric mat-vec. Measured 2026-12-06 (bench/factor-reuse.ts --costs,
+ * wasm SIMD, drifting ReLU clouds, n = 500 / 1000 / 2000): mat-vec 0.05 / 0.19 / 0.91 ms, the two f32
+ * triangular solves 0.6–0.7 of one, an f32 factorisation 1.8 / 11.2 / 78 ms = 36 / 59 / 85 mat-vecs,
+ * about 1.9·√n (the blocked mat-vec got faster since the first model, n/35, which made a factor look
+ * half its cost). Memory-bound mat-vecs keep the ratio flat beyond n ≈ 2000 (n = 4000 measured 58 with
+ * the older kernels): capped at 90.
  */
 export const PCG_ITERATION_UNITS = 1.6;
 export function factorUnits(n: number): number {
-  return Math.min(60, Math.max(20, n / 35));
+  return Math.min(90, Math.max(20, 1.9 * Math.sqrt(n)));
 }
 
 function cgSolution(cg: CgOutcome): ScaleSolution {
@@ -66,7 +74,7 @@ function cgSolution(cg: CgOutcome): ScaleSolution {
   };
 }
 
-function pcgSolution(pcg: PcgOutcome, factorisations: number): ScaleSolution {
+function pcgSolution(pcg: PcgOutcome, factorisations: number, borrowed = false): ScaleSolution {
   return {
     magnitude: pcg.magnitude,
     positiveMagnitude: pcg.positiveMagnitude,
@@ -78,6 +86,7 @@ function pcgSolution(pcg: PcgOutcome, factorisations: number): ScaleSolution {
       boundKind: "estimate",
       positiveMagnitudeErrorBound: pcg.positiveErrorBound,
       factorisations,
+      ...(borrowed ? { cachedFactor: true as const } : {}),
     },
   };
 }
@@ -100,9 +109,14 @@ function tryCg(ws: FastWorkspace, maxIter: number, lower: number): { sol: ScaleS
 }
 
 /** PCG with the f32 factor in ws.F (ws.rowSums must hold the row sums of Z). */
-function tryPcg(ws: FastWorkspace, maxIter: number, factorisations: number): ScaleSolution | null {
+function tryPcg(
+  ws: FastWorkspace,
+  maxIter: number,
+  factorisations: number,
+  borrowed = false,
+): ScaleSolution | null {
   const pcg = preconditionedCg(ws, { maxIter, relTol: REL_TOL, acceptRel: ACCEPT_REL });
-  return pcg.converged ? pcgSolution(pcg, factorisations) : null;
+  return pcg.converged ? pcgSolution(pcg, factorisations, borrowed) : null;
 }
 
 /**
@@ -140,6 +154,9 @@ export function solveLoadedScale(ws: FastWorkspace, maxIter: number): ScaleSolut
  * - a dense f64 Cholesky when the f32 factorisation fails, and null (exact engine) when Z is not
  *   numerically positive definite.
  * Once plain CG wins it stays (ascending t only makes Z better conditioned).
+ * With a `sequence` (clouds of the same rows, one after another: sync's run and layer), a factor kept
+ * from an earlier cloud of it at a nearby scale (factor-cache.ts) stands in for a fresh one: it is
+ * tried like a stale factor, and every fresh factor is kept for the clouds after this one.
  */
 export class GridSolver {
   private plainWins = false;
@@ -151,8 +168,20 @@ export class GridSolver {
   private lastT = Number.NaN;
   private lastPcgIterations = Number.NaN;
   private readonly unitsPerFactor: number;
+  /** The cached factor now in ws.F (null: F holds this cloud's own factor, or none). */
+  private borrowed: CachedFactor | null = null;
 
-  constructor(private readonly ws: FastWorkspace) {
+  /**
+   * `sequence`: the cache key of factor-cache.ts; `distanceScale`: a distance of the cloud (its
+   * largest), so that the cache keeps t·distanceScale: clouds of a sequence may come in different
+   * units (profile.ts divides each by a power of two near its own max |x|), the same Z = exp(−tD) has
+   * the same t·D.
+   */
+  constructor(
+    private readonly ws: FastWorkspace,
+    private readonly sequence?: string,
+    private readonly distanceScale = 1,
+  ) {
     this.unitsPerFactor = factorUnits(ws.n);
     this.older = new Float64Array(ws.n);
     this.scratch = new Float64Array(ws.n);
@@ -198,6 +227,7 @@ export class GridSolver {
     const ws = this.ws;
     const identity = identitySolution(ws);
     if (identity !== null) return identity;
+    const borrowed = this.borrowFactor();
     const factorUnitsNow = this.unitsPerFactor + 3 * PCG_ITERATION_UNITS;
     const haveFactor = !Number.isNaN(ws.factorScale);
     // plain CG first when it has already won, when Gershgorin proves Z well conditioned, or when the
@@ -207,12 +237,13 @@ export class GridSolver {
     if (!warm) for (let i = 0; i < ws.n; i++) ws.x[i] = 1 / ws.rowSums[i];
     const pcgEstimate = haveFactor ? (this.lastPcgIterations + 2) * PCG_ITERATION_UNITS : factorUnitsNow;
     const kappaIters = lower > 0 ? 14 * Math.sqrt(maxRow(ws) / lower) : Number.POSITIVE_INFINITY;
-    // (first scale: no history yet; a failed try costs ≥ 6 mat-vecs, against ≥ 20 for a factor)
+    // (first scale: no history yet; a failed try costs ≥ 6 mat-vecs, against ≥ 20 for a factor; a
+    // borrowed factor's iterations are those of another cloud, no sign that CG got competitive)
     const tryPlain =
       this.plainWins ||
-      this.first ||
+      (this.first && !borrowed) ||
       kappaIters <= pcgEstimate ||
-      (haveFactor && this.lastPcgIterations >= 4);
+      (haveFactor && !borrowed && this.lastPcgIterations >= 4);
     // a first try (no history) gets half of a factorisation's cost: enough where CG is the cheap
     // route (a range that starts at mid t), little waste at the smallest t
     const budget = this.plainWins
@@ -229,21 +260,58 @@ export class GridSolver {
     }
     if (haveFactor) {
       // a stale factor is worth at most what a fresh one costs
-      const sol = tryPcg(ws, Math.max(4, Math.floor(factorUnitsNow / PCG_ITERATION_UNITS)), 0);
+      const sol = tryPcg(ws, Math.max(4, Math.floor(factorUnitsNow / PCG_ITERATION_UNITS)), 0, borrowed);
       if (sol !== null) {
         this.lastPcgIterations = sol.info.iterations ?? 0;
+        if (this.borrowed !== null) this.borrowed.iterations = this.lastPcgIterations;
         return sol;
       }
     }
+    if (borrowed && this.borrowed !== null) dropFactor(this.borrowed);
+    this.borrowed = null;
     if (factorPreconditioner(ws)) {
       const sol = tryPcg(ws, 20, 1);
       if (sol !== null) {
         this.lastPcgIterations = sol.info.iterations ?? 0;
+        this.keepFactor();
         return sol;
       }
     }
     ws.factorScale = Number.NaN;
     return denseCholesky(ws);
+  }
+
+  /**
+   * Before solving at ws.zScale: when the sequence's cache holds a factor nearer this scale than the
+   * one in ws.F (or ws.F holds none), load it (one n² f32 copy). True when it loaded one now (its
+   * iteration count is then another solve's; from the next scale on it is this grid's own).
+   */
+  private borrowFactor(): boolean {
+    const ws = this.ws;
+    if (this.sequence === undefined) return false;
+    const t = ws.zScale;
+    const cached = findFactor(this.sequence, ws.n, t * this.distanceScale);
+    if (cached === null || cached === this.borrowed) return false;
+    const own = ws.factorScale;
+    const scale = cached.scale / this.distanceScale; // in this cloud's units
+    if (!Number.isNaN(own) && Math.abs(Math.log(own / t)) <= Math.abs(Math.log(scale / t))) return false;
+    ws.loadFactor(cached.factor, scale);
+    this.borrowed = cached;
+    this.lastPcgIterations = cached.iterations;
+    return true;
+  }
+
+  /** Keep the fresh factor in ws.F for the sequence's later clouds (PCG then needs ~2 more iterations). */
+  private keepFactor(): void {
+    const ws = this.ws;
+    if (this.sequence === undefined) return;
+    storeFactor(
+      this.sequence,
+      ws.n,
+      ws.factorScale * this.distanceScale,
+      this.lastPcgIterations + 2,
+      (into) => ws.copyFactorTo(into),
+    );
   }
 }
 

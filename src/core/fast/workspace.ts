@@ -149,6 +149,17 @@ export class FastWorkspace {
     return s > 0 ? (2 - 2 * this.zView[i * n + j]) / s : Number.POSITIVE_INFINITY;
   }
 
+  /** Copy the f32 factor buffer F (n×n, lower triangle meaningful) into `into` (length n²). */
+  copyFactorTo(into: Float32Array): void {
+    into.set(this.fView);
+  }
+
+  /** Load an f32 factor made elsewhere (an earlier cloud of the same rows) into F. */
+  loadFactor(factor: Float32Array, scale: number): void {
+    this.fView.set(factor);
+    this.factorScale = scale;
+  }
+
   /** Load a full n×n distance matrix (only its lower triangle is used). */
   loadDistances(D: Float64Array): void {
     this.arena.f64(this.pD, this.n * this.n).set(D);
