@@ -2,8 +2,10 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { encodeNpy } from "../../../src/io/npy-write.js";
 import { FakeMlflowServer, type SeedRunInput } from "../../adapters/mlflow/fake-server.js";
+import { expectCloseResults } from "../../helpers/close-results.js";
 import { OPS_MLFLOW_PASSWORD, OPS_MLFLOW_USER } from "../../helpers/secrets.js";
 import { stepCloud } from "../../helpers/store.js";
 
@@ -65,6 +67,33 @@ export function metricPoints(server: FakeMlflowServer): string[] {
       out.push(`${run.runId}|${m.key}|${m.step}|${Number.isNaN(m.value) ? "NaN" : m.value}`);
   }
   return out.sort();
+}
+
+/**
+ * `got` holds the same (run, key, step) points as `want`, each once, with values within 1e-9 relative
+ * (syncs with different histories precondition differently: test/helpers/close-results.ts).
+ * `subset`: `got` may hold fewer points (what a killed sync left).
+ */
+export function expectSamePoints(got: string[], want: string[], subset = false): void {
+  const split = (p: string) => {
+    const at = p.lastIndexOf("|");
+    return [p.slice(0, at), p.slice(at + 1)] as const;
+  };
+  const wanted = new Map(want.map((p) => split(p)));
+  const seen = new Set<string>();
+  for (const p of got) {
+    const [id, value] = split(p);
+    expect(seen.has(id), `${id} stored twice`).toBe(false);
+    seen.add(id);
+    expect(wanted.has(id), `${id} is not in the clean result`).toBe(true);
+    expectCloseResults(
+      value === "NaN" ? Number.NaN : Number(value),
+      Number(wanted.get(id) === "NaN" ? Number.NaN : wanted.get(id)),
+      1e-9,
+      id,
+    );
+  }
+  if (!subset) expect(seen.size, "points").toBe(wanted.size);
 }
 
 /** Points stored more than once for the same (run, key, step). */
