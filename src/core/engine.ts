@@ -44,6 +44,14 @@ export interface MagnitudeEngine {
    * from a sample.
    */
   distances?(points: PointCloud, metric: DistanceMetric): DistanceContext | null;
-  /** t_conv(q) to relative tolerance rtol; throws NumericalError when not bracketed. */
-  tConv(ctx: DistanceContext, q: number, rtol: number): TConvResult & { readonly info: SolveInfo };
+  /**
+   * t_conv(q) to relative tolerance rtol; throws NumericalError when not bracketed. `sequence` as for
+   * evaluateScales (the fast engine starts its search where the sequence's previous t_conv lay).
+   */
+  tConv(
+    ctx: DistanceContext,
+    q: number,
+    rtol: number,
+    options?: { sequence?: string },
+  ): TConvResult & { readonly info: SolveInfo };
 }

@@ -132,7 +132,12 @@ export function planProfile(points: PointCloud, options: ProfileOptions = {}): P
   const t0 = now();
   if (ctx.n > 1) {
     try {
-      const r = engine.tConv(ctx, q, options.tConvRtol ?? 1e-10);
+      const r = engine.tConv(
+        ctx,
+        q,
+        options.tConvRtol ?? 1e-10,
+        options.sequence === undefined ? {} : { sequence: options.sequence },
+      );
       tConv = r.tConv;
       tConvInfo = r.info;
     } catch (err) {

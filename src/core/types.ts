@@ -83,9 +83,10 @@ export interface ProfileOptions {
   readonly keepWarmStart?: boolean;
   /**
    * Names the series this cloud belongs to (sync: run and layer): the same rows in the same order at
-   * every step, changing little from one to the next. The fast engine then keeps its f32 preconditioner
-   * factors per thread for the series' next cloud (src/core/fast/factor-cache.ts, ≤ 64 MB per thread).
-   * Values stay within their stated bounds whether or not the clouds are alike.
+   * every step, changing little from one to the next. The fast engine then keeps, per thread, its f32
+   * preconditioner factors (src/core/fast/factor-cache.ts, ≤ 64 MB) and where t_conv lay
+   * (src/core/fast/tconv-hints.ts) for the series' next cloud. Values stay within their stated bounds
+   * whether or not the clouds are alike, but depend in their last bits on which clouds came before.
    */
   readonly sequence?: string;
 }

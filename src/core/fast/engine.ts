@@ -12,6 +12,7 @@ import {
   solveLoadedScale,
 } from "./scale-solve.js";
 import { fastTConv } from "./tconv-fast.js";
+import { rememberTConv, tConvHint } from "./tconv-hints.js";
 import { FastWorkspace } from "./workspace.js";
 
 /**
@@ -151,8 +152,14 @@ export const fastEngine: MagnitudeEngine & {
   evaluateScales(ctx, scales, options) {
     return evaluateScaleRange(ctx, scales, 0, scales.length, options);
   },
-  tConv(ctx, q, rtol) {
+  tConv(ctx, q, rtol, options) {
     const ws = workspaceFor(ctx);
-    return fastTConv(ws, q, bracketStart(ctx), rtol, (t) => exactAt(ctx, t));
+    const sequence = options?.sequence;
+    // hints are kept unit-free, as t·D_max (tconv-hints.ts)
+    const hint = sequence === undefined ? undefined : tConvHint(sequence, ctx.n, q);
+    const start = hint === undefined ? undefined : hint / ctx.stats.max;
+    const r = fastTConv(ws, q, bracketStart(ctx), rtol, (t) => exactAt(ctx, t), start);
+    if (sequence !== undefined) rememberTConv(sequence, ctx.n, q, r.tConv * ctx.stats.max);
+    return r;
   },
 };

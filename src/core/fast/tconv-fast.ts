@@ -26,6 +26,9 @@ const FIRST_STEP = 0.5;
  *    current sign bracket (bisection otherwise). Stops when the Newton step in s is below rtol.
  * Reported info: the final probe's solver; errorBound bounds |Mag(tConv) − q·n| (the final probe's
  * error bound plus the linearised residual of the last step).
+ * `start`: a scale near t_conv (the previous cloud's of a sequence, tconv-hints.ts): Newton starts
+ * there with full steps and no Cauchy–Schwarz bracket; the sign bracket is built from the probes as
+ * before. If that search fails, the bracketed search runs as without a start.
  */
 export function fastTConv(
   ws: FastWorkspace,
@@ -33,7 +36,16 @@ export function fastTConv(
   t0: number,
   rtol: number,
   fallback: (t: number) => ScaleSolution,
+  start?: number,
 ): TConvResult & { readonly info: FastSolveInfo } {
+  if (start !== undefined && start > 0 && Number.isFinite(start)) {
+    try {
+      ws.loadScale(start);
+      return newtonTConv(ws, q, start, rtol, fallback, MAX_STEP);
+    } catch (error) {
+      if (!(error instanceof NumericalError)) throw error;
+    }
+  }
   const n = ws.n;
   const target = targetMagnitude(q, n);
   if (!(t0 > 0 && Number.isFinite(t0))) {
@@ -63,7 +75,23 @@ export function fastTConv(
       ws.loadScale(t);
     }
   }
-  // 2. Newton in s = log t
+  return newtonTConv(ws, q, t, rtol, fallback, FIRST_STEP);
+}
+
+/**
+ * 2. Newton in s = log t from t (Z at t loaded in ws); `firstStep` caps the first step in s (short
+ * from the Cauchy–Schwarz end, where Mag is flat in s).
+ */
+function newtonTConv(
+  ws: FastWorkspace,
+  q: number,
+  t: number,
+  rtol: number,
+  fallback: (t: number) => ScaleSolution,
+  firstStep: number,
+): TConvResult & { readonly info: FastSolveInfo } {
+  const n = ws.n;
+  const target = targetMagnitude(q, n);
   const budget = iterationBudget(n);
   let evaluations = 0;
   rowSumGuess(ws);
@@ -91,7 +119,7 @@ export function fastTConv(
     if (g >= 0) sHi = Math.min(sHi, s);
     else sLo = Math.max(sLo, s);
     // the first step leaves the Cauchy–Schwarz end, where Mag is flat in s: keep it short
-    const maxStep = it === 0 ? FIRST_STEP : MAX_STEP;
+    const maxStep = it === 0 ? firstStep : MAX_STEP;
     let step = cur.slope > 0 ? -g / cur.slope : g >= 0 ? -maxStep : maxStep;
     step = Math.max(-maxStep, Math.min(maxStep, step));
     let sNew = s + step;
