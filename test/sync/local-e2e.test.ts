@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { computeProfile } from "../../src/core/profile.js";
 import { cli } from "../helpers/cli.js";
+import { expectCloseResults } from "../helpers/close-results.js";
 import { makeStore, readResultLines, stepCloud, writeStep } from "../helpers/store.js";
 
 const roots: string[] = [];
@@ -65,8 +66,10 @@ describe("magtrack sync over a local store", () => {
     expect(refs.fc1.T).toBe(p3.tConv);
     const p7 = computeProfile(cloud7, { tMax: p3.tConv! });
     const l7 = lines.find((l) => l.step === 7)!;
-    expect(l7.metrics.t_conv).toBeCloseTo(p7.tConv!, 12);
-    expect(l7.metrics.area).toBeCloseTo(p7.magAreaScaled, 12);
+    // t_conv is found to 1e-10 relative (computeTConv's rtol); the sync starts step 7's search from
+    // step 3's value (src/core/fast/tconv-hints.ts), a cold computeProfile does not, so the last bits differ.
+    expectCloseResults(l7.metrics.t_conv, p7.tConv!, 1e-10, "t_conv at step 7");
+    expectCloseResults(l7.metrics.area, p7.magAreaScaled, 1e-9, "area at step 7");
     expect(l7.curve!.t.at(-1)).toBe(p3.tConv);
     // diff_ref = ∫|Mag7 − Mag3| dt / T on the common grid; 0 at the reference step itself.
     const p3grid = computeProfile(cloud3, { tMax: p3.tConv! });

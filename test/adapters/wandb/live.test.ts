@@ -21,6 +21,7 @@ import type { SyncEvent } from "../../../src/sync/events.js";
 import { syncRuns } from "../../../src/sync/run-many.js";
 import { DEFAULT_SETTINGS, settingsRecord } from "../../../src/sync/settings.js";
 import { cli } from "../../helpers/cli.js";
+import { expectCloseResults } from "../../helpers/close-results.js";
 import { lockFile } from "../../ops/helpers/mlflow-ops.js";
 import type { FakeRun, FakeWandbServer } from "./fake-server.js";
 import { adapterFor, startFake, TEST_KEY } from "./harness.js";
@@ -139,8 +140,9 @@ describe("W&B live view: a companion run while the training run trains", () => {
       const p0 = computeProfile({ data: liveCloud(l, 0), n: LIVE_N, d: LIVE_D });
       const p3 = computeProfile({ data: liveCloud(l, 3), n: LIVE_N, d: LIVE_D }, { tMax: p0.tConv! });
       const rows = rowsOf(live.history);
-      expect(rows[0]![`magnitude/${layer}/t_conv`]).toBeCloseTo(p0.tConv!, 10);
-      expect(rows[3]![`magnitude/${layer}/area`]).toBeCloseTo(p3.magAreaScaled, 10);
+      // t_conv to its stated 1e-10 relative; the sync's search may start from a kept value (tconv-hints.ts).
+      expectCloseResults(rows[0]![`magnitude/${layer}/t_conv`], p0.tConv!, 1e-10, `${layer} t_conv`);
+      expectCloseResults(rows[3]![`magnitude/${layer}/area`], p3.magAreaScaled, 1e-9, `${layer} area`);
     }
 
     // The run finishes: the results land in it (as for any finished run), the companion is marked.
@@ -161,7 +163,8 @@ describe("W&B live view: a companion run while the training run trains", () => {
       expect(summary[k]).toEqual(v);
 
     // One companion, kept as the live record, marked superseded, its rows unchanged — and the
-    // same values as the training run's (the same files under the same settings): no divergence.
+    // same values as the training run's (the same files under the same settings): no divergence
+    // beyond 1e-9 relative (the finishing sync's solves start from other kept factors and t_conv values).
     const after = expectCompanionSteps([0, 1, 2, 3, 4]);
     expect(after.history).toEqual(liveHistory);
     expect(magtrackValue(after)).toMatchObject({
@@ -171,7 +174,7 @@ describe("W&B live view: a companion run while the training run trains", () => {
     expect(after.tags).toEqual(["magtrack-live", "magtrack-superseded"]);
     const ours = (row: Json) =>
       Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith("magnitude/")));
-    expect(rowsOf(after.history).map(ours)).toEqual(finalRows.map(ours));
+    expectCloseResults(rowsOf(after.history).map(ours), finalRows.map(ours), 1e-9, "companion vs training rows");
 
     console.log(
       `W&B requests per sync: live ${first.requests}, ${second.requests}, ${third.requests}; after finish ${fourth.requests}`,
