@@ -3,7 +3,9 @@
  * through `magtrack compute --json` in a child process each (wall time, peak RSS from /usr/bin/time -f %M),
  * against the magnipy-like numpy/scipy reference (bench/reference_magnipy_like.py) where it runs.
  *
- *   npm run build && npx tsx bench/large-clouds.ts [--sizes 2000,4000,8000,20000] [--reps 3] [--ref-max 8000]
+ *   npm run build && npx tsx bench/large-clouds.ts [--sizes 2000,4000,8000,20000] [--reps 3] [--ref-max 8000] [--d 64]
+ *
+ * --d: the clouds' width (issue 16's 2000 × 512 case: --sizes 2000 --d 512).
  *
  * Each size: the median of --reps compute runs (sizes ≥ 8000 run once); the reference once (its own
  * median_s of one rep) with OPENBLAS_CORETYPE=SkylakeX, OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = 1.
@@ -26,6 +28,7 @@ function arg(name: string, fallback: string): string {
 const sizes = arg("sizes", "2000,4000,8000,20000").split(",").map(Number);
 const reps = Number(arg("reps", "3"));
 const refMax = Number(arg("ref-max", "8000"));
+const width = Number(arg("d", "64"));
 const extra = process.argv.includes("--") ? process.argv.slice(process.argv.indexOf("--") + 1) : [];
 const root = join(import.meta.dirname ?? ".", "..");
 const dir = mkdtempSync(join(tmpdir(), "magtrack-large-bench-"));
@@ -56,8 +59,8 @@ console.log(
 );
 const rows: string[] = [];
 for (const n of sizes) {
-  const file = join(dir, `relu-${n}.npy`);
-  const c = reluCloud(n);
+  const file = join(dir, `relu-${n}x${width}.npy`);
+  const c = reluCloud(n, 1, width);
   writeFileSync(file, encodeNpy(c.data, [c.n, c.d]));
   const runs = [];
   for (let r = 0; r < (n >= 8000 ? 1 : reps); r++) {

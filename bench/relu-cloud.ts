@@ -4,7 +4,7 @@
  * 64 → 64 → 64 (He initialisation); the cloud is the second hidden layer's output (d = 64, intrinsic
  * dimension ≤ 32). Every random number comes from the golden LCG of MATH.md through Box–Muller, so
  * bench/relu_cloud.py rebuilds the same floats in numpy.
- *   npx tsx bench/relu-cloud.ts <n> <out.npy> [seed]
+ *   npx tsx bench/relu-cloud.ts <n> <out.npy> [seed] [d]
  */
 import { writeFile } from "node:fs/promises";
 import type { PointCloud } from "../src/core/index.js";
@@ -60,13 +60,12 @@ export function matmulRelu(
 }
 
 /**
- * n rows: Z ~ N(0, 1)^{n×32} (the probes), X = Z·E with E ~ N(0, 1/32)^{32×64}, then
- * H1 = relu(X·W1), H2 = relu(H1·W2), W ~ N(0, 2/64). Draw order: weights E, W1, W2 (seed 7), then
- * the probes row by row (seed + 1000).
+ * n rows: Z ~ N(0, 1)^{n×32} (the probes), X = Z·E with E ~ N(0, 1/32)^{32×d}, then
+ * H1 = relu(X·W1), H2 = relu(H1·W2), W ~ N(0, 2/d); d = 64 unless given (issue 16's 2000 × 512 case
+ * passes 512). Draw order: weights E, W1, W2 (seed 7), then the probes row by row (seed + 1000).
  */
-export function reluCloud(n: number, seed = 1): PointCloud {
+export function reluCloud(n: number, seed = 1, d = RELU_D): PointCloud {
   const k = RELU_INTRINSIC;
-  const d = RELU_D;
   const gw = normals(7);
   const E = Float64Array.from({ length: k * d }, () => gw() / Math.sqrt(k));
   const W1 = Float64Array.from({ length: d * d }, () => gw() * Math.sqrt(2 / d));
@@ -83,11 +82,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const n = Number(process.argv[2]);
   const out = process.argv[3];
   const seed = Number(process.argv[4] ?? 1);
-  if (!Number.isInteger(n) || n < 1 || out === undefined) {
-    console.error("usage: npx tsx bench/relu-cloud.ts <n> <out.npy> [seed]");
+  const d = Number(process.argv[5] ?? RELU_D);
+  if (!Number.isInteger(n) || n < 1 || out === undefined || !Number.isInteger(d) || d < 1) {
+    console.error("usage: npx tsx bench/relu-cloud.ts <n> <out.npy> [seed] [d]");
     process.exit(2);
   }
-  const c = reluCloud(n, seed);
+  const c = reluCloud(n, seed, d);
   await writeFile(out, encodeNpy(c.data, [c.n, c.d]));
   console.log(`${out}: ${n}×${c.d} ReLU cloud (seed ${seed})`);
 }
