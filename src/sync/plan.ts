@@ -85,7 +85,7 @@ export function planRun(
     perLayer.set(ref.layer, list);
   }
 
-  const reads: PlannedRead[] = [];
+  const layerReads: PlannedRead[][] = [];
   const referenceSteps: Record<string, number> = {};
   let alreadyDone = 0;
   for (const [layer, refs] of [...perLayer.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -103,6 +103,8 @@ export function planRun(
       }
       if (!multiLayer) referenceSteps[layer] = referenceRef.step;
     }
+    const reads: PlannedRead[] = [];
+    layerReads.push(reads);
     const todo: PlannedRead[] = [];
     for (const ref of refs) {
       if (isDone(ref.step)) alreadyDone++;
@@ -115,5 +117,18 @@ export function planRun(
     }
     reads.push(...todo);
   }
-  return { reads, alreadyDone, referenceSteps, problems };
+  return { reads: roundRobin(layerReads), alreadyDone, referenceSteps, problems };
+}
+
+/**
+ * The layers' reads taken in turn (layer a's first, layer b's first, …, a's second, …), each layer in
+ * its own order. Then the worker pool's queue holds several layers at once and can keep each layer
+ * on one thread (src/sync/pool-lanes.ts); read layer by layer, a queue held one layer, whose steps
+ * alternated between the threads.
+ */
+function roundRobin<T>(lists: readonly (readonly T[])[]): T[] {
+  const out: T[] = [];
+  const longest = Math.max(0, ...lists.map((l) => l.length));
+  for (let i = 0; i < longest; i++) for (const list of lists) if (i < list.length) out.push(list[i]!);
+  return out;
 }

@@ -1,19 +1,20 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Piscina } from "piscina";
 import { DEFAULT_MODE } from "../core/engines.js";
 import { finishProfile, planProfile } from "../core/profile.js";
 import { withDimensionFit } from "../core/profile-fit.js";
 import type { MagnitudeAtScale } from "../core/solve.js";
 import type { MagnitudeProfile, PointCloud, ProfileOptions } from "../core/types.js";
+import { PoolLanes } from "./pool-lanes.js";
 import { evaluateRangeOf, type ProfileTask, type ScalesTask } from "./pool-worker.js";
 
 /**
- * Computes magnitude profiles in parallel on worker threads (piscina):
- * - across clouds (profile / profileAll): one profile per task. Memory stays bounded: at most
- *   `threads` profiles run and at most `maxQueue` clouds wait (submit awaits room instead of growing
- *   the queue); each cloud's Float64Array is transferred, not copied, to the worker.
+ * Computes magnitude profiles in parallel on worker threads (piscina, one per lane: pool-lanes.ts):
+ * - across clouds (profile / profileAll): one profile per task, a sequence's clouds kept on one lane
+ *   while that keeps every lane busy. Memory stays bounded: at most `threads` profiles run and at
+ *   most `maxQueue` clouds wait (submit awaits room instead of growing the queue); each cloud's
+ *   Float64Array is transferred, not copied, to the worker.
  * - across the scales of one cloud (profileSplit): the calling thread plans the profile (distances,
  *   t_conv), then the grid is cut into contiguous ranges, one per worker plus one for the calling
  *   thread; D goes to the workers in a SharedArrayBuffer (one n² copy at most, none when the fast
@@ -41,9 +42,8 @@ function workerFile(): string {
 }
 
 export class ProfilePool {
-  private readonly piscina: Piscina;
+  private readonly lanes: PoolLanes;
   private readonly maxQueue: number;
-  private waiting: Array<() => void> = [];
   private warm = false;
   private readonly splitMinPoints: number;
 
@@ -51,7 +51,7 @@ export class ProfilePool {
     const threads = Math.max(1, options.threads ?? availableParallelism());
     this.maxQueue = Math.max(1, options.maxQueue ?? 2 * threads);
     this.splitMinPoints = options.splitMinPoints ?? 1500;
-    this.piscina = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads });
+    this.lanes = new PoolLanes(threads, workerFile());
   }
 
   /** Profile of one cloud; resolves when computed. Waits while the queue is full. */
@@ -61,19 +61,16 @@ export class ProfilePool {
     const whole = cloud.data.byteOffset === 0 && cloud.data.byteLength === cloud.data.buffer.byteLength;
     const data = whole ? cloud.data : cloud.data.slice();
     const task: ProfileTask = { data, n: cloud.n, d: cloud.d, options };
-    try {
-      return (await this.piscina.run(task, {
-        transferList: [data.buffer as ArrayBuffer],
-      })) as MagnitudeProfile;
-    } finally {
-      this.waiting.shift()?.();
-    }
+    return (await this.lanes.run(task, {
+      transferList: [data.buffer as ArrayBuffer],
+      ...(options.sequence === undefined ? {} : { affinity: options.sequence }),
+    })) as MagnitudeProfile;
   }
 
   /** Resolves when every worker thread has started (a split profile needs them running at once). */
   async ready(): Promise<void> {
     if (this.warm) return;
-    await Promise.all(Array.from({ length: this.threads }, () => this.piscina.run({ kind: "ping" })));
+    await this.lanes.runOnEach({ kind: "ping" });
     this.warm = true;
   }
 
@@ -123,7 +120,10 @@ export class ProfilePool {
         weights,
         ...sequence,
       };
-      remote.push(this.piscina.run(task) as Promise<MagnitudeAtScale[]>);
+      // part p of a sequence on one lane, so that lane keeps the factors of those scales
+      const affinity =
+        options.sequence === undefined ? {} : { affinity: `${options.sequence}\u0000part ${p}` };
+      remote.push(this.lanes.run(task, affinity) as Promise<MagnitudeAtScale[]>);
     }
     // the calling thread takes the first (most expensive per scale) range with its own workspace
     const local = evaluateRangeOf(ctx, {
@@ -140,9 +140,7 @@ export class ProfilePool {
 
   /** Resolves when the queue has room for one more task. */
   async whenRoom(): Promise<void> {
-    while (this.piscina.queueSize >= this.maxQueue) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
+    while (this.lanes.queued >= this.maxQueue) await this.lanes.whenSettled();
   }
 
   /**
@@ -159,11 +157,11 @@ export class ProfilePool {
   }
 
   get threads(): number {
-    return this.piscina.options.maxThreads;
+    return this.lanes.size;
   }
 
   async close(): Promise<void> {
-    await this.piscina.destroy();
+    await this.lanes.close();
   }
 }
 

@@ -23,7 +23,7 @@ export function expectCloseResults(got: unknown, want: unknown, rel = 1e-9, path
     expect(Array.isArray(got), path).toBe(true);
     const g = got as unknown[];
     expect(g.length, `${path}.length`).toBe(want.length);
-    want.forEach((w, i) => expectCloseResults(g[i], w, rel, `${path}[${i}]`));
+    for (const [i, w] of want.entries()) expectCloseResults(g[i], w, rel, `${path}[${i}]`);
     return;
   }
   if (want !== null && typeof want === "object") {

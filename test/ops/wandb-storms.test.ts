@@ -21,8 +21,8 @@ import { DEFAULT_SETTINGS, settingsRecord } from "../../src/sync/settings.js";
 import type { FakeRun, FakeWandbServer } from "../adapters/wandb/fake-server.js";
 import { adapterFor, startFake } from "../adapters/wandb/harness.js";
 import { FIXTURE } from "../adapters/wandb/seed.js";
-import { stepCloud } from "../helpers/store.js";
 import { expectCloseResults } from "../helpers/close-results.js";
+import { stepCloud } from "../helpers/store.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

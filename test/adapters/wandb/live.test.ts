@@ -174,7 +174,12 @@ describe("W&B live view: a companion run while the training run trains", () => {
     expect(after.tags).toEqual(["magtrack-live", "magtrack-superseded"]);
     const ours = (row: Json) =>
       Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith("magnitude/")));
-    expectCloseResults(rowsOf(after.history).map(ours), finalRows.map(ours), 1e-9, "companion vs training rows");
+    expectCloseResults(
+      rowsOf(after.history).map(ours),
+      finalRows.map(ours),
+      1e-9,
+      "companion vs training rows",
+    );
 
     console.log(
       `W&B requests per sync: live ${first.requests}, ${second.requests}, ${third.requests}; after finish ${fourth.requests}`,
