@@ -283,6 +283,15 @@ export function magnitudeFunction(
   };
 }
 
+/**
+ * The t_conv computeProfile(points, options) would report, in the data's units, without evaluating
+ * the grid or the dimension fit (null: one distinct point). Throws where computeProfile would.
+ */
+export function profileTConv(points: PointCloud, options: ProfileOptions = {}): number | null {
+  const plan = planProfile(points, options);
+  return plan.tConv === null ? null : plan.tConv / plan.unit;
+}
+
 /** t_conv(q) of a cloud (distinct points), to relative tolerance rtol (default 1e-10). */
 export function tConvOf(
   points: PointCloud,

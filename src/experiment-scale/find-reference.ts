@@ -11,12 +11,11 @@ import { MagtrackError } from "../core/errors.js";
 import { planRun } from "../sync/plan.js";
 import { readClouds } from "../sync/read-clouds.js";
 import type { ComputeSettings } from "../sync/settings.js";
-import { computeStep, type ProfileComputer } from "../sync/step-result.js";
+import { computeStepTConv } from "../sync/step-result.js";
 
 export interface ReferenceSearch {
   readonly adapter: TrackerAdapter;
   readonly settings: ComputeSettings;
-  readonly computer: ProfileComputer;
   readonly maxFileBytes: number;
   readonly signal?: AbortSignal;
 }
@@ -62,8 +61,8 @@ export async function findReference(
         const cloud = clouds.find(([name]) => name === layer)?.[1];
         if (cloud === undefined) continue;
         const key = { run: run.id, layer, step: file.step };
-        const { profile } = await computeStep(cloud, key, settings, undefined, search.computer);
-        const T = profile.tConv;
+        // t_conv only (distances and the search, no grid or fit): ≈ 1/5 of the step's profile
+        const T = computeStepTConv(cloud, key, settings);
         if (T !== null && Number.isFinite(T) && T > 0) return { run: run.id, step: file.step, T };
       } catch (error) {
         if (signal?.aborted || !isFileProblem(error)) throw error;

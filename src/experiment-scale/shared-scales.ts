@@ -8,7 +8,6 @@ import type { ExperimentScale, RunRef, TrackerAdapter } from "../adapter-kit.js"
 import { MagtrackError } from "../core/errors.js";
 import type { EventSink } from "../sync/events.js";
 import type { ComputeSettings } from "../sync/settings.js";
-import type { ProfileComputer } from "../sync/step-result.js";
 import { findReference } from "./find-reference.js";
 import { referenceOrder } from "./reference-order.js";
 import { assertScaleSettings, scaleSettingsOf } from "./scale-settings.js";
@@ -26,7 +25,6 @@ export interface SharedScalesOptions {
   readonly adapter: ScaleStore;
   readonly settings: ComputeSettings;
   readonly settingsRecord: Readonly<Record<string, string>>;
-  readonly computer: ProfileComputer;
   readonly maxFileBytes: number;
   readonly emit: EventSink;
 }
@@ -82,7 +80,6 @@ export function createSharedScales(options: SharedScalesOptions): SharedScales {
       {
         adapter,
         settings,
-        computer: options.computer,
         maxFileBytes: options.maxFileBytes,
         ...(signal ? { signal } : {}),
       },

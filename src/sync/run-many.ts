@@ -15,7 +15,7 @@ import { routeRun } from "./live-route.js";
 import type { StepFilter } from "./plan.js";
 import { errorCode, type RunOptions, syncRun } from "./run-one.js";
 import type { ComputeSettings } from "./settings.js";
-import { IN_PROCESS, type ProfileComputer } from "./step-result.js";
+import type { ProfileComputer } from "./step-result.js";
 
 export interface SyncOptions {
   readonly adapter: TrackerAdapter;
@@ -77,7 +77,6 @@ export async function syncRuns(options: SyncOptions): Promise<SyncSummary> {
     adapter,
     settings: options.settings,
     settingsRecord: options.settingsRecord,
-    computer: options.computer ?? IN_PROCESS,
     maxFileBytes: options.maxFileBytes ?? 2 ** 31,
     emit,
   });

@@ -4,7 +4,7 @@
  */
 import type { StepResult } from "../adapter-kit.js";
 import { magDiff } from "../core/area.js";
-import { computeProfile } from "../core/profile.js";
+import { computeProfile, profileTConv } from "../core/profile.js";
 import type { MagnitudeProfile, PointCloud, ProfileOptions } from "../core/types.js";
 import { dimensionFitMetrics } from "./dimension-fit-metrics.js";
 import { chooseProbeRows, selectRows } from "./probe-rows.js";
@@ -117,6 +117,20 @@ export function collapsedStepResult(probe: PointCloud, key: StepKey): StepResult
   };
 }
 
+/**
+ * The t_conv the step's profile reports (same probe rows, settings and sequence), without the grid and
+ * the dimension fit: what an experiment's reference needs (src/experiment-scale/find-reference.ts).
+ * In-process; throws where computeStep would.
+ */
+export function computeStepTConv(cloud: PointCloud, key: StepKey, settings: ComputeSettings): number | null {
+  const options = profileOptions(settings, undefined, sourceOf(key), sequenceOf(key));
+  return profileTConv(probeOf(cloud, key, settings), options);
+}
+
+const sourceOf = (key: StepKey) => `run ${key.run}, layer ${key.layer}, step ${key.step}`;
+// the probe rows of (run, layer) are the same at every step: one sequence (ProfileOptions.sequence)
+const sequenceOf = (key: StepKey) => `${key.run}\u0000${key.layer}`;
+
 export async function computeStep(
   cloud: PointCloud,
   key: StepKey,
@@ -124,12 +138,9 @@ export async function computeStep(
   T: number | undefined,
   computer: ProfileComputer = IN_PROCESS,
 ): Promise<StepComputation> {
-  const source = `run ${key.run}, layer ${key.layer}, step ${key.step}`;
-  // the probe rows of (run, layer) are the same at every step: one sequence (ProfileOptions.sequence)
-  const sequence = `${key.run}\u0000${key.layer}`;
   const profile = await computer.compute(
     probeOf(cloud, key, settings),
-    profileOptions(settings, T, source, sequence),
+    profileOptions(settings, T, sourceOf(key), sequenceOf(key)),
   );
   return { profile, result: stepResultOf(profile, key) };
 }

@@ -17,7 +17,6 @@ import type { SyncEvent } from "../../src/sync/events.js";
 import { syncRuns } from "../../src/sync/run-many.js";
 import { DEFAULT_SETTINGS, settingsRecord } from "../../src/sync/settings.js";
 import { inShard } from "../../src/sync/shard.js";
-import { IN_PROCESS } from "../../src/sync/step-result.js";
 import { childStartMs, timeoutFor } from "../helpers/baseline.js";
 import { makeStore } from "../helpers/store.js";
 import { exactTConv, experimentScales, references, rel } from "./helpers.js";
@@ -102,7 +101,6 @@ describe("racing on a new experiment", () => {
       adapter: adapter as typeof adapter & Required<Pick<typeof base, "readExperimentScale">>,
       settings,
       settingsRecord: record,
-      computer: IN_PROCESS,
       maxFileBytes: 2 ** 30,
       emit: (e) => events.push(e),
     });
