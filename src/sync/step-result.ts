@@ -45,8 +45,14 @@ export const IN_PROCESS: ProfileComputer = {
 type StepKey = { run: string; layer: string; step: number };
 
 /** The probe rows of (run, layer): the same rows at every step (seeded by run and layer only). */
+/**
+ * (run, layer) as one string: the seed of the layer's probe rows, and, since those rows are the same
+ * at every step, the layer's sequence (ProfileOptions.sequence: state kept from step to step).
+ */
+const sequenceOf = (key: StepKey) => `${key.run}\u0000${key.layer}`;
+
 export function probeOf(cloud: PointCloud, key: StepKey, settings: ComputeSettings): PointCloud {
-  return selectRows(cloud, chooseProbeRows(cloud.n, settings.maxPoints, `${key.run}\u0000${key.layer}`));
+  return selectRows(cloud, chooseProbeRows(cloud.n, settings.maxPoints, sequenceOf(key)));
 }
 
 export function profileOptions(
@@ -128,8 +134,6 @@ export function computeStepTConv(cloud: PointCloud, key: StepKey, settings: Comp
 }
 
 const sourceOf = (key: StepKey) => `run ${key.run}, layer ${key.layer}, step ${key.step}`;
-// the probe rows of (run, layer) are the same at every step: one sequence (ProfileOptions.sequence)
-const sequenceOf = (key: StepKey) => `${key.run}\u0000${key.layer}`;
 
 export async function computeStep(
   cloud: PointCloud,

@@ -148,7 +148,7 @@ describe("magtrack sync over a local store", () => {
     expect((await cli(["sync", "--root", root, "--max-points", "25"])).code).toBe(0);
     const lines = await readResultLines(root, "a");
     expect(lines.map((l) => l.metrics.n_points)).toEqual([25, 25]);
-    const magT = lines[0]!.metrics.mag_T!;
+    const magT = Number(lines[0]!.metrics.mag_T);
     expect(lines[1]!.metrics.diff_ref).toBeLessThanOrEqual(1e-9 * magT);
     expectCloseResults(lines[1]!.metrics.mag_T, magT, 1e-9, "Mag(T) at step 1");
   });
