@@ -3,7 +3,8 @@
 // Built by `npm run build:wasm` (asc -O3 --runtime stub --noAssert --enable simd). The file has the
 // extension .as so that tsc and biome leave it alone; asc compiles it as AssemblyScript.
 //
-// Conventions (shared with the plain-TypeScript fallback in ../fallback.ts, same semantics):
+// Conventions (shared with the plain-TypeScript fallback in ../ts-kernels.ts, same semantics; its exp is
+// Math.exp, which expNegLower's vectorised exp matches within 1 ulp, not bit for bit):
 // - every pointer is a byte offset into this module's linear memory, 16-byte aligned by the loader;
 // - matrices are n×n row-major; symmetric matrices keep only the LOWER triangle (j ≤ i) meaningful,
 //   the upper triangle is scratch and is never read;
