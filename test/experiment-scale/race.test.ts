@@ -8,7 +8,6 @@
 import { spawn } from "node:child_process";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLocalAdapter } from "../../adapters/local/index.js";
 import type { ExperimentScale } from "../../src/adapter-kit.js";
@@ -18,6 +17,7 @@ import { syncRuns } from "../../src/sync/run-many.js";
 import { DEFAULT_SETTINGS, settingsRecord } from "../../src/sync/settings.js";
 import { inShard } from "../../src/sync/shard.js";
 import { childStartMs, timeoutFor } from "../helpers/baseline.js";
+import { builtCli } from "../helpers/built-cli.js";
 import { makeStore } from "../helpers/store.js";
 import { exactTConv, experimentScales, references, rel } from "./helpers.js";
 
@@ -27,7 +27,7 @@ afterEach(async () => {
 });
 
 /** Two syncs of six small runs in child processes: a budget of child CLI starts measured now. */
-const CHILD_TIMEOUT = timeoutFor(await childStartMs(), 20);
+const CHILD_TIMEOUT = timeoutFor(await childStartMs(), 40);
 const T0 = Date.UTC(2026, 10, 1);
 const HOUR = 3_600_000;
 const RUNS = ["r0", "r1", "r2", "r3", "r4", "r5"];
@@ -130,15 +130,12 @@ describe("racing on a new experiment", () => {
     "two CLI processes started together (--shard 0/2 and 1/2) end with one T per layer",
     async () => {
       const root = await sixRuns();
-      const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
       const run = (index: number) =>
         new Promise<number>((resolve, reject) => {
           const child = spawn(
             process.execPath,
             [
-              "--import",
-              "tsx",
-              main,
+              ...builtCli(),
               "sync",
               "--root",
               root,

@@ -24,7 +24,7 @@ import {
 } from "./helpers/mlflow-ops.js";
 
 /** One child CLI start now; these tests start many children, so their budget scales with it. */
-const TEST_TIMEOUT = timeoutFor(await childStartMs(), 80);
+const TEST_TIMEOUT = timeoutFor(await childStartMs(), 160);
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

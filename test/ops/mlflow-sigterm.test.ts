@@ -30,7 +30,7 @@ import {
   startMlflow,
 } from "./helpers/mlflow-ops.js";
 
-const TEST_TIMEOUT = timeoutFor(await childStartMs(), 20);
+const TEST_TIMEOUT = timeoutFor(await childStartMs(), 40);
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -22,7 +22,7 @@ import { killCliAt, ndjsonEvents, startCli } from "./helpers/child-cli.js";
 import { type KillMode, KillProxy } from "./helpers/kill-proxy.js";
 import { lockFile } from "./helpers/mlflow-ops.js";
 
-const TEST_TIMEOUT = timeoutFor(await childStartMs(), 60);
+const TEST_TIMEOUT = timeoutFor(await childStartMs(), 120);
 const SOAK = process.env.MAGTRACK_SOAK === "1";
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -25,7 +25,7 @@ import { KillProxy } from "./helpers/kill-proxy.js";
 import { lockFile } from "./helpers/mlflow-ops.js";
 
 /** One child CLI start now; these tests start many children, so their budget scales with it. */
-const TEST_TIMEOUT = timeoutFor(await childStartMs(), 160);
+const TEST_TIMEOUT = timeoutFor(await childStartMs(), 320);
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -21,7 +21,7 @@ import { KillProxy } from "./helpers/kill-proxy.js";
 import { lockFile } from "./helpers/mlflow-ops.js";
 
 /** 13 child starts and 24 in-process syncs: the same budget as wandb-kill9.test.ts (17 children, 16 syncs). */
-const TEST_TIMEOUT = timeoutFor(await childStartMs(), 160);
+const TEST_TIMEOUT = timeoutFor(await childStartMs(), 320);
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

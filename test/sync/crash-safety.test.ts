@@ -8,15 +8,15 @@
 import { spawn } from "node:child_process";
 import { cp, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { childStartMs, timeoutFor } from "../helpers/baseline.js";
+import { builtCli } from "../helpers/built-cli.js";
 import { cli } from "../helpers/cli.js";
 import { expectCloseResults } from "../helpers/close-results.js";
 import { makeStore, readResultLines, type StoredLine } from "../helpers/store.js";
 
 /** One child CLI start now; kill -9 tests start ~40 children, so their budget scales with it. */
-const TEST_TIMEOUT = timeoutFor(await childStartMs(), 80);
+const TEST_TIMEOUT = timeoutFor(await childStartMs(), 160);
 
 const crash = vi.hoisted(() => ({ after: Number.POSITIVE_INFINITY, writes: 0 }));
 vi.mock("../../src/io/atomic-write.js", async (importOriginal) => {
@@ -101,27 +101,39 @@ describe("crash safety of the local store", () => {
     "kill -9 at random points, then a normal sync: nothing duplicated or lost",
     async () => {
       const clean = await cleanResult();
-      const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
       let state = 12345;
       const rand = () => {
         state = (1103515245 * state + 12345) % 2147483648;
         return state / 2147483648;
       };
-      for (let seed = 0; seed < 4; seed++) {
-        const root = await makeStore(SPEC);
-        roots.push(root);
-        const child = spawn(process.execPath, ["--import", "tsx", main, "sync", "--root", root], {
+      // The kill lands at a random fraction of a whole child sync measured now (0.9 s from dist, 2.4 s
+      // from the sources under tsx: a fixed 0.3–2.8 s delay would mostly have come after the end).
+      const childSync = async (root: string, killAfterMs = Number.POSITIVE_INFINITY) => {
+        const child = spawn(process.execPath, [...builtCli(), "sync", "--root", root], {
           stdio: "ignore",
           env: { ...process.env, NODE_OPTIONS: "" },
         });
-        const delay = 300 + rand() * 2500;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => child.kill("SIGKILL"), delay);
-          child.on("exit", () => {
+        const started = performance.now();
+        return new Promise<{ ms: number; killed: boolean }>((resolve) => {
+          // (setTimeout would fire an infinite delay at once)
+          const timer = Number.isFinite(killAfterMs)
+            ? setTimeout(() => child.kill("SIGKILL"), killAfterMs)
+            : undefined;
+          child.on("exit", (_code, signal) => {
             clearTimeout(timer);
-            resolve();
+            resolve({ ms: performance.now() - started, killed: signal === "SIGKILL" });
           });
         });
+      };
+      const wholeRoot = await makeStore(SPEC);
+      roots.push(wholeRoot);
+      const whole = await childSync(wholeRoot);
+      expect(whole.killed).toBe(false);
+      let killedMidway = 0;
+      for (let seed = 0; seed < 4; seed++) {
+        const root = await makeStore(SPEC);
+        roots.push(root);
+        if ((await childSync(root, whole.ms * (0.05 + 0.65 * rand()))).killed) killedMidway++;
         expect((await cli(["sync", "--root", root])).code).toBe(0);
         const healed = await allLines(root);
         expectCloseResults(sortLines(healed.a), sortLines(clean.a));
@@ -133,6 +145,11 @@ describe("crash safety of the local store", () => {
           JSON.parse(await readFile(join(root, "a", "magnitude", "references.json"), "utf8")).fc1.step,
         ).toBe(0);
       }
+      // A child that finished before its kill proves nothing here: most must have died midway.
+      expect(
+        killedMidway,
+        `children killed before the end (a whole sync took ${whole.ms.toFixed(0)} ms)`,
+      ).toBeGreaterThanOrEqual(3);
     },
     TEST_TIMEOUT,
   );

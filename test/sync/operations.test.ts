@@ -3,9 +3,9 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseShard, shardFromEnv } from "../../src/sync/shard.js";
+import { builtCli } from "../helpers/built-cli.js";
 import { cli } from "../helpers/cli.js";
 import { makeStore, readResultLines } from "../helpers/store.js";
 
@@ -88,12 +88,11 @@ describe("overlapping syncs on one machine", () => {
     const root = await makeStore({ runs, n: 80, d: 8 });
     dirs.push(root);
     const lockFile = join(await tmp(), "sync.lock");
-    const main = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
     const start = () =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
         const child = spawn(
           process.execPath,
-          ["--import", "tsx", main, "sync", "--root", root, "--lock-file", lockFile, "--json"],
+          [...builtCli(), "sync", "--root", root, "--lock-file", lockFile, "--json"],
           {
             stdio: ["ignore", "pipe", "pipe"],
           },

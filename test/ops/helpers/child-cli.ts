@@ -1,13 +1,11 @@
 /**
- * Start the real `magtrack` CLI as a child process (node --import tsx src/cli/main.ts …), capture
+ * Start the real `magtrack` CLI as a child process (the built bin, test/helpers/built-cli.ts), capture
  * its output, time it, and kill it on demand. Captured output is checked for credentials by the
  * callers (expectNoSecret) and echoed on failure, so nothing a child prints escapes the scan.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { builtCli } from "../../helpers/built-cli.js";
 import type { KillMode, KillProxy } from "./kill-proxy.js";
-
-export const MAIN = fileURLToPath(new URL("../../../src/cli/main.ts", import.meta.url));
 
 export interface ChildRun {
   readonly child: ChildProcess;
@@ -25,7 +23,7 @@ export interface ChildResult {
 
 export function startCli(args: readonly string[], env: Readonly<Record<string, string>>): ChildRun {
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+  const child = spawn(process.execPath, [...builtCli(), ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     // Only what the test sets plus what node needs to run: no inherited credentials.
     env: { PATH: process.env.PATH ?? "", NO_PROXY: "127.0.0.1,localhost", ...env },
