@@ -13,7 +13,6 @@
  * lanes still uses both (at the every-other-step cost).
  */
 import { Piscina } from "piscina";
-import { workerExecArgv } from "./worker-exec-argv.js";
 
 interface Job {
   readonly task: unknown;
@@ -55,7 +54,7 @@ export class PoolLanes {
   constructor(threads: number, filename: string) {
     this.lanes = Array.from(
       { length: threads },
-      () => new Piscina({ filename, minThreads: 1, maxThreads: 1, execArgv: workerExecArgv() }),
+      () => new Piscina({ filename, minThreads: 1, maxThreads: 1 }),
     );
     this.busy = this.lanes.map(() => false);
   }
