@@ -34,6 +34,14 @@ function newest(dir: string, pattern: RegExp): { file: string; mtimeMs: number }
 
 /** Node arguments that start the built CLI; throws when dist is missing or older than src/. */
 export function builtCli(): string[] {
+  if (checked === undefined) checked = checkBuilt();
+  return [BUILT_MAIN];
+}
+
+/** Checked once per test file (a kill -9 file starts dozens of children; the trees do not change). */
+let checked: true | undefined;
+
+function checkBuilt(): true {
   try {
     statSync(BUILT_MAIN);
   } catch {
@@ -47,5 +55,5 @@ export function builtCli(): string[] {
       `${source.file} is newer than everything in dist/: run \`npm run build\` (\`npm test\` does it first), or child-process tests would run old code`,
     );
   }
-  return [BUILT_MAIN];
+  return true;
 }
