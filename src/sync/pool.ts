@@ -34,11 +34,14 @@ export interface ProfilePoolOptions {
   readonly splitMinPoints?: number;
 }
 
-/** The compiled worker: next to this module in dist, or dist/src/sync when running from the sources. */
-function workerFile(): string {
-  const beside = fileURLToPath(new URL("./pool-worker.js", import.meta.url));
+/**
+ * The compiled worker's CommonJS entry (pool-worker-entry.cts: why not pool-worker.js itself): next to
+ * this module in dist, or dist/src/sync when running from the sources.
+ */
+export function workerFile(): string {
+  const beside = fileURLToPath(new URL("./pool-worker-entry.cjs", import.meta.url));
   if (existsSync(beside)) return beside;
-  return fileURLToPath(new URL("../../dist/src/sync/pool-worker.js", import.meta.url));
+  return fileURLToPath(new URL("../../dist/src/sync/pool-worker-entry.cjs", import.meta.url));
 }
 
 export class ProfilePool {

@@ -1,7 +1,7 @@
 /**
  * The built `magtrack` bin (dist/src/cli/main.js, what `npm start` and an installed package run), for
  * tests that start the CLI as a child process. `npm test` builds it first (the "pretest" script), as
- * the worker pool's dist/src/sync/pool-worker.js already requires.
+ * the worker pool's dist/src/sync/pool-worker-entry.cjs already requires.
  *
  * Why not `node --import tsx src/cli/main.ts`: a child under tsx starts in 0.75 s instead of 0.4 s,
  * and every worker thread of its pool inherits the tsx loader (execArgv), so the first profile of a
