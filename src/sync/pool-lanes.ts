@@ -13,6 +13,7 @@
  * lanes still uses both (at the every-other-step cost).
  */
 import { Piscina } from "piscina";
+import { workerExecArgv } from "./worker-exec-argv.js";
 
 interface Job {
   readonly task: unknown;
@@ -54,7 +55,7 @@ export class PoolLanes {
   constructor(threads: number, filename: string) {
     this.lanes = Array.from(
       { length: threads },
-      () => new Piscina({ filename, minThreads: 1, maxThreads: 1 }),
+      () => new Piscina({ filename, minThreads: 1, maxThreads: 1, execArgv: workerExecArgv() }),
     );
     this.busy = this.lanes.map(() => false);
   }
