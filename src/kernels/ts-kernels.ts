@@ -60,6 +60,21 @@ export function createTsKernels(initialBytes = 1 << 16): DenseKernels {
         }
       }
     },
+    closestPairLower(D, n) {
+      const dd = D >> 3;
+      let best = Number.POSITIVE_INFINITY;
+      let at = -1;
+      for (let i = 1; i < n; i++) {
+        for (let j = 0; j < i; j++) {
+          const v = f64[dd + i * n + j];
+          if (v < best) {
+            best = v;
+            at = i * n + j;
+          }
+        }
+      }
+      return at;
+    },
     expNegLower(D, Z, n, t, flushBelow) {
       const dd = D >> 3;
       const z = Z >> 3;

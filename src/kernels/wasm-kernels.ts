@@ -7,6 +7,7 @@ interface KernelExports {
   heapBase(): number;
   rowSquaredNorms(X: number, n: number, d: number, norms: number): void;
   distancesLower(X: number, Xr: number, n: number, d: number, nr: number, D: number, rel: number): void;
+  closestPairLower(D: number, n: number): number;
   expNegLower(D: number, Z: number, n: number, t: number, flush: number): number;
   hadamardLower(Z: number, Z1: number, n: number, flush: number): number;
   lowerToF32(A: number, B: number, n: number): void;
@@ -42,6 +43,7 @@ export function instantiateWasmKernels(module: WasmModule): DenseKernels {
     },
     rowSquaredNorms: e.rowSquaredNorms,
     distancesLower: e.distancesLower,
+    closestPairLower: e.closestPairLower,
     expNegLower: e.expNegLower,
     hadamardLower: e.hadamardLower,
     lowerToF32: e.lowerToF32,

@@ -89,6 +89,35 @@ describe.each(kinds.map((make) => [make().kind, make] as const))("%s kernels", (
     expect(Math.abs(D[5 * n + 3] - near) / near).toBeLessThan(1e-14);
   });
 
+  it("closestPairLower: the first smallest D[i, j] (j < i) in row-major order, NaN never taken", () => {
+    const k = make();
+    for (const n of [0, 1, 2, 3, 8, 37]) {
+      const a = new KernelArena(k);
+      const pD = a.reserve64(Math.max(1, n * n));
+      a.commit();
+      const D = a.f64(pD, Math.max(1, n * n));
+      const u = lcg(7 + n);
+      for (let x = 0; x < n * n; x++) D[x] = 1 + Math.floor(10 * u());
+      if (n >= 8) {
+        D[6 * n + 4] = 0.5; // the minimum, twice: the earlier one in row-major order wins
+        D[7 * n + 1] = 0.5;
+        D[2 * n + 1] = Number.NaN; // never the minimum
+        D[3 * n + 3] = 0; // diagonal, not a pair
+        D[1 * n + 5] = 0; // upper triangle, not a pair
+      }
+      let want = -1;
+      let best = Number.POSITIVE_INFINITY;
+      for (let i = 1; i < n; i++)
+        for (let j = 0; j < i; j++)
+          if (D[i * n + j] < best) {
+            best = D[i * n + j];
+            want = i * n + j;
+          }
+      expect(k.closestPairLower(pD, n)).toBe(want);
+      if (n >= 8) expect(want).toBe(6 * n + 4);
+    }
+  });
+
   it("two points: Mag = 2 / (1 + e^(−td))", () => {
     const X = Float64Array.from([0, 0, 3, 4]);
     const { mag, status } = magnitudeVia(make(), X, 2, 2, 0.7);

@@ -107,20 +107,9 @@ export class FastWorkspace {
 
   /** The closest pair in the lower triangle of D (kernel memory). */
   private findClosestPair(): void {
-    const { n } = this;
-    const D = this.arena.f64(this.pD, n * n);
-    let best = Number.POSITIVE_INFINITY;
-    for (let i = 1; i < n; i++) {
-      const row = i * n;
-      for (let j = 0; j < i; j++) {
-        const v = D[row + j];
-        if (v < best) {
-          best = v;
-          this.closestI = i;
-          this.closestJ = j;
-        }
-      }
-    }
+    const at = this.k.closestPairLower(this.pD, this.n);
+    this.closestI = at < 0 ? -1 : Math.floor(at / this.n);
+    this.closestJ = at < 0 ? -1 : at % this.n;
   }
 
   /**

@@ -136,6 +136,35 @@ export function distancesLower(
 
 const DIST_BLOCK_BYTES: usize = 256 * 1024;
 
+/**
+ * Row-major index i·n + j of the smallest D[i, j], j < i (the first one in row-major order, as a scan
+ * with `<` finds it), or −1 for n < 2. Each row's minimum in two lanes (pmin: v < m ? v : m, so a NaN
+ * is never taken, as `<` never takes one), then the row is searched only if that beats the best so
+ * far. Replaced a JS scan that took 3.5 of 17.6 ms of a 2000 × 64 distance step (measured 2026-12-07).
+ */
+export function closestPairLower(D: usize, n: i32): i32 {
+  let best = Infinity;
+  let at = -1;
+  for (let i = 1; i < n; i++) {
+    const row = D + (<usize>i) * (<usize>n) * 8;
+    let m2 = f64x2.splat(Infinity);
+    let j = 0;
+    for (; j + 2 <= i; j += 2) m2 = f64x2.pmin(m2, v128.load(row + ((<usize>j) << 3)));
+    let m = min(f64x2.extract_lane(m2, 0), f64x2.extract_lane(m2, 1));
+    if (j < i) {
+      const v = load<f64>(row + ((<usize>j) << 3));
+      if (v < m) m = v;
+    }
+    if (m < best) {
+      best = m;
+      let k = 0;
+      while (load<f64>(row + ((<usize>k) << 3)) != m) k++;
+      at = i * n + k;
+    }
+  }
+  return at;
+}
+
 /** Rows i0..i0+3 against columns [j0, jEnd) (j0, jEnd even) in 4×2 register tiles. */
 function distanceTileRow(
   X: usize, Xraw: usize, d: i32, norms: usize, D: usize, dn: usize, rs: usize,
@@ -173,25 +202,51 @@ function distanceTileRow(
         a30 = f64x2.add(a30, f64x2.mul(c3, b0));
         a31 = f64x2.add(a31, f64x2.mul(c3, b1));
       }
-      let g00 = hsum64(a00), g01 = hsum64(a01), g10 = hsum64(a10), g11 = hsum64(a11);
-      let g20 = hsum64(a20), g21 = hsum64(a21), g30 = hsum64(a30), g31 = hsum64(a31);
+      // g_r = [x_r·y_j, x_r·y_{j+1}]: the lanes of a_r0 and a_r1 added pairwise (lane 0 + lane 1, as hsum64)
+      let g0 = hsumPairs(a00, a01), g1 = hsumPairs(a10, a11);
+      let g2 = hsumPairs(a20, a21), g3 = hsumPairs(a30, a31);
       if (k < d) {
         const o = (<usize>k) << 3;
-        const b0 = load<f64>(y0 + o), b1 = load<f64>(y1 + o);
-        const c0 = load<f64>(x0 + o), c1 = load<f64>(x1 + o), c2 = load<f64>(x2 + o), c3 = load<f64>(x3 + o);
-        g00 += c0 * b0; g01 += c0 * b1; g10 += c1 * b0; g11 += c1 * b1;
-        g20 += c2 * b0; g21 += c2 * b1; g30 += c3 * b0; g31 += c3 * b1;
+        const b = f64x2.replace_lane(f64x2.splat(load<f64>(y0 + o)), 1, load<f64>(y1 + o));
+        g0 = f64x2.add(g0, f64x2.mul(f64x2.splat(load<f64>(x0 + o)), b));
+        g1 = f64x2.add(g1, f64x2.mul(f64x2.splat(load<f64>(x1 + o)), b));
+        g2 = f64x2.add(g2, f64x2.mul(f64x2.splat(load<f64>(x2 + o)), b));
+        g3 = f64x2.add(g3, f64x2.mul(f64x2.splat(load<f64>(x3 + o)), b));
       }
-      gramToDistance(Xraw, d, norms, D, dn, i0, j, g00, relRecompute);
-      gramToDistance(Xraw, d, norms, D, dn, i0, j + 1, g01, relRecompute);
-      gramToDistance(Xraw, d, norms, D, dn, i0 + 1, j, g10, relRecompute);
-      gramToDistance(Xraw, d, norms, D, dn, i0 + 1, j + 1, g11, relRecompute);
-      gramToDistance(Xraw, d, norms, D, dn, i0 + 2, j, g20, relRecompute);
-      gramToDistance(Xraw, d, norms, D, dn, i0 + 2, j + 1, g21, relRecompute);
-      gramToDistance(Xraw, d, norms, D, dn, i0 + 3, j, g30, relRecompute);
-      gramToDistance(Xraw, d, norms, D, dn, i0 + 3, j + 1, g31, relRecompute);
+      distancePair(Xraw, d, norms, D, dn, i0, j, g0, relRecompute);
+      distancePair(Xraw, d, norms, D, dn, i0 + 1, j, g1, relRecompute);
+      distancePair(Xraw, d, norms, D, dn, i0 + 2, j, g2, relRecompute);
+      distancePair(Xraw, d, norms, D, dn, i0 + 3, j, g3, relRecompute);
     }
   }
+}
+
+/** [hsum64(a), hsum64(b)] in one vector: the same two additions, no lane extraction. */
+// @ts-ignore: decorator
+@inline
+function hsumPairs(a: v128, b: v128): v128 {
+  return f64x2.add(v128.shuffle<f64>(a, b, 0, 2), v128.shuffle<f64>(a, b, 1, 3));
+}
+
+/**
+ * D[i, j] and D[i, j+1] from g = [x_i·x_j, x_i·x_{j+1}]: gramToDistance on both lanes at once where both
+ * lie strictly below the diagonal and neither cancels (the common case; the same operations in the
+ * same order, so the same bits), one by one otherwise. At d = 64 the per-pair scalar tail (extract,
+ * norms, sqrt, store) cost about as much as the 4×2 tile's dot products.
+ */
+// @ts-ignore: decorator
+@inline
+function distancePair(X: usize, d: i32, norms: usize, D: usize, dn: usize, i: i32, j: i32, g: v128, relRecompute: f64): void {
+  if (j + 1 < i) {
+    const nsum = f64x2.add(f64x2.splat(load<f64>(norms + ((<usize>i) << 3))), v128.load(norms + ((<usize>j) << 3)));
+    const s = f64x2.sub(nsum, f64x2.mul(f64x2.splat(2.0), g));
+    if (!v128.any_true(f64x2.lt(s, f64x2.mul(f64x2.splat(relRecompute), nsum)))) {
+      v128.store(D + (<usize>i) * dn + ((<usize>j) << 3), f64x2.sqrt(s));
+      return;
+    }
+  }
+  gramToDistance(X, d, norms, D, dn, i, j, f64x2.extract_lane(g, 0), relRecompute);
+  gramToDistance(X, d, norms, D, dn, i, j + 1, f64x2.extract_lane(g, 1), relRecompute);
 }
 
 // @ts-ignore: decorator
