@@ -2,7 +2,7 @@
  * Node flags for the pool's worker threads: the parent's, without module loaders and preloads.
  *
  * A worker thread inherits the parent's execArgv by default. The pool's worker is compiled JavaScript
- * (dist/src/sync/pool-worker.js) and needs no loader, but a parent run under tsx (or ts-node, or a
+ * (dist/src/sync/pool-worker-entry.cjs, which imports pool-worker.js beside it) and needs no loader, but a parent run under tsx (or ts-node, or a
  * test runner's hooks) passes `--require …preflight.cjs --import …loader.mjs` on, and every worker
  * then starts the loader first: the first profile of a 24-point sync took 0.7–0.9 s instead of
  * 0.05 s (measured 2026-12-07). Other flags (memory limits, --enable-source-maps, …) are kept.
