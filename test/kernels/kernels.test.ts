@@ -251,3 +251,69 @@ describe("wasm and TypeScript kernels agree", () => {
     }
   });
 });
+
+/**
+ * The wasm symvLower64's summation order, written out in JS doubles (IEEE, no fused multiply-add, so
+ * the same roundings): row i's dot product over pairs (j, j+1) into two lanes, lane 0 + lane 1, then
+ * the odd column, y_i += s + a_ii·x_i; y_j += a_ij·x_i for j < i in ascending i. The four-row blocked
+ * kernel must reproduce it bit for bit (it only changes which loop does each operation).
+ */
+function symvRowOrder(A: Float64Array, n: number, x: Float64Array): Float64Array {
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const xi = x[i];
+    let l0 = 0;
+    let l1 = 0;
+    let j = 0;
+    for (; j + 2 <= i; j += 2) {
+      l0 += A[i * n + j] * x[j];
+      l1 += A[i * n + j + 1] * x[j + 1];
+      y[j] += A[i * n + j] * xi;
+      y[j + 1] += A[i * n + j + 1] * xi;
+    }
+    let s = l0 + l1;
+    for (; j < i; j++) {
+      s += A[i * n + j] * x[j];
+      y[j] += A[i * n + j] * xi;
+    }
+    y[i] = y[i] + s + A[i * n + i] * xi;
+  }
+  return y;
+}
+
+describe("symvLower64 (wasm, rows in blocks of four)", () => {
+  it.skipIf(wasmModule() === null)(
+    "bit-identical to the row-at-a-time order for n = 1 … 13, 64, 257, 1003 (whole blocks and remainders)",
+    () => {
+      const k = createKernels("wasm");
+      for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 64, 257, 1003]) {
+        const u = lcg(n + 17);
+        const A = Float64Array.from({ length: n * n }, () => u() - 0.3);
+        const x = Float64Array.from({ length: n }, () => u() - 0.5);
+        const a = new KernelArena(k);
+        const p = { A: a.reserve64(n * n), x: a.reserve64(n), y: a.reserve64(n) };
+        a.commit();
+        a.f64(p.A, n * n).set(A);
+        a.f64(p.x, n).set(x);
+        a.f64(p.y, n).fill(Number.NaN); // the kernel must overwrite y, not accumulate into it
+        k.symvLower64(p.A, n, p.x, p.y);
+        const got = a.f64(p.y, n);
+        const want = symvRowOrder(A, n, x);
+        let differing = 0;
+        for (let i = 0; i < n; i++) if (!Object.is(got[i], want[i])) differing++;
+        expect(differing, `n = ${n}`).toBe(0);
+        // and it is the symmetric product: y_i = Σ_j A_max(i,j),min(i,j) x_j, to rounding
+        for (const i of [0, n >> 1, n - 1]) {
+          let s = 0;
+          let mag = 0;
+          for (let j = 0; j < n; j++) {
+            const v = j <= i ? A[i * n + j] : A[j * n + i];
+            s += v * x[j];
+            mag += Math.abs(v * x[j]);
+          }
+          expect(Math.abs(got[i] - s)).toBeLessThanOrEqual(4 * n * Number.EPSILON * mag);
+        }
+      }
+    },
+  );
+});
