@@ -30,7 +30,10 @@ function prepared(k: DenseKernels, n: number) {
   k.growTo(y + 8 * n);
   const f = new Float64Array(k.buffer());
   let s = 12345;
-  const u = () => (s = (1103515245 * s + 12345) % 2147483648) / 2147483648;
+  const u = () => {
+    s = (1103515245 * s + 12345) % 2147483648;
+    return s / 2147483648;
+  };
   for (let i = 0; i < n * n; i++) f[A / 8 + i] = u();
   for (let i = 0; i < n; i++) f[x / 8 + i] = u() - 0.5;
   return {
@@ -44,7 +47,11 @@ const sizes = arg("sizes", "500,1000,2000,4000").split(",").map(Number);
 const reps = Number(arg("reps", "200"));
 const against = arg("against", "");
 const ownFile = fileURLToPath(new URL("../dist/kernels/kernels.wasm", import.meta.url));
-console.log(`load before ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+console.log(`load before ${load()}`);
 console.log("| n | this build µs | GB/s | against µs | GB/s | ratio | y identical |");
 console.log("| - | - | - | - | - | - | - |");
 for (const n of sizes) {
@@ -73,4 +80,4 @@ for (const n of sizes) {
       `${other === null ? "" : gb(b)} | ${other === null ? "" : (a / b).toFixed(2)} | ${same} |`,
   );
 }
-console.log(`load after ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(`load after ${load()}`);
