@@ -23,6 +23,7 @@ import {
   fitDimension,
 } from "./dimension-fit.js";
 import type { DistanceContext, MagnitudeEngine } from "./engine.js";
+import { type GridIterates, interpolatedStarts } from "./grid-iterate-starts.js";
 import type { SolveInfo } from "./types.js";
 
 export interface FitScaleOptions extends DimensionFitOptions {
@@ -57,7 +58,9 @@ function scalesToMagLow(mags: readonly number[], magLow: number, perDecade: numb
 
 /**
  * Evaluate the log-spaced fit scales below tTop on a prepared cloud and fit the dimension; `sequence`
- * as for the engine's evaluateScales (ProfileOptions.sequence).
+ * as for the engine's evaluateScales (ProfileOptions.sequence); `grid`: the weights of a grid already
+ * solved on this cloud (in the same units as tTop), whose interpolation starts the fit's solves
+ * (src/core/grid-iterate-starts.ts).
  */
 export function evaluateDimensionFit(
   ctx: DistanceContext,
@@ -65,6 +68,7 @@ export function evaluateDimensionFit(
   tTop: number,
   options: FitScaleOptions = {},
   sequence?: string,
+  grid?: GridIterates,
 ): EvaluatedDimensionFit {
   const perDecade = options.pointsPerDecade ?? 8;
   const maxDecades = options.maxDecades ?? 10;
@@ -81,9 +85,11 @@ export function evaluateDimensionFit(
       // this chunk's scales t_k … t_{k+count−1}, ascending (engines warm-start upwards)
       const chunk = new Float64Array(count);
       for (let j = 0; j < count; j++) chunk[count - 1 - j] = tTop * 10 ** (-(k + j) / perDecade);
+      const starts = grid === undefined ? undefined : interpolatedStarts(grid, chunk);
       const r = engine.evaluateScales(ctx, chunk, {
         weights: false,
         ...(sequence === undefined ? {} : { sequence }),
+        ...(starts?.some((s) => s !== null) ? { warm: { starts, interpolated: true } } : {}),
       });
       for (let j = r.length - 1; j >= 0; j--) {
         ts.push(chunk[j]);

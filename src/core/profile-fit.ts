@@ -4,10 +4,19 @@
  * distance matrix, after the layer's grid.
  */
 import { evaluateDimensionFit } from "./dimension-fit-scales.js";
+import type { GridIterates } from "./grid-iterate-starts.js";
 import type { ProfilePlan } from "./profile.js";
 import type { MagnitudeProfile, ProfileDimensionFit } from "./types.js";
 
-export function withDimensionFit(plan: ProfilePlan, profile: MagnitudeProfile): MagnitudeProfile {
+/**
+ * `gridWeights`: the weights the grid's solves ended with, per scale of plan.scales (null where none),
+ * to start the fit's solves from (grid-iterate-starts.ts).
+ */
+export function withDimensionFit(
+  plan: ProfilePlan,
+  profile: MagnitudeProfile,
+  gridWeights?: GridIterates["weights"],
+): MagnitudeProfile {
   const option = plan.options.dimensionFit;
   if (option === undefined || option === false) return profile;
   const t0 = globalThis.performance.now();
@@ -19,6 +28,7 @@ export function withDimensionFit(plan: ProfilePlan, profile: MagnitudeProfile): 
     tTop,
     option === true ? {} : option,
     plan.options.sequence,
+    gridWeights === undefined ? undefined : { scales: plan.scales, weights: gridWeights },
   );
   const fit: ProfileDimensionFit = {
     dimension: r.dimension,

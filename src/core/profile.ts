@@ -225,7 +225,9 @@ export function computeProfile(points: PointCloud, options: ProfileOptions = {})
   const t0 = now();
   const { keptIndices } = plan.prep;
   const starts = startsFor(options.warmStart, keptIndices, plan.unit, plan.scales);
-  const keep: (Float64Array | null)[] | undefined = options.keepWarmStart ? [] : undefined;
+  // the grid's weights: for the caller (keepWarmStart) and to start the dimension fit's solves from
+  const fitting = options.dimensionFit !== undefined && options.dimensionFit !== false;
+  const keep: (Float64Array | null)[] | undefined = options.keepWarmStart || fitting ? [] : undefined;
   const results = plan.engine.evaluateScales(plan.prep.ctx, plan.scales, {
     weights: options.weights ?? false,
     ...(starts === undefined && keep === undefined ? {} : { warm: { starts, keep } }),
@@ -233,8 +235,10 @@ export function computeProfile(points: PointCloud, options: ProfileOptions = {})
   });
   const profile = finishProfile(plan, results, now() - t0);
   const warmStart: WarmStart | undefined =
-    keep === undefined ? undefined : { keptIndices, unit: plan.unit, scales: plan.scales, weights: keep };
-  return withDimensionFit(plan, warmStart === undefined ? profile : { ...profile, warmStart });
+    keep === undefined || !options.keepWarmStart
+      ? undefined
+      : { keptIndices, unit: plan.unit, scales: plan.scales, weights: keep };
+  return withDimensionFit(plan, warmStart === undefined ? profile : { ...profile, warmStart }, keep);
 }
 
 export interface MagnitudeOptions {

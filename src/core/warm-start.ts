@@ -25,6 +25,11 @@ export interface ScaleWarmStarts {
   readonly starts?: readonly (Float64Array | null | undefined)[];
   /** When given, keep[k] receives the iterate at scale k (null where none was computed). */
   readonly keep?: (Float64Array | null)[];
+  /**
+   * The starts were interpolated from this cloud's own solved grid (src/core/grid-iterate-starts.ts):
+   * an engine takes them as they are instead of comparing them with its own start.
+   */
+  readonly interpolated?: boolean;
 }
 
 function sameRows(a: Int32Array, b: Int32Array): boolean {

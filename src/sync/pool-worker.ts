@@ -50,10 +50,12 @@ export function evaluateRange(task: Omit<ScalesTask, "kind">): MagnitudeAtScale[
 export function evaluateRangeOf(
   ctx: DistanceContext,
   range: Pick<ScalesTask, "scales" | "from" | "to" | "mode" | "weights" | "sequence">,
+  keep?: (Float64Array | null)[],
 ): MagnitudeAtScale[] {
   const options = {
     weights: range.weights,
     ...(range.sequence === undefined ? {} : { sequence: range.sequence }),
+    ...(keep === undefined ? {} : { warm: { keep } }),
   };
   if (range.mode === "fast") return evaluateScaleRange(ctx, range.scales, range.from, range.to, options);
   return engineFor(range.mode).evaluateScales(ctx, range.scales.subarray(range.from, range.to), options);

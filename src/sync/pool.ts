@@ -96,16 +96,15 @@ export class ProfilePool {
     const sequence = options.sequence === undefined ? {} : { sequence: options.sequence };
     // mode "large" is not split: every thread would hold its own packed Z_t (4·n² bytes) beyond the
     // one profile the memory budget counts
+    // the weights of the scales solved on this thread start the dimension fit's solves
+    const keep: (Float64Array | null)[] = [];
     if (ctx.n < Math.max(2, this.splitMinPoints) || parts < 2 || mode === "large") {
-      const all = evaluateRangeOf(ctx, {
-        scales: plan.scales,
-        from: 0,
-        to: m,
-        mode,
-        weights,
-        ...sequence,
-      });
-      return withDimensionFit(plan, finishProfile(plan, all, performance.now() - t0));
+      const all = evaluateRangeOf(
+        ctx,
+        { scales: plan.scales, from: 0, to: m, mode, weights, ...sequence },
+        keep,
+      );
+      return withDimensionFit(plan, finishProfile(plan, all, performance.now() - t0), keep);
     }
     const bounds = splitBounds(m, parts);
     const D = sharedCopy(ctx.D);
@@ -129,16 +128,13 @@ export class ProfilePool {
       remote.push(this.lanes.run(task, affinity) as Promise<MagnitudeAtScale[]>);
     }
     // the calling thread takes the first (most expensive per scale) range with its own workspace
-    const local = evaluateRangeOf(ctx, {
-      scales: plan.scales,
-      from: 0,
-      to: bounds[1],
-      mode,
-      weights,
-      ...sequence,
-    });
+    const local = evaluateRangeOf(
+      ctx,
+      { scales: plan.scales, from: 0, to: bounds[1], mode, weights, ...sequence },
+      keep,
+    );
     const rest = await Promise.all(remote);
-    return withDimensionFit(plan, finishProfile(plan, local.concat(...rest), performance.now() - t0));
+    return withDimensionFit(plan, finishProfile(plan, local.concat(...rest), performance.now() - t0), keep);
   }
 
   /** Resolves when the queue has room for one more task. */

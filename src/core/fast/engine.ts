@@ -114,7 +114,7 @@ export function evaluateScaleRange(
     else if (h !== null && zIsPrevious) ws.advance(t);
     else ws.loadScale(t);
     zIsPrevious = true;
-    const sol = solver.solve(haveWarmStart, options.warm?.starts?.[k]);
+    const sol = solver.solve(haveWarmStart, options.warm?.starts?.[k], options.warm?.interpolated);
     if (sol === null) {
       out.push(exactEngine.evaluate(ctx, t, { weights: options.weights }));
       haveWarmStart = false;

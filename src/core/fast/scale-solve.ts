@@ -191,22 +191,27 @@ export class GridSolver {
   /**
    * Solve for the Z loaded in ws; `warm`: ws.x holds the previous grid scale's weights (else the
    * start is 1/(Z·1)). A warm start is extrapolated linearly in t from the two previous scales,
-   * x ← x₁ + (t − t₁)/(t₁ − t₀)·(x₁ − x₀).
+   * x ← x₁ + (t − t₁)/(t₁ − t₀)·(x₁ − x₀). `hint`: another start, taken when its residual is the
+   * smaller (pickStart), or as it is when `takeHint` (interpolated from this cloud's own grid,
+   * src/core/grid-iterate-starts.ts: always the closer start, so the two residuals are not paid for).
    */
-  solve(warm: boolean, hint?: Float64Array | null): ScaleSolution | null {
+  solve(warm: boolean, hint?: Float64Array | null, takeHint = false): ScaleSolution | null {
     const ws = this.ws;
     const t = ws.zScale;
     const chained = warm && !Number.isNaN(this.lastT);
+    const usable = hint !== undefined && hint !== null && hint.length === ws.n;
+    const taken = usable && takeHint;
     if (chained) {
       this.scratch.set(ws.x);
-      if (this.olderT < this.lastT && this.lastT < t) {
+      if (!taken && this.olderT < this.lastT && this.lastT < t) {
         const s = (t - this.lastT) / (this.lastT - this.olderT);
         const x = ws.x;
         const x0 = this.older;
         for (let i = 0; i < ws.n; i++) x[i] += s * (x[i] - x0[i]);
       }
     }
-    const started = hint !== undefined && hint !== null && hint.length === ws.n && pickStart(ws, warm, hint);
+    if (taken) ws.x.set(hint);
+    const started = taken || (usable && pickStart(ws, warm, hint));
     const sol = this.solveOnce(warm || started);
     if (sol === null) {
       this.olderT = Number.NaN;
