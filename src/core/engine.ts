@@ -45,6 +45,11 @@ export interface MagnitudeEngine {
    */
   distances?(points: PointCloud, metric: DistanceMetric): DistanceContext | null;
   /**
+   * Optional: the context of a given full n×n distance matrix (computeProfileOfDistances), when the
+   * engine evaluates another layout (mode "large": the packed lower triangle); else {D, n, stats} as given.
+   */
+  fromDistances?(D: Float64Array, n: number): DistanceContext;
+  /**
    * t_conv(q) to relative tolerance rtol; throws NumericalError when not bracketed. `sequence` as for
    * evaluateScales (the fast engine starts its search where the sequence's previous t_conv lay).
    */

@@ -60,7 +60,7 @@ function coreDistances(points: PointCloud, metric: DistanceMetric): DistanceCont
   return { D, n: points.n, stats: offDiagonalStats(D, points.n) };
 }
 
-function checkOptions(options: ProfileOptions): void {
+export function checkOptions(options: ProfileOptions): void {
   validateQ(options.q ?? 0.95);
   if (options.tMax !== undefined) {
     validateScale(options.tMax, "tMax");
@@ -79,7 +79,9 @@ function checkOptions(options: ProfileOptions): void {
 
 /** Everything computeProfile knows before the grid is evaluated. */
 export interface ProfilePlan {
-  readonly points: PointCloud;
+  /** Points as given (duplicates included) and their dimension (0 for a distance matrix without d). */
+  readonly n: number;
+  readonly d: number;
   readonly options: ProfileOptions;
   readonly engine: MagnitudeEngine;
   readonly prep: Prepared;
@@ -97,13 +99,13 @@ export interface ProfilePlan {
   readonly started: number;
 }
 
+/** What a plan starts from: the input prepared (distinct points, distances) in its unit. */
+export type PreparedInput = Pick<ProfilePlan, "n" | "d" | "options" | "engine" | "prep" | "unit" | "started">;
+
 /** First half of computeProfile: validate, de-duplicate, distances, t_conv, the grid on [0, T]. */
 export function planProfile(points: PointCloud, options: ProfileOptions = {}): ProfilePlan {
   checkOptions(options);
   const started = now();
-  const q = options.q ?? 0.95;
-  const nScales = options.nScales ?? 30;
-  const gridKind = options.grid ?? "linear";
   const engine = engineFor(options.mode);
   validatePointCloud(points);
   // before anything of size n²: refuse what would not fit, naming the cloud and what helps
@@ -117,6 +119,15 @@ export function planProfile(points: PointCloud, options: ProfileOptions = {}): P
   });
   const unit = scaleUnit(points);
   const prep = prepare(divideCloud(points, unit), options.metric, engine);
+  return planPrepared({ n: points.n, d: points.d, options, engine, prep, unit, started });
+}
+
+/** t_conv and the grid on [0, T] of a prepared input (a cloud's, or a distance matrix's). */
+export function planPrepared(input: PreparedInput): ProfilePlan {
+  const { options, engine, prep, unit } = input;
+  const q = options.q ?? 0.95;
+  const nScales = options.nScales ?? 30;
+  const gridKind = options.grid ?? "linear";
   const tMax = options.tMax === undefined ? undefined : options.tMax * unit;
   if (tMax !== undefined && !(tMax > 0 && Number.isFinite(tMax))) {
     throw new NumericalError(
@@ -153,18 +164,13 @@ export function planProfile(points: PointCloud, options: ProfileOptions = {}): P
   }
   const scales = makeGrid(gridKind, T, nScales);
   return {
-    points,
-    options,
-    engine,
-    prep,
+    ...input,
     q,
     tConv,
     ...(tConvInfo ? { tConvInfo } : {}),
     ...(tConvError ? { tConvError } : {}),
-    unit,
     T,
     scales,
-    started,
   };
 }
 
@@ -174,7 +180,7 @@ export function finishProfile(
   results: MagnitudeAtScale[],
   gridMs: number,
 ): MagnitudeProfile {
-  const { points, prep, unit } = plan;
+  const { prep, unit } = plan;
   // Back to the data's units: t = t' / unit (exact, unit is a power of two).
   const scales = unit === 1 ? plan.scales : plan.scales.map((t) => t / unit);
   const timingsMs = prep.timingsMs;
@@ -186,10 +192,10 @@ export function finishProfile(
   timingsMs.total = now() - plan.started;
 
   const profile: MagnitudeProfile = {
-    n: points.n,
+    n: plan.n,
     nDistinct: prep.ctx.n,
     duplicatesRemoved: prep.duplicatesRemoved,
-    d: points.d,
+    d: plan.d,
     metric: prep.metric,
     q: plan.q,
     tConv: plan.tConv === null ? null : plan.tConv / unit,
@@ -221,7 +227,12 @@ export function finishProfile(
  * step across worker threads.)
  */
 export function computeProfile(points: PointCloud, options: ProfileOptions = {}): MagnitudeProfile {
-  const plan = planProfile(points, options);
+  return profileOfPlan(planProfile(points, options));
+}
+
+/** The grid, the summaries and the fitted dimension of a plan (the rest of computeProfile). */
+export function profileOfPlan(plan: ProfilePlan): MagnitudeProfile {
+  const { options } = plan;
   const t0 = now();
   const { keptIndices } = plan.prep;
   const starts = startsFor(options.warmStart, keptIndices, plan.unit, plan.scales);

@@ -20,6 +20,14 @@ export function scaleUnit(points: PointCloud): number {
     const a = Math.abs(data[k]!);
     if (a > maxAbs) maxAbs = a;
   }
+  return unitOfMax(maxAbs);
+}
+
+/**
+ * The same rule for a largest absolute value already known (a distance matrix's largest distance,
+ * src/core/distance-matrix.ts: the distances are what would overflow or underflow in exp(−tD)).
+ */
+export function unitOfMax(maxAbs: number): number {
   if (!(maxAbs > 0) || !Number.isFinite(maxAbs)) return 1;
   if (maxAbs >= COMFORT_LOW && maxAbs <= COMFORT_HIGH) return 1;
   // 2^e ≤ maxAbs < 2^(e+1); Math.log2 may be off by one ulp near powers of two, so correct it.

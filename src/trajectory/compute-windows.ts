@@ -14,7 +14,8 @@ import { readClouds } from "../sync/read-clouds.js";
 import type { ComputeSettings } from "../sync/settings.js";
 import { probeOf } from "../sync/step-result.js";
 import type { RepresentationWindowTodo, WeightWindowTodo, WindowPlan } from "./plan-windows.js";
-import { representationWindow } from "./representation-window.js";
+import { checkSameShape } from "./representation-window.js";
+import { StepDistances } from "./step-distances.js";
 import { windowMetrics } from "./window-metrics.js";
 
 export interface WindowContext {
@@ -88,6 +89,7 @@ export async function computeWindows(ctx: WindowContext, plan: WindowPlan): Prom
   }
 
   const probes = new ProbeCache(ctx, read);
+  const distances = new StepDistances();
   for (const todo of plan.representations) {
     ctx.signal?.throwIfAborted();
     if (stopped()) break;
@@ -96,7 +98,8 @@ export async function computeWindows(ctx: WindowContext, plan: WindowPlan): Prom
       const clouds = [];
       for (const step of todo.steps) clouds.push(await probes.get(todo.layer, step));
       probes.forgetBefore(todo.layer, todo.steps[0]!);
-      finish(representationResult(todo, clouds, options), started);
+      distances.forgetBefore(todo.layer, todo.steps[0]!);
+      finish(representationResult(todo, clouds, distances, options), started);
     } catch (error) {
       fail(`${todo.layer} steps ${todo.steps[0]}–${todo.step}`, todo.layer, todo.step, error);
     }
@@ -134,6 +137,7 @@ async function weightWindow(
 function representationResult(
   todo: RepresentationWindowTodo,
   clouds: readonly { probe: PointCloud; rows: number }[],
+  distances: StepDistances,
   options: Options,
 ): StepResult {
   const rows = clouds[0]!.rows;
@@ -146,7 +150,10 @@ function representationResult(
       `layer "${todo.layer}": step ${todo.steps[other]} has ${clouds[other]!.rows} rows, step ${todo.steps[0]} has ${rows}; a representation window needs the same probe inputs at every step`,
     );
   }
-  const metrics = windowMetrics(representationWindow(clouds.map((c) => c.probe)), options);
+  const probes = clouds.map((c) => c.probe);
+  checkSameShape(probes);
+  const source = `layer "${todo.layer}" steps ${todo.steps[0]}–${todo.step}`;
+  const metrics = windowMetrics(distances.window(todo.layer, todo.steps, probes, source), options);
   return { family: "reptraj", layer: todo.layer, step: todo.step, metrics };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Magnitude metrics of one trajectory window (TAG23 §6): a cloud whose points are iterates — weight
  * vectors logged every k iterations (family "trajectory"), or one flattened probe-batch activation
- * per logged step (family "reptraj", src/trajectory/representation-window.ts).
+ * per logged step (family "reptraj", src/trajectory/representation-window.ts), given by the
+ * distances between those steps (src/trajectory/step-distances.ts).
  *
  * Scale range: the window's own [0, t_conv(0.95)] on the 30-point linear grid (the same estimator as
  * a layer's profile; a trajectory's spread changes with the learning rate, so a fixed range would sit
@@ -9,7 +10,10 @@
  * t_conv, plus Mag at fixed scales (TAG23 Def. 5.1, "the effective number of models"; scales in the
  * units of the logged vectors).
  */
-import { computeProfile, magnitudeFunction } from "../core/profile.js";
+import type { DistanceMatrix } from "../core/distance-matrix.js";
+import { magnitudesOnPlan } from "../core/plan-scales.js";
+import { planProfile, profileOfPlan } from "../core/profile.js";
+import { planProfileOfDistances } from "../core/profile-distances.js";
 import type { EngineMode, PointCloud } from "../core/types.js";
 
 /** TAG23's fixed scales (their Fig. 3, t ∈ [0, 40]); in the units of *their* weights. */
@@ -32,9 +36,17 @@ export const fixedScaleName = (t: number): string => `mag_t${t}`;
  *   dim_fit_t_end (its interval), n_points, error_bound (largest stated bound of the grid values);
  * - mag_t<s> for every fixed scale s.
  */
-export function windowMetrics(window: PointCloud, options: WindowOptions = {}): Record<string, number> {
+export function windowMetrics(
+  window: PointCloud | DistanceMatrix,
+  options: WindowOptions = {},
+): Record<string, number> {
   const mode = options.mode ?? "fast";
-  const profile = computeProfile(window, { mode, nScales: options.nScales ?? 30, dimensionFit: true });
+  const profileOptions = { mode, nScales: options.nScales ?? 30, dimensionFit: true };
+  const plan =
+    "distances" in window
+      ? planProfileOfDistances(window, profileOptions)
+      : planProfile(window, profileOptions);
+  const profile = profileOfPlan(plan);
   const fit = profile.dimensionFit;
   const metrics: Record<string, number> = {
     area: profile.magAreaScaled,
@@ -48,9 +60,9 @@ export function windowMetrics(window: PointCloud, options: WindowOptions = {}): 
   };
   const fixed = options.fixedScales ?? TAG23_FIXED_SCALES;
   if (fixed.length > 0) {
-    const mf = magnitudeFunction(window, fixed, { mode });
+    const magnitude = magnitudesOnPlan(plan, fixed);
     fixed.forEach((t, i) => {
-      metrics[fixedScaleName(t)] = mf.magnitude[i];
+      metrics[fixedScaleName(t)] = magnitude[i]!;
     });
   }
   return metrics;

@@ -1,9 +1,10 @@
+import { offDiagonalStats } from "../distances.js";
 import type { DistanceContext, MagnitudeEngine } from "../engine.js";
 import { NumericalError } from "../errors.js";
 import type { FastSolveInfo } from "../fast/scale-solve.js";
 import type { MagnitudeAtScale } from "../solve.js";
 import type { DistanceMetric, PointCloud } from "../types.js";
-import { packedLength } from "./packed.js";
+import { packedLength, packedLower } from "./packed.js";
 import { type CgVectors, cgVectors, conjugateGradientPacked } from "./packed-cg.js";
 import { packedDistances } from "./packed-distances.js";
 import { loadSimilarity } from "./packed-similarity.js";
@@ -139,6 +140,9 @@ export const largeEngine: MagnitudeEngine = {
   distances(points: PointCloud, metric: DistanceMetric) {
     const p = packedDistances(points, metric);
     return { D: p.D, n: points.n, stats: p.stats };
+  },
+  fromDistances(D, n) {
+    return { D: packedLower(D, n), n, stats: offDiagonalStats(D, n) };
   },
   evaluate(ctx, t, options) {
     return solveAt(ctx, t, options.weights);
