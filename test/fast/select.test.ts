@@ -46,6 +46,17 @@ describe("selection", () => {
       }
     const exact = offDiagonalStats(D, n);
     const sampled = sampledLowerTriangleStats(D, n);
+    // the sample is the pairs k = ⌊a·m/S⌋ of the lower triangle in row-major order (its definition,
+    // visiting every pair): the median of exactly those
+    const m = (n * (n - 1)) / 2;
+    const want: number[] = [];
+    let k = 0;
+    for (let i = 1; i < n; i++)
+      for (let j = 0; j < i; j++, k++)
+        if (k === Math.floor(want.length * (m / MEDIAN_SAMPLE)) && want.length < MEDIAN_SAMPLE)
+          want.push(D[i * n + j]);
+    expect(want.length).toBe(MEDIAN_SAMPLE);
+    expect(sampled.median).toBe(selectKth(Float64Array.from(want), MEDIAN_SAMPLE >> 1));
     expect(sampled.min).toBe(exact.min);
     expect(sampled.max).toBe(exact.max);
     expect(Math.abs(sampled.median - exact.median) / exact.median).toBeLessThan(0.02);

@@ -80,24 +80,30 @@ export function sampledLowerTriangleStats(
 ): { min: number; median: number; max: number } {
   const m = (n * (n - 1)) / 2;
   if (m <= MEDIAN_SAMPLE) return lowerTriangleStats(D, n);
-  const stride = m / MEDIAN_SAMPLE;
-  const sample = new Float64Array(MEDIAN_SAMPLE);
+  // min and max: one tight pass (the sampling bookkeeping stays out of it: 4 → ~1 ms at n = 1000)
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  let at = 0;
-  let next = 0; // index (in lower-triangle order) of the next pair to sample
-  let k = 0;
   for (let i = 1; i < n; i++) {
     const row = i * n;
-    for (let j = 0; j < i; j++, k++) {
+    for (let j = 0; j < i; j++) {
       const v = D[row + j];
       if (v > 0 && v < min) min = v;
       if (v > max) max = v;
-      if (k >= next && at < MEDIAN_SAMPLE) {
-        sample[at++] = v;
-        next = Math.floor(at * stride);
-      }
     }
   }
-  return { min, median: selectKth(sample.subarray(0, at), at >> 1), max };
+  // the sample: pairs k_a = ⌊a·m/S⌋, a = 0 … S − 1, in lower-triangle row-major order (row i holds
+  // k = i(i−1)/2 … i(i+1)/2 − 1), reached by index instead of by visiting every pair
+  const stride = m / MEDIAN_SAMPLE;
+  const sample = new Float64Array(MEDIAN_SAMPLE);
+  let i = 1;
+  let rowStart = 0; // k of (i, 0)
+  for (let a = 0; a < MEDIAN_SAMPLE; a++) {
+    const k = Math.floor(a * stride);
+    while (k >= rowStart + i) {
+      rowStart += i;
+      i++;
+    }
+    sample[a] = D[i * n + (k - rowStart)];
+  }
+  return { min, median: selectKth(sample, MEDIAN_SAMPLE >> 1), max };
 }
