@@ -15,7 +15,7 @@ import { firedAlerts, raiseAlerts } from "../alerts/raise-alerts.js";
 import type { AlertRule } from "../alerts/rule.js";
 import type { SharedScales } from "../experiment-scale/shared-scales.js";
 import { windowCount } from "../trajectory/plan-windows.js";
-import { pendingWindows, syncWindows, type WindowSync } from "../trajectory/sync-windows.js";
+import { alongsideWindows, pendingWindows, type WindowSync } from "../trajectory/sync-windows.js";
 import { planAndAnnounce } from "./announce-plan.js";
 import { computePlannedSteps } from "./compute-run.js";
 import type { EventSink, RunOutcome } from "./events.js";
@@ -117,9 +117,9 @@ async function syncPlanned(
     return { outcome: reportUnchanged(run, plan, found.length, emit), results: [] };
   }
 
-  const layers = await computePlannedSteps(computeContext(adapter, run, activations, layerState, opts), plan);
+  const steps = computePlannedSteps(computeContext(adapter, run, activations, layerState, opts), plan);
+  const { layers, windows: trajectories } = await alongsideWindows(windows, state.written, steps);
   reportWaiting(run, layers, emit);
-  const trajectories = await syncWindows(windows, [...state.written, ...layers.results]);
   const computed = withWindows(layers, trajectories);
   let stepsWritten = 0;
   if (computed.results.length > 0) {
