@@ -8,7 +8,7 @@ import { validateScale } from "./validate.js";
 
 /** Mag at each of `scales` (the input's units, finite, ≥ 0, any order), in the order given. */
 export function magnitudesOnPlan(plan: ProfilePlan, scales: readonly number[]): Float64Array {
-  scales.forEach((t, i) => validateScale(t, `scales[${i}]`));
+  for (let i = 0; i < scales.length; i++) validateScale(scales[i]!, `scales[${i}]`);
   // ascending for the engine's warm starts; t · unit is exact (unit is a power of two)
   const order = scales.map((_, i) => i).sort((a, b) => scales[a]! - scales[b]!);
   const ts = Float64Array.from(order, (i) => scales[i]! * plan.unit);
