@@ -94,10 +94,10 @@ export class ProfilePool {
     const weights = options.weights ?? false;
     const mode = options.mode ?? DEFAULT_MODE;
     const sequence = options.sequence === undefined ? {} : { sequence: options.sequence };
-    // mode "large" is not split: every thread would hold its own packed Z_t (4·n² bytes) beyond the
-    // one profile the memory budget counts
     // the weights of the scales solved on this thread start the dimension fit's solves
     const keep: (Float64Array | null)[] = [];
+    // mode "large" is not split: every thread would hold its own packed Z_t (4·n² bytes) beyond the
+    // one profile the memory budget counts
     if (ctx.n < Math.max(2, this.splitMinPoints) || parts < 2 || mode === "large") {
       const all = evaluateRangeOf(
         ctx,
