@@ -14,6 +14,7 @@ export {
   evaluateDimensionFit,
   type FitScaleOptions,
 } from "./dimension-fit-scales.js";
+export type { DistanceMatrix } from "./distance-matrix.js";
 export { offDiagonalStats, pairwiseDistances } from "./distances.js";
 export type { DistanceContext, MagnitudeEngine } from "./engine.js";
 export { engineFor } from "./engines.js";
@@ -28,6 +29,7 @@ export {
   profileMemoryNeed,
 } from "./memory-budget.js";
 export { computeProfile, type MagnitudeOptions, magnitudeAt, magnitudeFunction, tConvOf } from "./profile.js";
+export { computeProfileOfDistances } from "./profile-distances.js";
 export { similarityMatrix } from "./similarity.js";
 export { type MagnitudeAtScale, magnitudeAtScale, type SolveOptions } from "./solve.js";
 export { findTConv, Q_ONE_GAP, type TConvResult, targetMagnitude } from "./tconv.js";

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { DistanceMatrix } from "../../src/core/distance-matrix.js";
 import { computeProfile, type PointCloud, pairwiseDistances } from "../../src/core/index.js";
 import { computeProfileOfDistances } from "../../src/core/profile-distances.js";
+import { computeProfileOfDistances as fromPackage } from "../../src/index.js";
 
 function lcgCloud(n: number, d: number, seed: number): PointCloud {
   let x = seed;
@@ -55,6 +56,10 @@ describe("computeProfileOfDistances", () => {
     const p = computeProfileOfDistances(big, { mode: "fast" });
     expect(rel(p.tConv! * 2 ** 60, reference.tConv!)).toBeLessThan(1e-9);
     expect(rel(p.magnitude[29]!, reference.magnitude[29]!)).toBeLessThan(1e-9);
+  });
+
+  it("is part of the library's entry point", () => {
+    expect(fromPackage).toBe(computeProfileOfDistances);
   });
 
   it("one point: Mag ≡ 1 and no t_conv", () => {
