@@ -5,15 +5,14 @@
  * 1. Simulated crashes: the k-th atomic file write throws, for every k the sync makes.
  * 2. Real `kill -9` of a CLI process at pseudo-random times (several seeds).
  */
-import { spawn } from "node:child_process";
 import { cp, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { childStartMs, timeoutFor } from "../helpers/baseline.js";
-import { builtCli } from "../helpers/built-cli.js";
 import { cli } from "../helpers/cli.js";
 import { expectCloseResults } from "../helpers/close-results.js";
 import { makeStore, readResultLines, type StoredLine } from "../helpers/store.js";
+import { startCli } from "../ops/helpers/child-cli.js";
 
 /** One child CLI start now; kill -9 tests start ~40 children, so their budget scales with it. */
 const TEST_TIMEOUT = timeoutFor(await childStartMs(), 160);
@@ -109,21 +108,14 @@ describe("crash safety of the local store", () => {
       // The kill lands at a random fraction of a whole child sync measured now (0.9 s from dist, 2.4 s
       // from the sources under tsx: a fixed 0.3–2.8 s delay would mostly have come after the end).
       const childSync = async (root: string, killAfterMs = Number.POSITIVE_INFINITY) => {
-        const child = spawn(process.execPath, [...builtCli(), "sync", "--root", root], {
-          stdio: "ignore",
-          env: { ...process.env, NODE_OPTIONS: "" },
-        });
-        const started = performance.now();
-        return new Promise<{ ms: number; killed: boolean }>((resolve) => {
-          // (setTimeout would fire an infinite delay at once)
-          const timer = Number.isFinite(killAfterMs)
-            ? setTimeout(() => child.kill("SIGKILL"), killAfterMs)
-            : undefined;
-          child.on("exit", (_code, signal) => {
-            clearTimeout(timer);
-            resolve({ ms: performance.now() - started, killed: signal === "SIGKILL" });
-          });
-        });
+        const run = startCli(["sync", "--root", root], {});
+        // (setTimeout would fire an infinite delay at once)
+        const timer = Number.isFinite(killAfterMs)
+          ? setTimeout(() => run.child.kill("SIGKILL"), killAfterMs)
+          : undefined;
+        const r = await run.done;
+        clearTimeout(timer);
+        return { ms: r.ms, killed: r.signal === "SIGKILL" };
       };
       const wholeRoot = await makeStore(SPEC);
       roots.push(wholeRoot);
