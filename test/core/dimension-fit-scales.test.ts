@@ -7,16 +7,7 @@ import { describe, expect, it } from "vitest";
 import { fitDimension } from "../../src/core/dimension-fit.js";
 import { evaluateDimensionFit } from "../../src/core/dimension-fit-scales.js";
 import { planProfile } from "../../src/core/profile.js";
-
-/** n points uniform in [0, 1]^d from a fixed LCG (Numerical Recipes constants). */
-function uniformCloud(n: number, d: number, seed: number) {
-  let x = seed >>> 0;
-  const data = Float64Array.from({ length: n * d }, () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x / 2 ** 32;
-  });
-  return { data, n, d };
-}
+import { uniformCloud } from "../helpers/clouds.js";
 
 describe("dimension-fit scales below the first decade", () => {
   for (const [n, d] of [

@@ -11,6 +11,7 @@ import { exactEngine } from "../../src/core/exact-engine.js";
 import { linearGrid } from "../../src/core/grid.js";
 import { interpolatedStarts } from "../../src/core/grid-iterate-starts.js";
 import { planProfile } from "../../src/core/profile.js";
+import { uniformCloud } from "../helpers/clouds.js";
 
 /** w_i(t) = a_i + b_i t + c_i t² + d_i t³ with coefficients depending on i. */
 const cubic = (t: number) =>
@@ -50,16 +51,6 @@ describe("interpolatedStarts", () => {
     close(interpolatedStarts(two, Float64Array.of(0.8))[0]!, linear(0.8));
   });
 });
-
-/** n points uniform in [0, 1]^d from a fixed LCG (Numerical Recipes constants). */
-function uniformCloud(n: number, d: number, seed: number) {
-  let x = seed >>> 0;
-  const data = Float64Array.from({ length: n * d }, () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x / 2 ** 32;
-  });
-  return { data, n, d };
-}
 
 describe("the fitted dimension started from the grid's weights", () => {
   it("500 points in [0,1]^8: values within their bounds of the exact engine, fewer CG iterations", () => {
