@@ -12,7 +12,8 @@
  * against the 30-point linear grid's weights): CG and PCG iterations of those nine solves 80 with the
  * fit's own warm starts, 61 from linear and 37 from cubic interpolation.
  * A start only decides where CG begins; each value still meets its own stopping test and states its
- * bound (the engine also keeps its own start when that has the smaller residual).
+ * bound. The fast engine takes these starts as they are (ScaleWarmStarts.interpolated), without the
+ * residual comparison it makes for a start from another cloud.
  */
 
 /** The weights a grid's solves ended with (null where none: t = 0, closed forms, exact fallbacks). */

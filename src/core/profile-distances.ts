@@ -13,8 +13,13 @@ import {
 } from "./distance-matrix.js";
 import { offDiagonalStats } from "./distances.js";
 import { DEFAULT_MODE, engineFor } from "./engines.js";
-import { checkMemoryBudget } from "./memory-budget.js";
-import { checkOptions, type ProfilePlan, planPrepared, profileOfPlan } from "./profile.js";
+import {
+  checkOptions,
+  checkProfileMemory,
+  type ProfilePlan,
+  planPrepared,
+  profileOfPlan,
+} from "./profile.js";
 import { unitOfMax } from "./scale-unit.js";
 import type { MagnitudeProfile, ProfileOptions } from "./types.js";
 
@@ -25,14 +30,7 @@ export function planProfileOfDistances(m: DistanceMatrix, options: ProfileOption
   const engine = engineFor(mode);
   validateDistanceMatrix(m);
   // no coordinates: the workspace of a cloud without points (d = 0)
-  checkMemoryBudget({
-    n: m.n,
-    d: 0,
-    mode,
-    metric: "euclidean",
-    ...(options.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: options.maxMemoryBytes }),
-    ...(options.source === undefined ? {} : { source: options.source }),
-  });
+  checkProfileMemory(m.n, 0, "euclidean", options);
   const unit = unitOfMax(largestDistance(m));
   const t0 = globalThis.performance.now();
   const distinct = distinctDistances(m, unit);

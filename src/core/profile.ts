@@ -102,6 +102,23 @@ export interface ProfilePlan {
 /** What a plan starts from: the input prepared (distinct points, distances) in its unit. */
 export type PreparedInput = Pick<ProfilePlan, "n" | "d" | "options" | "engine" | "prep" | "unit" | "started">;
 
+/** checkMemoryBudget for a profile of n points in R^d with these options (mode, --max-memory, source). */
+export function checkProfileMemory(
+  n: number,
+  d: number,
+  metric: DistanceMetric,
+  options: ProfileOptions,
+): void {
+  checkMemoryBudget({
+    n,
+    d,
+    mode: options.mode ?? DEFAULT_MODE,
+    metric,
+    ...(options.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: options.maxMemoryBytes }),
+    ...(options.source === undefined ? {} : { source: options.source }),
+  });
+}
+
 /** First half of computeProfile: validate, de-duplicate, distances, t_conv, the grid on [0, T]. */
 export function planProfile(points: PointCloud, options: ProfileOptions = {}): ProfilePlan {
   checkOptions(options);
@@ -109,14 +126,7 @@ export function planProfile(points: PointCloud, options: ProfileOptions = {}): P
   const engine = engineFor(options.mode);
   validatePointCloud(points);
   // before anything of size n²: refuse what would not fit, naming the cloud and what helps
-  checkMemoryBudget({
-    n: points.n,
-    d: points.d,
-    mode: options.mode ?? DEFAULT_MODE,
-    metric: options.metric ?? "euclidean",
-    ...(options.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: options.maxMemoryBytes }),
-    ...(options.source === undefined ? {} : { source: options.source }),
-  });
+  checkProfileMemory(points.n, points.d, options.metric ?? "euclidean", options);
   const unit = scaleUnit(points);
   const prep = prepare(divideCloud(points, unit), options.metric, engine);
   return planPrepared({ n: points.n, d: points.d, options, engine, prep, unit, started });
