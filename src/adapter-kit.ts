@@ -413,16 +413,13 @@ export const qualifiedLayer = (r: Pick<StepResult, "family" | "layer">): string 
 export const resultId = (r: Pick<StepResult, "family" | "layer" | "step">): string =>
   `${r.family ?? "magnitude"}\u0000${r.layer}\u0000${r.step}`;
 
-/** Default activation file pattern (relative to the run's artifact root). */
-export const DEFAULT_ACTIVATION_PATTERN = "activations/{layer}/step_{step}.{ext}";
-/** Default pattern of logged weight windows (docs/trajectory.md); adapters take null to list none. */
-export const DEFAULT_TRAJECTORY_PATTERN = "trajectory/{layer}/step_{step}.{ext}";
-
 // The stored form of raised alerts (local alerts.json, MLflow tag values).
 export { decodeAlert, decodeAlertFile, encodeAlert, encodeAlertFile } from "./alerts/alert-record.js";
 // The index page across runs (writeRunIndex renders it with the links it knows).
 export type { RunIndexLinks } from "./charts/run-index.js";
 export { renderRunIndexHtml } from "./charts/run-index.js";
+// The default activation and weight-window file patterns (their own module: the CLI loads it alone).
+export { DEFAULT_ACTIVATION_PATTERN, DEFAULT_TRAJECTORY_PATTERN } from "./default-patterns.js";
 // The experiment-level scale record as JSON (adapters with read/createExperimentScale).
 export { decodeExperimentScale, encodeExperimentScale } from "./experiment-scale/record.js";
 // Atomic file writes (temp file + rename) for adapters that keep files.

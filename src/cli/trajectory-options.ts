@@ -1,7 +1,7 @@
 /** sync / backfill options of trajectory windows (docs/trajectory.md), and their settings. */
 import type { Options } from "yargs";
-import { DEFAULT_TRAJECTORY_PATTERN } from "../adapter-kit.js";
 import { MagtrackError } from "../core/errors.js";
+import { DEFAULT_TRAJECTORY_PATTERN } from "../default-patterns.js";
 import type { ComputeSettings } from "../sync/settings.js";
 import { DEFAULT_REPRESENTATION_WINDOW } from "../trajectory/representation-window.js";
 import { TAG23_FIXED_SCALES } from "../trajectory/window-metrics.js";
