@@ -15,6 +15,7 @@ export function factorPreconditioner(ws: FastWorkspace): boolean {
   ws.k.lowerToF32(ws.pZ, ws.pF, ws.n);
   const status = ws.k.cholesky32(ws.pF, ws.n, 64);
   ws.factorScale = status === 0 ? ws.zScale : Number.NaN;
+  ws.factorIterations = Number.NaN; // a fresh factor has no iteration history yet (GridSolver records it)
   return status === 0;
 }
 

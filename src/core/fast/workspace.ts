@@ -46,6 +46,11 @@ export class FastWorkspace {
   closestJ = -1;
   /** Scale whose f32 factor is in F (NaN when none). */
   factorScale = Number.NaN;
+  /**
+   * PCG iterations that factor last needed in a grid (NaN: not known). A later grid on this cloud (the
+   * dimension fit after the layer's grid) starts from the factor with this history instead of a fresh one.
+   */
+  factorIterations = Number.NaN;
   /** Scale currently held in Z (NaN when none). */
   zScale = Number.NaN;
   /** Σ_{j<i} Z_ij of the matrix in Z. */
