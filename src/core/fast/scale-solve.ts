@@ -170,6 +170,8 @@ export class GridSolver {
   private readonly unitsPerFactor: number;
   /** The cached factor now in ws.F (null: F holds this cloud's own factor, or none). */
   private borrowed: CachedFactor | null = null;
+  /** F holds a factor an earlier grid of this cloud left (until this grid's first solve). */
+  private inherited: boolean;
 
   /**
    * `sequence`: the cache key of factor-cache.ts; `distanceScale`: a distance of the cloud (its
@@ -191,6 +193,7 @@ export class GridSolver {
     // (a factor made by a single-scale solve) the costs cannot be weighed: dropped, as before.
     if (Number.isNaN(ws.factorIterations)) ws.factorScale = Number.NaN;
     this.lastPcgIterations = ws.factorIterations;
+    this.inherited = !Number.isNaN(ws.factorScale);
   }
 
   /**
@@ -238,6 +241,9 @@ export class GridSolver {
     const identity = identitySolution(ws);
     if (identity !== null) return identity;
     const borrowed = this.borrowFactor();
+    // a factor loaded now or left by an earlier grid: its iterations are another scale's or cloud's
+    const foreign = borrowed || this.inherited;
+    this.inherited = false;
     const factorUnitsNow = this.unitsPerFactor + 3 * PCG_ITERATION_UNITS;
     const haveFactor = !Number.isNaN(ws.factorScale);
     // plain CG first when it has already won, when Gershgorin proves Z well conditioned, or when the
@@ -248,12 +254,12 @@ export class GridSolver {
     const pcgEstimate = haveFactor ? (this.lastPcgIterations + 2) * PCG_ITERATION_UNITS : factorUnitsNow;
     const kappaIters = lower > 0 ? 14 * Math.sqrt(maxRow(ws) / lower) : Number.POSITIVE_INFINITY;
     // (first scale: no history yet; a failed try costs ≥ 6 mat-vecs, against ≥ 20 for a factor; a
-    // borrowed factor's iterations are those of another cloud, no sign that CG got competitive)
+    // foreign factor's iterations are those of another cloud or scale, no sign that CG got competitive)
     const tryPlain =
       this.plainWins ||
-      (this.first && !borrowed) ||
+      (this.first && !foreign) ||
       kappaIters <= pcgEstimate ||
-      (haveFactor && !borrowed && this.lastPcgIterations >= 4);
+      (haveFactor && !foreign && this.lastPcgIterations >= 4);
     // a first try (no history) gets half of a factorisation's cost: enough where CG is the cheap
     // route (a range that starts at mid t), little waste at the smallest t
     const budget = this.plainWins
