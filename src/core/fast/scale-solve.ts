@@ -189,9 +189,11 @@ export class GridSolver {
     this.scratch = new Float64Array(ws.n);
     // A factor an earlier grid of this cloud left in F (the layer's grid, before the dimension fit)
     // preconditions this grid's nearby scales: at 2000 × 512 the fit's lowest scale lies 8 % below the
-    // grid's factor, and a fresh f32 factor there cost 110–127 ms. Without its iteration history
-    // (a factor made by a single-scale solve) the costs cannot be weighed: dropped, as before.
-    if (Number.isNaN(ws.factorIterations)) ws.factorScale = Number.NaN;
+    // grid's factor, and a fresh f32 factor there cost 110–127 ms. Dropped, as before, without its
+    // iteration history (a factor made by a single-scale solve) and with a sequence: its cache lends
+    // factors at this grid's scales, and the 400-cloud sync ran slower in 5 of 5 paired reps when the
+    // grid's factor was kept instead (bench/README.md, fifth session).
+    if (Number.isNaN(ws.factorIterations) || sequence !== undefined) ws.factorScale = Number.NaN;
     this.lastPcgIterations = ws.factorIterations;
     this.inherited = !Number.isNaN(ws.factorScale);
   }
