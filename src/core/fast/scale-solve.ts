@@ -166,7 +166,6 @@ export class GridSolver {
   private scratch: Float64Array;
   private olderT = Number.NaN;
   private lastT = Number.NaN;
-  private lastPcgIterations = Number.NaN;
   private readonly unitsPerFactor: number;
   /** The cached factor now in ws.F (null: F holds this cloud's own factor, or none). */
   private borrowed: CachedFactor | null = null;
@@ -194,7 +193,6 @@ export class GridSolver {
     // factors at this grid's scales, and the 400-cloud sync ran slower in 5 of 5 paired reps when the
     // grid's factor was kept instead (bench/README.md, fifth session).
     if (Number.isNaN(ws.factorIterations) || sequence !== undefined) ws.factorScale = Number.NaN;
-    this.lastPcgIterations = ws.factorIterations;
     this.inherited = !Number.isNaN(ws.factorScale);
   }
 
@@ -253,7 +251,7 @@ export class GridSolver {
     // preconditioned route would cost
     const lower = gershgorinLower(ws);
     if (!warm) for (let i = 0; i < ws.n; i++) ws.x[i] = 1 / ws.rowSums[i];
-    const pcgEstimate = haveFactor ? (this.lastPcgIterations + 2) * PCG_ITERATION_UNITS : factorUnitsNow;
+    const pcgEstimate = haveFactor ? (ws.factorIterations + 2) * PCG_ITERATION_UNITS : factorUnitsNow;
     const kappaIters = lower > 0 ? 14 * Math.sqrt(maxRow(ws) / lower) : Number.POSITIVE_INFINITY;
     // (first scale: no history yet; a failed try costs ≥ 6 mat-vecs, against ≥ 20 for a factor; a
     // foreign factor's iterations are those of another cloud or scale, no sign that CG got competitive)
@@ -261,7 +259,7 @@ export class GridSolver {
       this.plainWins ||
       (this.first && !foreign) ||
       kappaIters <= pcgEstimate ||
-      (haveFactor && !foreign && this.lastPcgIterations >= 4);
+      (haveFactor && !foreign && ws.factorIterations >= 4);
     // a first try (no history) gets half of a factorisation's cost: enough where CG is the cheap
     // route (a range that starts at mid t), little waste at the smallest t
     const budget = this.plainWins
@@ -280,9 +278,8 @@ export class GridSolver {
       // a stale factor is worth at most what a fresh one costs
       const sol = tryPcg(ws, Math.max(4, Math.floor(factorUnitsNow / PCG_ITERATION_UNITS)), 0, borrowed);
       if (sol !== null) {
-        this.lastPcgIterations = sol.info.iterations ?? 0;
-        this.ws.factorIterations = this.lastPcgIterations;
-        if (this.borrowed !== null) this.borrowed.iterations = this.lastPcgIterations;
+        ws.factorIterations = sol.info.iterations ?? 0;
+        if (this.borrowed !== null) this.borrowed.iterations = ws.factorIterations;
         return sol;
       }
     }
@@ -291,8 +288,7 @@ export class GridSolver {
     if (factorPreconditioner(ws)) {
       const sol = tryPcg(ws, 20, 1);
       if (sol !== null) {
-        this.lastPcgIterations = sol.info.iterations ?? 0;
-        this.ws.factorIterations = this.lastPcgIterations;
+        ws.factorIterations = sol.info.iterations ?? 0;
         this.keepFactor();
         return sol;
       }
@@ -318,7 +314,6 @@ export class GridSolver {
     if (!Number.isNaN(own) && Math.abs(Math.log(own / t)) <= Math.abs(Math.log(scale / t))) return false;
     ws.loadFactor(cached.factor, scale);
     this.borrowed = cached;
-    this.lastPcgIterations = cached.iterations;
     ws.factorIterations = cached.iterations;
     return true;
   }
@@ -331,7 +326,7 @@ export class GridSolver {
       this.sequence,
       ws.n,
       ws.factorScale * this.distanceScale,
-      this.lastPcgIterations + 2,
+      ws.factorIterations + 2,
       (into) => ws.copyFactorTo(into),
     );
   }
