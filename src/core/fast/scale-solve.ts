@@ -322,12 +322,8 @@ export class GridSolver {
   private keepFactor(): void {
     const ws = this.ws;
     if (this.sequence === undefined) return;
-    storeFactor(
-      this.sequence,
-      ws.n,
-      ws.factorScale * this.distanceScale,
-      ws.factorIterations + 2,
-      (into) => ws.copyFactorTo(into),
+    storeFactor(this.sequence, ws.n, ws.factorScale * this.distanceScale, ws.factorIterations + 2, (into) =>
+      ws.copyFactorTo(into),
     );
   }
 }
