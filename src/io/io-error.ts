@@ -6,6 +6,7 @@
 import { MagtrackError } from "../core/errors.js";
 
 const HINTS: Readonly<Record<string, string>> = {
+  ENOENT: "no such file or folder",
   ENOSPC: "no space left on the device",
   EDQUOT: "disk quota exceeded",
   EACCES: "permission denied",
@@ -22,22 +23,35 @@ export function isErrnoError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string";
 }
 
+/** The errno code of `cause` ("EIO" when it has none) and the text "ENOENT (no such file or folder)". */
+function errnoText(cause: unknown): { code: string; text: string } {
+  const code = isErrnoError(cause) ? cause.code! : "EIO";
+  const hint = HINTS[code];
+  return { code, text: `${code}${hint ? ` (${hint})` : ""}` };
+}
+
 export function storeIoError(
   path: string,
   action: "read" | "write" | "list" | "remove",
   cause: unknown,
 ): MagtrackError {
-  const code = isErrnoError(cause) ? cause.code! : "EIO";
-  const hint = HINTS[code];
-  return new MagtrackError(
-    "tracker",
-    "STORE_IO",
-    `${path}: cannot ${action}: ${code}${hint ? ` (${hint})` : ""}`,
-    {
-      cause,
-      details: { path, errno: code },
-    },
-  );
+  const { code, text } = errnoText(cause);
+  return new MagtrackError("tracker", "STORE_IO", `${path}: cannot ${action}: ${text}`, {
+    cause,
+    details: { path, errno: code },
+  });
+}
+
+/**
+ * A file the user named on the command line (`magtrack compute missing.npy`) that cannot be read:
+ * kind "input", code "INPUT_IO", the name as the user typed it and the errno with its meaning.
+ */
+export function inputFileError(file: string, cause: unknown): MagtrackError {
+  const { code, text } = errnoText(cause);
+  return new MagtrackError("input", "INPUT_IO", `${file}: cannot read: ${text}`, {
+    cause,
+    details: { path: file, errno: code },
+  });
 }
 
 /** Run `op`; an errno failure becomes storeIoError(path, action); typed errors pass through. */

@@ -1,5 +1,5 @@
 /** `magtrack compute` on files: values against the golden magnipy results, errors per file. */
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -42,5 +42,21 @@ describe("magtrack compute", () => {
     // two points at distance 5: t_conv solves 2/(1+e^(−5t)) = 1.9 → t = ln(19)/5
     const row = out.stdout.split("\n").find((l) => l.startsWith("good.npy"))!;
     expect(Number(row.split(/\s+/)[3])).toBeCloseTo(Math.log(19) / 5, 5);
+  });
+
+  it("names a missing file and a folder given as a file with a typed error, no stack, and does the good one", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "magtrack-compute-"));
+    dirs.push(dir);
+    await mkdir(join(dir, "folder.npy"));
+    await writeFile(join(dir, "good.npy"), encodeNpy(Float64Array.from([0, 0, 3, 4]), [2, 2]));
+    const out = await cli(["compute", "missing.npy", "folder.npy", "good.npy"], { cwd: dir });
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain("✗ missing.npy: cannot read: ENOENT (no such file or folder) [INPUT_IO]");
+    expect(out.stderr).toContain(
+      "✗ folder.npy: cannot read: EISDIR (a folder is where a file should be) [INPUT_IO]",
+    );
+    expect(out.stderr).not.toContain("unexpected error");
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+    expect(out.stdout.split("\n").some((l) => l.startsWith("good.npy"))).toBe(true);
   });
 });
