@@ -1,7 +1,8 @@
 /**
  * File-system failures as typed errors naming the path: ENOSPC on the store, EACCES, EROFS, a file
  * where a folder should be … become MagtrackError code "STORE_IO" (kind "tracker": that run fails,
- * exit 1, the others go on) instead of an INTERNAL error without a path.
+ * exit 1, the others go on) instead of an INTERNAL error without a path. A file the user named
+ * (`magtrack compute <files>`) becomes INPUT_IO (kind "input") the same way.
  */
 import { MagtrackError } from "../core/errors.js";
 
