@@ -3,9 +3,12 @@
  * through `magtrack compute --json` in a child process each (wall time, peak RSS from /usr/bin/time -f %M),
  * against the magnipy-like numpy/scipy reference (bench/reference_magnipy_like.py) where it runs.
  *
- *   npm run build && npx tsx bench/large-clouds.ts [--sizes 2000,4000,8000,20000] [--reps 3] [--ref-max 8000] [--d 64]
+ *   npm run build && npx tsx bench/large-clouds.ts [--sizes 2000,4000,8000,20000] [--reps 3] [--ref-max 8000] [--d 64] [--pin C]
  *
  * --d: the clouds' width (issue 16's 2000 × 512 case: --sizes 2000 --d 512).
+ * --pin C: run every child (magtrack and the reference) under `taskset -c C`, so both are timed on the
+ * same CPU: on the 2-vCPU VM of 2026-12-07 one vCPU ran the mat-vec 1.6–2.4× slower than the other at
+ * times (bench/README.md, sixth session), and unpinned children can land on different ones.
  *
  * Each size: the median of --reps compute runs (sizes ≥ 8000 run once); the reference once (its own
  * median_s of one rep) with OPENBLAS_CORETYPE=SkylakeX, OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = 1.
@@ -29,6 +32,13 @@ const sizes = arg("sizes", "2000,4000,8000,20000").split(",").map(Number);
 const reps = Number(arg("reps", "3"));
 const refMax = Number(arg("ref-max", "8000"));
 const width = Number(arg("d", "64"));
+const pin = arg("pin", "");
+if (pin !== "" && spawnSync("taskset", ["-c", pin, "true"]).status !== 0) {
+  throw new Error(
+    `--pin ${pin}: \`taskset -c ${pin} true\` failed (util-linux's taskset missing, or no such CPU)`,
+  );
+}
+const pinned = (cmd: string[]) => (pin === "" ? cmd : ["taskset", "-c", pin, ...cmd]);
 const extra = process.argv.includes("--") ? process.argv.slice(process.argv.indexOf("--") + 1) : [];
 const root = join(import.meta.dirname ?? ".", "..");
 const dir = mkdtempSync(join(tmpdir(), "magtrack-large-bench-"));
@@ -37,7 +47,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
 
 /** Runs a command under /usr/bin/time; returns stdout, stderr without the time line, wall s, max RSS MB. */
 function timed(cmd: string[], env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %M", ...cmd], {
+  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %M", ...pinned(cmd)], {
     encoding: "utf8",
     env,
     maxBuffer: 1 << 26,
@@ -55,7 +65,7 @@ function timed(cmd: string[], env: NodeJS.ProcessEnv = process.env) {
 console.log(
   `load before: ${loadavg()
     .map((x) => x.toFixed(2))
-    .join(" ")}`,
+    .join(" ")}${pin === "" ? "" : `; every child pinned to CPU ${pin}`}`,
 );
 const rows: string[] = [];
 for (const n of sizes) {
