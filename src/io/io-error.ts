@@ -55,16 +55,26 @@ export function inputFileError(file: string, cause: unknown): MagtrackError {
   });
 }
 
-/** Run `op`; an errno failure becomes storeIoError(path, action); typed errors pass through. */
-export async function onStorePath<T>(
-  path: string,
-  action: "read" | "write" | "list" | "remove",
-  op: () => Promise<T>,
-): Promise<T> {
+/** Run `op`; an errno failure becomes `typed(error)`; typed errors and non-errno errors pass through. */
+async function errnoAs<T>(op: () => Promise<T>, typed: (cause: unknown) => MagtrackError): Promise<T> {
   try {
     return await op();
   } catch (error) {
     if (error instanceof MagtrackError || !isErrnoError(error)) throw error;
-    throw storeIoError(path, action, error);
+    throw typed(error);
   }
+}
+
+/** Run `op`; an errno failure becomes storeIoError(path, action); typed errors pass through. */
+export function onStorePath<T>(
+  path: string,
+  action: "read" | "write" | "list" | "remove",
+  op: () => Promise<T>,
+): Promise<T> {
+  return errnoAs(op, (cause) => storeIoError(path, action, cause));
+}
+
+/** Run `op` on a file the user named; an errno failure becomes inputFileError(file); typed errors pass through. */
+export function onInputFile<T>(file: string, op: () => Promise<T>): Promise<T> {
+  return errnoAs(op, (cause) => inputFileError(file, cause));
 }

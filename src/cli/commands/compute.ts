@@ -7,7 +7,7 @@ import { MagtrackError } from "../../core/errors.js";
 import { computeProfile } from "../../core/profile.js";
 import type { MagnitudeProfile, PointCloud } from "../../core/types.js";
 import { parseActivation } from "../../io/activation.js";
-import { inputFileError, isErrnoError } from "../../io/io-error.js";
+import { onInputFile } from "../../io/io-error.js";
 import { chooseProbeRows, selectRows } from "../../sync/probe-rows.js";
 import { EXIT_OK, EXIT_RUNS_FAILED } from "../exit-codes.js";
 import type { CliContext } from "../io.js";
@@ -78,8 +78,8 @@ function profileJson(
  * is read, errno failures (missing, a folder, no permission) as a typed error naming the file.
  * readFile's Buffer is a Uint8Array: parsed in place, not copied (4 MB at 2000 × 512 float32).
  */
-async function readInputFile(file: string, path: string, maxBytes: number): Promise<Uint8Array> {
-  try {
+function readInputFile(file: string, path: string, maxBytes: number): Promise<Uint8Array> {
+  return onInputFile(file, async () => {
     const size = (await stat(path)).size;
     if (size > maxBytes) {
       throw new MagtrackError(
@@ -88,11 +88,8 @@ async function readInputFile(file: string, path: string, maxBytes: number): Prom
         `${file}: ${size} bytes exceeds --max-file-bytes ${maxBytes}`,
       );
     }
-    return await readFile(path);
-  } catch (error) {
-    if (error instanceof MagtrackError || !isErrnoError(error)) throw error;
-    throw inputFileError(file, error);
-  }
+    return readFile(path);
+  });
 }
 
 const fmt = (x: number | null) => (x === null || !Number.isFinite(x) ? String(x) : x.toPrecision(6));
