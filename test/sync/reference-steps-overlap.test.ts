@@ -1,0 +1,77 @@
+/**
+ * A layer's first step fixes its T before any other step of that layer is computed, but it does not
+ * hold up the other layers: their reference steps go to the computer while it runs (before, every
+ * layer waited for each reference step in turn and all but one worker sat idle at each run's start).
+ * The computer here records when each (layer, step) starts and ends and finishes each compute only
+ * after a timer, so that overlaps can be seen.
+ */
+import { rm } from "node:fs/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { createLocalAdapter } from "../../adapters/local/index.js";
+import { computeProfile } from "../../src/core/profile.js";
+import { syncRuns } from "../../src/sync/run-many.js";
+import { DEFAULT_SETTINGS, settingsRecord } from "../../src/sync/settings.js";
+import type { ProfileComputer } from "../../src/sync/step-result.js";
+import { makeStore } from "../helpers/store.js";
+
+const roots: string[] = [];
+afterEach(async () => {
+  for (const r of roots.splice(0)) await rm(r, { recursive: true, force: true });
+});
+
+/** A computer that logs "start fc1@0" / "end fc1@0" (layer from ProfileOptions.sequence = run␀layer). */
+function loggingComputer(log: string[]): ProfileComputer {
+  let calls = 0;
+  return {
+    whenRoom: async () => {},
+    compute: async (probe, options) => {
+      const layer = (options.sequence ?? "").split("\u0000")[1];
+      const id = `${layer}#${calls++}`;
+      log.push(`start ${id}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const profile = computeProfile(probe, options);
+      log.push(`end ${id}`);
+      return profile;
+    },
+  };
+}
+
+describe("reference steps of different layers", () => {
+  it("are computed at once; a layer's later steps still wait for its own T", async () => {
+    const root = await makeStore({
+      runs: { a: { layers: { fc1: [0, 1, 2], fc2: [0, 1, 2] } } },
+      n: 40,
+      d: 3,
+    });
+    roots.push(root);
+    const log: string[] = [];
+    const settings = { ...DEFAULT_SETTINGS, mode: "exact" as const };
+    const summary = await syncRuns({
+      adapter: createLocalAdapter({ root }),
+      runFilter: {},
+      settings,
+      settingsRecord: settingsRecord(settings, "test"),
+      computer: loggingComputer(log),
+    });
+    expect(summary.stepsWritten).toBe(6);
+    expect(summary.fileFailures).toBe(0);
+    // each layer's calls in order: #0 of a layer is its reference step
+    const first = (layer: string) => log.find((l) => l.startsWith("start") && l.includes(layer))!.slice(6);
+    const ref1 = first("fc1");
+    const ref2 = first("fc2");
+    // both reference steps started before either ended
+    const firstEnd = log.findIndex((l) => l.startsWith("end"));
+    expect(log.indexOf(`start ${ref1}`)).toBeLessThan(firstEnd);
+    expect(log.indexOf(`start ${ref2}`)).toBeLessThan(firstEnd);
+    // no other step of a layer started before its reference step ended
+    for (const [layer, ref] of [
+      ["fc1", ref1],
+      ["fc2", ref2],
+    ] as const) {
+      const refEnd = log.indexOf(`end ${ref}`);
+      const others = log.filter((l) => l.startsWith("start") && l.includes(layer) && !l.endsWith(ref));
+      expect(others).toHaveLength(2);
+      for (const o of others) expect(log.indexOf(o)).toBeGreaterThan(refEnd);
+    }
+  });
+});
