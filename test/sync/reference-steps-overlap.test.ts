@@ -5,14 +5,15 @@
  * The computer here records when each (layer, step) starts and ends and finishes each compute only
  * after a timer, so that overlaps can be seen.
  */
-import { rm } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLocalAdapter } from "../../adapters/local/index.js";
 import { computeProfile } from "../../src/core/profile.js";
 import { syncRuns } from "../../src/sync/run-many.js";
 import { DEFAULT_SETTINGS, settingsRecord } from "../../src/sync/settings.js";
 import type { ProfileComputer } from "../../src/sync/step-result.js";
-import { makeStore } from "../helpers/store.js";
+import { makeStore, readResultLines } from "../helpers/store.js";
 
 const roots: string[] = [];
 afterEach(async () => {
@@ -73,5 +74,37 @@ describe("reference steps of different layers", () => {
       expect(others).toHaveLength(2);
       for (const o of others) expect(log.indexOf(o)).toBeGreaterThan(refEnd);
     }
+  });
+
+  it("a layer whose reference file is broken fixes T at its next step; the other layer is not touched", async () => {
+    const root = await makeStore({
+      runs: { a: { layers: { fc1: [0, 1, 2], fc2: [0, 1, 2] } } },
+      n: 40,
+      d: 3,
+    });
+    roots.push(root);
+    await writeFile(join(root, "a", "activations", "fc1", "step_0.npy"), "not an npy file");
+    const log: string[] = [];
+    const settings = { ...DEFAULT_SETTINGS, mode: "exact" as const };
+    const summary = await syncRuns({
+      adapter: createLocalAdapter({ root }),
+      runFilter: {},
+      settings,
+      settingsRecord: settingsRecord(settings, "test"),
+      computer: loggingComputer(log),
+    });
+    expect(summary.stepsWritten).toBe(5);
+    expect(summary.fileFailures).toBe(1);
+    const lines = await readResultLines(root, "a");
+    const steps = (layer: string) => lines.filter((l) => l.layer === layer).map((l) => l.step);
+    expect(steps("fc1")).toEqual([1, 2]);
+    expect(steps("fc2")).toEqual([0, 1, 2]);
+    // diff_ref is 0 exactly at a layer's reference step (MagDiff against itself) and positive elsewhere
+    const diff = (layer: string, step: number) =>
+      lines.find((l) => l.layer === layer && l.step === step)!.metrics.diff_ref as number;
+    expect(diff("fc1", 1)).toBe(0);
+    expect(diff("fc1", 2)).toBeGreaterThan(0);
+    expect(diff("fc2", 0)).toBe(0);
+    expect(diff("fc2", 1)).toBeGreaterThan(0);
   });
 });
