@@ -2,8 +2,7 @@
  * A layer's first step fixes its T before any other step of that layer is computed, but it does not
  * hold up the other layers: their reference steps go to the computer while it runs (before, every
  * layer waited for each reference step in turn and all but one worker sat idle at each run's start).
- * The computer here records when each (layer, step) starts and ends and finishes each compute only
- * after a timer, so that overlaps can be seen.
+ * The computer here records when each compute starts and ends.
  */
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -20,16 +19,28 @@ afterEach(async () => {
   for (const r of roots.splice(0)) await rm(r, { recursive: true, force: true });
 });
 
-/** A computer that logs "start fc1@0" / "end fc1@0" (layer from ProfileOptions.sequence = run␀layer). */
+/**
+ * A computer that logs "start fc1#0" / "end fc1#0" (layer from ProfileOptions.sequence = run␀layer, #k the
+ * k-th compute call). No compute ends before two have started, or 2 s have passed: so the order seen
+ * does not depend on how fast this machine reads files (with the old pipeline the second reference step
+ * only started after the first ended, 2 s later).
+ */
 function loggingComputer(log: string[]): ProfileComputer {
   let calls = 0;
+  let open: () => void = () => {};
+  const twoStarted = new Promise<void>((resolve) => {
+    open = resolve;
+  });
   return {
     whenRoom: async () => {},
     compute: async (probe, options) => {
       const layer = (options.sequence ?? "").split("\u0000")[1];
       const id = `${layer}#${calls++}`;
       log.push(`start ${id}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (calls >= 2) open();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([twoStarted, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+      clearTimeout(timer);
       const profile = computeProfile(probe, options);
       log.push(`end ${id}`);
       return profile;
