@@ -48,23 +48,29 @@ function loggingComputer(log: string[]): ProfileComputer {
   };
 }
 
+/** Run a with layers fc1 and fc2, steps 0, 1, 2 each (40 × 3 clouds). */
+async function twoLayerStore(): Promise<string> {
+  const root = await makeStore({ runs: { a: { layers: { fc1: [0, 1, 2], fc2: [0, 1, 2] } } }, n: 40, d: 3 });
+  roots.push(root);
+  return root;
+}
+
+function syncLogged(root: string, log: string[]) {
+  const settings = { ...DEFAULT_SETTINGS, mode: "exact" as const };
+  return syncRuns({
+    adapter: createLocalAdapter({ root }),
+    runFilter: {},
+    settings,
+    settingsRecord: settingsRecord(settings, "test"),
+    computer: loggingComputer(log),
+  });
+}
+
 describe("reference steps of different layers", () => {
   it("are computed at once; a layer's later steps still wait for its own T", async () => {
-    const root = await makeStore({
-      runs: { a: { layers: { fc1: [0, 1, 2], fc2: [0, 1, 2] } } },
-      n: 40,
-      d: 3,
-    });
-    roots.push(root);
+    const root = await twoLayerStore();
     const log: string[] = [];
-    const settings = { ...DEFAULT_SETTINGS, mode: "exact" as const };
-    const summary = await syncRuns({
-      adapter: createLocalAdapter({ root }),
-      runFilter: {},
-      settings,
-      settingsRecord: settingsRecord(settings, "test"),
-      computer: loggingComputer(log),
-    });
+    const summary = await syncLogged(root, log);
     expect(summary.stepsWritten).toBe(6);
     expect(summary.fileFailures).toBe(0);
     // each layer's calls in order: #0 of a layer is its reference step
@@ -88,22 +94,10 @@ describe("reference steps of different layers", () => {
   });
 
   it("a layer whose reference file is broken fixes T at its next step; the other layer is not touched", async () => {
-    const root = await makeStore({
-      runs: { a: { layers: { fc1: [0, 1, 2], fc2: [0, 1, 2] } } },
-      n: 40,
-      d: 3,
-    });
-    roots.push(root);
+    const root = await twoLayerStore();
     await writeFile(join(root, "a", "activations", "fc1", "step_0.npy"), "not an npy file");
     const log: string[] = [];
-    const settings = { ...DEFAULT_SETTINGS, mode: "exact" as const };
-    const summary = await syncRuns({
-      adapter: createLocalAdapter({ root }),
-      runFilter: {},
-      settings,
-      settingsRecord: settingsRecord(settings, "test"),
-      computer: loggingComputer(log),
-    });
+    const summary = await syncLogged(root, log);
     expect(summary.stepsWritten).toBe(5);
     expect(summary.fileFailures).toBe(1);
     const lines = await readResultLines(root, "a");
