@@ -2,8 +2,7 @@
  * Steps 4–6 of the flow (read, parse, compute) for every planned file of one run. A failing file or
  * layer is reported and skipped; the others are still done. The first computable step of a layer
  * without a stored reference fixes its T, before any other step of the layer is computed: the
- * experiment's T (--scale experiment, src/experiment-scale/), its own t_conv, or the pinned --t-max;
- * the other layers' steps are read and computed meanwhile.
+ * experiment's T (--scale experiment, src/experiment-scale/), its own t_conv, or the pinned --t-max.
  */
 import type {
   ActivationRef,
@@ -196,15 +195,6 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
     for (const w of waiting) await computeCloud(layer, w.cloud, w.read);
   };
 
-  /**
-   * Layers whose first step is fixing T now. Only that layer's next cloud waits for it: the other
-   * layers' steps are read and computed meanwhile (a wait for every layer left all but one worker idle
-   * at the start of each run, one reference step after another: ≈ 0.3 s of 1.5 s per 2-layer run).
-   */
-  const fixing = new Map<string, Promise<void>>();
-  /** The order in which layers first came up: newReferences keep it, whichever reference finished first. */
-  const layerOrder = new Map<string, number>();
-
   for (const planned of plan.reads) {
     signal?.throwIfAborted();
     if (fatal !== undefined) break;
@@ -220,30 +210,17 @@ export async function computePlannedSteps(ctx: ComputeContext, plan: RunPlan): P
     }
     for (const [layer, cloud, dropped] of clouds) {
       if (ctx.filter.layers && !ctx.filter.layers.includes(layer)) continue;
-      await fixing.get(layer); // this layer's T first (a failed reference step leaves it to this one)
-      if (fatal !== undefined) break;
       if (done.has(doneKey(layer, ref.step))) continue;
-      if (!layerOrder.has(layer)) layerOrder.set(layer, layerOrder.size);
       rowsDropped.set(doneKey(layer, ref.step), dropped);
-      const fixesReference = references[layer] === undefined;
-      const step = computeCloud(layer, cloud, planned).catch((error) => reportFailure(ref, layer, error));
-      if (!fixesReference) {
-        await step; // queues the step on the computer and returns
-        continue;
+      try {
+        await computeCloud(layer, cloud, planned);
+      } catch (error) {
+        reportFailure(ref, layer, error);
       }
-      const settled = step
-        .catch((stop) => {
-          fatal ??= { error: stop }; // abort or auth error: no new file is started, thrown below
-        })
-        .finally(() => fixing.delete(layer));
-      fixing.set(layer, settled);
     }
   }
-  // a reference step still running may queue more steps (its layer's waiting clouds) before it ends
-  await Promise.all(fixing.values());
   await Promise.all(inFlight);
   if (fatal !== undefined) throw fatal.error;
-  newReferences.sort((a, b) => layerOrder.get(a.layer)! - layerOrder.get(b.layer)!);
   // Collapsed steps of layers that found no T are written with what is defined (so they show in
   // tables and are not read again every sync); a later step with a t_conv still fixes the layer's T.
   for (const [layer, waiting] of waitingForReference) {
