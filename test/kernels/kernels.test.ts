@@ -317,3 +317,77 @@ describe("symvLower64 (wasm, rows in blocks of four)", () => {
     },
   );
 });
+
+/** x + y, x·y, x − y, x / y in f32 (an f64 operation on f32 values, rounded once: exact for these four). */
+const f = Math.fround;
+
+/**
+ * The f32 triangular solves' row-at-a-time order (the kernels before blocking), in JS with every
+ * operation rounded to f32. Forward, row i: dot32's lanes, k ≡ l (mod 8) into lane l of two f32x4
+ * accumulators over k < 8·⌊i/8⌋, lanes added as (e0 + e1) + (e2 + e3) with e_l = acc0_l + acc1_l, then
+ * the scalar tail k < i, then y_i = (b_i − s) / L_ii. Backward (column form), i descending:
+ * x_i = b_i / L_ii, then b_j −= x_i·L_ij for j < i.
+ */
+function solveLower32RowOrder(L: Float32Array, n: number, b: Float32Array): void {
+  for (let i = 0; i < n; i++) {
+    const acc = new Float64Array(8);
+    const v = i & ~7;
+    for (let k = 0; k < v; k++) acc[k & 7] = f(acc[k & 7] + f(L[i * n + k] * b[k]));
+    const e = [0, 1, 2, 3].map((l) => f(acc[l] + acc[l + 4]));
+    let s = f(f(e[0] + e[1]) + f(e[2] + e[3]));
+    for (let k = v; k < i; k++) s = f(s + f(L[i * n + k] * b[k]));
+    b[i] = f(f(b[i] - s) / L[i * n + i]);
+  }
+}
+
+function solveLowerT32RowOrder(L: Float32Array, n: number, b: Float32Array): void {
+  for (let i = n - 1; i >= 0; i--) {
+    const xi = f(b[i] / L[i * n + i]);
+    b[i] = xi;
+    for (let j = 0; j < i; j++) b[j] = f(b[j] - f(xi * L[i * n + j]));
+  }
+}
+
+describe("solveLower32 / solveLowerT32 (wasm, rows in blocks of four)", () => {
+  it.skipIf(wasmModule() === null)(
+    "bit-identical to the row-at-a-time order for n = 1 … 13, 16, 17, 64, 257, 1003, and they solve L y = b, Lᵀ x = y",
+    () => {
+      const k = createKernels("wasm");
+      for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 64, 257, 1003]) {
+        const u = lcg(n + 29);
+        // a well-conditioned factor: diagonal in [1, 2], off-diagonal entries of size ≤ 0.5 / n
+        const L = new Float32Array(n * n);
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < i; j++) L[i * n + j] = (u() - 0.5) / n;
+          L[i * n + i] = 1 + u();
+          for (let j = i + 1; j < n; j++) L[i * n + j] = Number.NaN; // the upper triangle is never read
+        }
+        const rhs = Float32Array.from({ length: n }, () => u() - 0.5);
+        const a = new KernelArena(k);
+        const p = { L: a.reserve32(n * n), b: a.reserve32(n) };
+        a.commit();
+        a.f32(p.L, n * n).set(L);
+        a.f32(p.b, n).set(rhs);
+        k.solveLower32(p.L, n, p.b);
+        const y = a.f32(p.b, n).slice();
+        const wantY = rhs.slice();
+        solveLower32RowOrder(L, n, wantY);
+        expect(y.filter((v, i) => !Object.is(v, wantY[i])).length, `forward, n = ${n}`).toBe(0);
+        k.solveLowerT32(p.L, n, p.b);
+        const x = a.f32(p.b, n).slice();
+        const wantX = y.slice();
+        solveLowerT32RowOrder(L, n, wantX);
+        expect(x.filter((v, i) => !Object.is(v, wantX[i])).length, `backward, n = ${n}`).toBe(0);
+        // and they are the solves, to single precision: residuals of L y = rhs and Lᵀ x = y in f64
+        for (const i of [0, n >> 1, n - 1]) {
+          let ly = 0;
+          let ltx = 0;
+          for (let j = 0; j <= i; j++) ly += L[i * n + j] * y[j];
+          for (let j = i; j < n; j++) ltx += L[j * n + i] * x[j];
+          expect(Math.abs(ly - rhs[i]), `L y = b, n = ${n}, row ${i}`).toBeLessThan(1e-6);
+          expect(Math.abs(ltx - y[i]), `Lᵀ x = y, n = ${n}, row ${i}`).toBeLessThan(1e-6);
+        }
+      }
+    },
+  );
+});

@@ -856,31 +856,119 @@ export function solveLowerT64(L: usize, n: i32, b: usize): void {
   }
 }
 
+/**
+ * L y = b in f32, four rows at a time: rows i..i+3 share one pass over b[0, v) (v = 8·⌊i/8⌋), each
+ * with dot32's two accumulators, so b is loaded once per four rows instead of once per row (the
+ * row-at-a-time form was bound by its loads). Each row then adds dot32's scalar tail k ∈ [v, r) in
+ * order, over entries already solved: every y_r is computed by the same operations as
+ * `y_r = (b_r − dot32(L[r], y, r)) / L[r,r]`, so the result is bit-identical to the row form.
+ */
 export function solveLower32(L: usize, n: i32, b: usize): void {
   const fn = (<usize>n) << 2;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const r0 = L + (<usize>i) * fn;
+    const r1 = r0 + fn;
+    const r2 = r1 + fn;
+    const r3 = r2 + fn;
+    const v = i & ~7; // dot32's vector part of rows i..i+3 (their lengths i..i+3 share ⌊len/8⌋)
+    let a0 = f32x4.splat(0), c0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0), c1 = f32x4.splat(0);
+    let a2 = f32x4.splat(0), c2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0), c3 = f32x4.splat(0);
+    for (let k = 0; k < v; k += 8) {
+      const o = (<usize>k) << 2;
+      const x = v128.load(b + o);
+      const y = v128.load(b + o + 16);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(r0 + o), x));
+      c0 = f32x4.add(c0, f32x4.mul(v128.load(r0 + o + 16), y));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(r1 + o), x));
+      c1 = f32x4.add(c1, f32x4.mul(v128.load(r1 + o + 16), y));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(r2 + o), x));
+      c2 = f32x4.add(c2, f32x4.mul(v128.load(r2 + o + 16), y));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(r3 + o), x));
+      c3 = f32x4.add(c3, f32x4.mul(v128.load(r3 + o + 16), y));
+    }
+    solveRowTail32(r0, b, i, v, hsum32(f32x4.add(a0, c0)));
+    solveRowTail32(r1, b, i + 1, v, hsum32(f32x4.add(a1, c1)));
+    solveRowTail32(r2, b, i + 2, v, hsum32(f32x4.add(a2, c2)));
+    solveRowTail32(r3, b, i + 3, v, hsum32(f32x4.add(a3, c3)));
+  }
+  for (; i < n; i++) {
     const r = L + (<usize>i) * fn;
     const bi = b + ((<usize>i) << 2);
     store<f32>(bi, (load<f32>(bi) - dot32(r, b, i)) / load<f32>(r + ((<usize>i) << 2)));
   }
 }
 
+/** Row `row` of solveLower32: s (the vector part's sum) plus L[row,k]·y_k for k ∈ [v, row), then y_row. */
+// @ts-ignore: decorator
+@inline
+function solveRowTail32(r: usize, b: usize, row: i32, v: i32, s: f32): void {
+  for (let k = v; k < row; k++) {
+    const o = (<usize>k) << 2;
+    s += load<f32>(r + o) * load<f32>(b + o);
+  }
+  const bi = b + ((<usize>row) << 2);
+  store<f32>(bi, (load<f32>(bi) - s) / load<f32>(r + ((<usize>row) << 2)));
+}
+
+/**
+ * Lᵀ x = y in f32, column form: x_i = y_i / L[i,i], then y_{0..i−1} −= x_i · L[i, 0..i−1]. Four rows
+ * at a time: the top rows go one by one until the rows left are a multiple of four; then for rows
+ * i, i−1, i−2, i−3 the four x's are found first (each update inside the block as in the row form),
+ * and y_j for j < i−3 is loaded once, has the four products subtracted in the row form's order
+ * (row i first) and is stored once: the same operations per entry, so bit-identical to the row form
+ * with a quarter of its loads and stores of y (which bound it).
+ */
 export function solveLowerT32(L: usize, n: i32, b: usize): void {
   const fn = (<usize>n) << 2;
-  for (let i = n - 1; i >= 0; i--) {
-    const r = L + (<usize>i) * fn;
-    const bi = b + ((<usize>i) << 2);
-    const xi = load<f32>(bi) / load<f32>(r + ((<usize>i) << 2));
-    store<f32>(bi, xi);
-    const xv = f32x4.splat(xi);
-    let j = 0;
-    for (; j + 4 <= i; j += 4) {
+  let i = n - 1;
+  for (; i >= 0 && ((i + 1) & 3) != 0; i--) axpyRowT32(L + (<usize>i) * fn, b, i, 0);
+  for (; i >= 3; i -= 4) {
+    const r0 = L + (<usize>i) * fn;
+    const r1 = r0 - fn;
+    const r2 = r1 - fn;
+    const r3 = r2 - fn;
+    // inside the block: rows i, i−1, i−2 update only the entries i−1 … i−3 before their solve
+    const x0 = axpyRowT32(r0, b, i, i - 3);
+    const x1 = axpyRowT32(r1, b, i - 1, i - 3);
+    const x2 = axpyRowT32(r2, b, i - 2, i - 3);
+    const x3 = load<f32>(b + ((<usize>(i - 3)) << 2)) / load<f32>(r3 + ((<usize>(i - 3)) << 2));
+    store<f32>(b + ((<usize>(i - 3)) << 2), x3);
+    const v0 = f32x4.splat(x0), v1 = f32x4.splat(x1), v2 = f32x4.splat(x2), v3 = f32x4.splat(x3);
+    const end = i - 3; // a multiple of 4: no scalar tail
+    for (let j = 0; j < end; j += 4) {
       const o = (<usize>j) << 2;
-      v128.store(b + o, f32x4.sub(v128.load(b + o), f32x4.mul(xv, v128.load(r + o))));
-    }
-    for (; j < i; j++) {
-      const o = (<usize>j) << 2;
-      store<f32>(b + o, load<f32>(b + o) - xi * load<f32>(r + o));
+      let y = v128.load(b + o);
+      y = f32x4.sub(y, f32x4.mul(v0, v128.load(r0 + o)));
+      y = f32x4.sub(y, f32x4.mul(v1, v128.load(r1 + o)));
+      y = f32x4.sub(y, f32x4.mul(v2, v128.load(r2 + o)));
+      y = f32x4.sub(y, f32x4.mul(v3, v128.load(r3 + o)));
+      v128.store(b + o, y);
     }
   }
+}
+
+/**
+ * One row of the column form: x = y_row / L[row,row], stored, then y_j −= x·L[row,j] for
+ * from ≤ j < row (four lanes at a time from `from`, then one by one); returns x.
+ */
+// @ts-ignore: decorator
+@inline
+function axpyRowT32(r: usize, b: usize, row: i32, from: i32): f32 {
+  const bi = b + ((<usize>row) << 2);
+  const xi = load<f32>(bi) / load<f32>(r + ((<usize>row) << 2));
+  store<f32>(bi, xi);
+  const xv = f32x4.splat(xi);
+  let j = from;
+  for (; j + 4 <= row; j += 4) {
+    const o = (<usize>j) << 2;
+    v128.store(b + o, f32x4.sub(v128.load(b + o), f32x4.mul(xv, v128.load(r + o))));
+  }
+  for (; j < row; j++) {
+    const o = (<usize>j) << 2;
+    store<f32>(b + o, load<f32>(b + o) - xi * load<f32>(r + o));
+  }
+  return xi;
 }
