@@ -10,6 +10,7 @@ export * from "./core/index.js";
 export { scaleOf } from "./experiment-scale/scale-of.js";
 export { parseActivation } from "./io/activation.js";
 export { encodeNpy } from "./io/npy-write.js";
+export { enableRelaxedSimd, hasRelaxedSimd } from "./kernels/relaxed-simd.js";
 export type { RunOutcome, SyncEvent, SyncSummary } from "./sync/events.js";
 export { planRun, type RunPlan, type StepFilter } from "./sync/plan.js";
 export { type SyncOptions, syncRuns } from "./sync/run-many.js";

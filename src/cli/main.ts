@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 /** The `magtrack` executable: wires the process (argv, env, signals, streams) to runCli. */
+import { enableRelaxedSimd } from "../kernels/relaxed-simd.js";
 import { runCli } from "./app.js";
 import { guardOutput } from "./closed-output.js";
 import { EXIT_INTERRUPTED, EXIT_OUTPUT_CLOSED } from "./exit-codes.js";
+
+// The kernels' fused multiply-add (src/kernels/loader.ts) needs relaxed SIMD: on by default from
+// Node 22, behind a V8 flag on Node 20, which only the process's owner may set (before any kernel compiles).
+if (process.env.MAGTRACK_WASM_FMA !== "off") enableRelaxedSimd();
 
 const controller = new AbortController();
 let interrupted = false;

@@ -1,31 +1,66 @@
+import { hasRelaxedSimd } from "./relaxed-simd.js";
 import { createTsKernels } from "./ts-kernels.js";
 import type { DenseKernels } from "./types.js";
 import { instantiateWasmKernels } from "./wasm-kernels.js";
 import { type WasmModule, wasmApi } from "./webassembly.js";
 
 /**
- * Finds and compiles dist/kernels/kernels.wasm (built by `npm run build:wasm`) synchronously.
+ * Finds and compiles the kernels built by `npm run build:wasm` synchronously, in two variants of one
+ * source (src/kernels/assembly/kernels.as):
+ * - "fma": dist/kernels/kernels-fma.wasm, built with relaxed SIMD, whose madd64 is one fused
+ *   multiply-add on machines that have one: the mat-vec ≈ 13 % and the exp pass ≈ 11 % faster at
+ *   n = 1000 (bench/symv-kernel.ts, bench/README.md). It compiles where the runtime has relaxed SIMD:
+ *   Node ≥ 22 by default, Node 20 after enableRelaxedSimd() (src/kernels/relaxed-simd.ts; the CLI
+ *   calls it at start).
+ * - "plain": dist/kernels/kernels.wasm, SIMD only, every operation rounded as written (the bits the
+ *   kernel tests pin).
+ * The default takes "fma" when it compiles, else "plain"; MAGTRACK_WASM_FMA=off asks for "plain".
  * Works from the TypeScript sources (src/kernels → ../../dist/kernels) and from the build output
  * (dist/src/kernels → ../../kernels). No static `node:` import: the file system is reached through
  * process.getBuiltinModule (Node ≥ 20.16), so the module still loads where there is none and the
  * caller falls back to the TypeScript kernels.
  */
-const CANDIDATES = ["../../dist/kernels/kernels.wasm", "../../kernels/kernels.wasm"];
+const FOLDERS = ["../../dist/kernels/", "../../kernels/"];
+const FILES = { fma: "kernels-fma.wasm", plain: "kernels.wasm" } as const;
+export type WasmVariant = keyof typeof FILES;
 
-let cachedModule: WasmModule | null | undefined;
-let moduleProblem = "";
+const cachedModules = new Map<WasmVariant, WasmModule | null>();
+const problems = new Map<WasmVariant, string>();
 
-export function wasmModule(): WasmModule | null {
-  if (cachedModule !== undefined) return cachedModule;
-  cachedModule = null;
+/** The compiled module of `variant` (default: defaultWasmVariant()), or null (wasmProblem says why). */
+export function wasmModule(variant: WasmVariant = defaultWasmVariant()): WasmModule | null {
+  const cached = cachedModules.get(variant);
+  if (cached !== undefined) return cached;
+  if (variant === "fma" && !hasRelaxedSimd()) {
+    // not cached: enableRelaxedSimd() may still turn it on
+    problems.set(variant, "this runtime has no relaxed SIMD (Node 20: enableRelaxedSimd())");
+    return null;
+  }
+  const compiled = compileVariant(variant);
+  cachedModules.set(variant, compiled);
+  return compiled;
+}
+
+/** "fma" when its module compiles here and MAGTRACK_WASM_FMA is not "off", else "plain". */
+export function defaultWasmVariant(): WasmVariant {
+  if (env()?.MAGTRACK_WASM_FMA === "off") return "plain";
+  return wasmModule("fma") === null ? "plain" : "fma";
+}
+
+/** Why wasmModule(variant) returned null ("" when it did not). */
+export function wasmProblem(variant: WasmVariant = "plain"): string {
+  return problems.get(variant) ?? "";
+}
+
+function compileVariant(variant: WasmVariant): WasmModule | null {
   const fs = nodeFs();
   const api = wasmApi();
   if (fs === null || api === null) {
-    moduleProblem = "no file system or no WebAssembly in this runtime";
+    problems.set(variant, "no file system or no WebAssembly in this runtime");
     return null;
   }
-  for (const rel of CANDIDATES) {
-    const url = new URL(rel, import.meta.url);
+  for (const folder of FOLDERS) {
+    const url = new URL(folder + FILES[variant], import.meta.url);
     let bytes: Uint8Array;
     try {
       bytes = fs.readFileSync(url);
@@ -33,21 +68,18 @@ export function wasmModule(): WasmModule | null {
       continue;
     }
     try {
-      const compiled = new api.Module(bytes);
-      cachedModule = compiled;
-      return compiled;
+      return new api.Module(bytes);
     } catch (err) {
-      moduleProblem = `${url.pathname} did not compile: ${(err as Error).message}`;
+      problems.set(variant, `${url.pathname} did not compile: ${(err as Error).message}`);
       return null;
     }
   }
-  moduleProblem = "kernels.wasm not found (run `npm run build:wasm`)";
+  problems.set(variant, `${FILES[variant]} not found (run \`npm run build:wasm\`)`);
   return null;
 }
 
-/** Why wasmModule() returned null ("" when it did not). */
-export function wasmProblem(): string {
-  return moduleProblem;
+function env(): Record<string, string | undefined> | undefined {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
 }
 
 function nodeFs(): { readFileSync(p: URL): Uint8Array } | null {
@@ -58,14 +90,13 @@ function nodeFs(): { readFileSync(p: URL): Uint8Array } | null {
 }
 
 /**
- * A fresh kernel instance with its own memory: WebAssembly when available, unless
- * MAGTRACK_KERNELS=ts asks for the TypeScript fallback; `prefer` overrides both.
+ * A fresh kernel instance with its own memory: WebAssembly when available (the default variant, or
+ * `variant`), unless MAGTRACK_KERNELS=ts asks for the TypeScript fallback; `prefer` overrides both.
  */
-export function createKernels(prefer?: "wasm" | "ts"): DenseKernels {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const want = prefer ?? (env?.MAGTRACK_KERNELS === "ts" ? "ts" : "wasm");
+export function createKernels(prefer?: "wasm" | "ts", variant?: WasmVariant): DenseKernels {
+  const want = prefer ?? (env()?.MAGTRACK_KERNELS === "ts" ? "ts" : "wasm");
   if (want === "wasm") {
-    const mod = wasmModule();
+    const mod = wasmModule(variant);
     if (mod !== null) return instantiateWasmKernels(mod);
   }
   return createTsKernels();

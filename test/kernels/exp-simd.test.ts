@@ -7,16 +7,24 @@
 import { describe, expect, it } from "vitest";
 import { KernelArena } from "../../src/kernels/arena.js";
 import { createKernels, wasmModule } from "../../src/kernels/loader.js";
+import { enableRelaxedSimd } from "../../src/kernels/relaxed-simd.js";
 
-const hasWasm = wasmModule() !== null;
+const hasWasm = wasmModule("plain") !== null;
+// kernels-fma.wasm fuses the exp's polynomial and its argument reduction (madd64): checked the same way
+const fmaRuns = enableRelaxedSimd() && wasmModule("fma") !== null;
+const variants = hasWasm
+  ? fmaRuns
+    ? (["plain", "fma"] as const)
+    : (["plain"] as const)
+  : ([undefined] as const);
 if (!hasWasm)
   console.warn(
     "exp-simd.test.ts: no wasm kernels built (npm run build:wasm); this test checks the TS fallback only",
   );
 
-describe("expNegLower's exp", () => {
+describe.each(variants)("expNegLower's exp (wasm %s)", (variant) => {
   it("is within 2 ulp of Math.exp on 10⁶ arguments in [−700, 0], exact at 0 and flushed below the threshold", () => {
-    const k = createKernels(hasWasm ? "wasm" : "ts");
+    const k = createKernels(hasWasm ? "wasm" : "ts", variant);
     const a = new KernelArena(k);
     const n = 1415; // n(n−1)/2 ≈ 10⁶ lower entries
     const pD = a.reserve64(n * n);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { KernelArena } from "../../src/kernels/arena.js";
 import { createKernels, wasmModule, wasmProblem } from "../../src/kernels/loader.js";
+import { enableRelaxedSimd } from "../../src/kernels/relaxed-simd.js";
 import { createTsKernels } from "../../src/kernels/ts-kernels.js";
 import type { DenseKernels } from "../../src/kernels/types.js";
 
@@ -54,21 +55,27 @@ function magnitudeVia(k: DenseKernels, X: Float64Array, n: number, d: number, t:
   return { status, mag: w.reduce((s, v) => s + v, 0), residual, D: a.f64(p.D, n * n).slice() };
 }
 
-const kinds: Array<() => DenseKernels> = [() => createTsKernels()];
-if (wasmModule() !== null) kinds.unshift(() => createKernels("wasm"));
-else
+// Both wasm variants (src/kernels/loader.ts): "plain" and, with relaxed SIMD on (this test file's own
+// process: vitest runs each file in its own fork), "fma"; and the TypeScript fallback.
+const fmaRuns = enableRelaxedSimd() && wasmModule("fma") !== null;
+const kinds: Array<readonly [string, () => DenseKernels]> = [["ts", () => createTsKernels()]];
+if (wasmModule("plain") !== null) {
+  kinds.unshift(["wasm (plain)", () => createKernels("wasm", "plain")]);
+  if (fmaRuns) kinds.unshift(["wasm (fma)", () => createKernels("wasm", "fma")]);
+} else
   console.warn(
     `kernels test: WebAssembly kernels unavailable (${wasmProblem()}); testing the TS fallback only`,
   );
 
 describe("kernel build", () => {
-  it("the WebAssembly module was built by `npm run build` and loads", () => {
-    expect(wasmProblem()).toBe("");
-    expect(createKernels("wasm").kind).toBe("wasm");
+  it("both WebAssembly modules were built by `npm run build`; the fma one loads once relaxed SIMD is on", () => {
+    expect(wasmProblem("plain")).toBe("");
+    expect(createKernels("wasm", "plain").kind).toBe("wasm");
+    expect(fmaRuns, wasmProblem("fma")).toBe(true);
   });
 });
 
-describe.each(kinds.map((make) => [make().kind, make] as const))("%s kernels", (_kind, make) => {
+describe.each(kinds)("%s kernels", (_kind, make) => {
   it("distances match the direct formula, including near-duplicates recomputed without cancellation", () => {
     const n = 37;
     const d = 9;
@@ -285,7 +292,7 @@ describe("symvLower64 (wasm, rows in blocks of four)", () => {
   it.skipIf(wasmModule() === null)(
     "bit-identical to the row-at-a-time order for n = 1 … 13, 64, 257, 1003 (whole blocks and remainders)",
     () => {
-      const k = createKernels("wasm");
+      const k = createKernels("wasm", "plain");
       for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 64, 257, 1003]) {
         const u = lcg(n + 17);
         const A = Float64Array.from({ length: n * n }, () => u() - 0.3);
@@ -312,6 +319,40 @@ describe("symvLower64 (wasm, rows in blocks of four)", () => {
             mag += Math.abs(v * x[j]);
           }
           expect(Math.abs(got[i] - s)).toBeLessThanOrEqual(4 * n * Number.EPSILON * mag);
+        }
+      }
+    },
+  );
+});
+
+describe("symvLower64 (wasm fma: c + a·b fused where the machine has an FMA)", () => {
+  it.skipIf(!fmaRuns)(
+    "within 4nε·Σ|a_ij x_j| of the symmetric product on every row, n = 1 … 13, 64, 257, 1003",
+    () => {
+      const k = createKernels("wasm", "fma");
+      for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 64, 257, 1003]) {
+        const u = lcg(n + 17);
+        const A = Float64Array.from({ length: n * n }, () => u() - 0.3);
+        const x = Float64Array.from({ length: n }, () => u() - 0.5);
+        const a = new KernelArena(k);
+        const p = { A: a.reserve64(n * n), x: a.reserve64(n), y: a.reserve64(n) };
+        a.commit();
+        a.f64(p.A, n * n).set(A);
+        a.f64(p.x, n).set(x);
+        a.f64(p.y, n).fill(Number.NaN);
+        k.symvLower64(p.A, n, p.x, p.y);
+        const got = a.f64(p.y, n);
+        for (let i = 0; i < n; i++) {
+          let s = 0;
+          let mag = 0;
+          for (let j = 0; j < n; j++) {
+            const v = j <= i ? A[i * n + j] : A[j * n + i];
+            s += v * x[j];
+            mag += Math.abs(v * x[j]);
+          }
+          expect(Math.abs(got[i] - s), `n = ${n}, row ${i}`).toBeLessThanOrEqual(
+            4 * n * Number.EPSILON * mag,
+          );
         }
       }
     },
@@ -352,42 +393,46 @@ describe("solveLower32 / solveLowerT32 (wasm, rows in blocks of four)", () => {
   it.skipIf(wasmModule() === null)(
     "bit-identical to the row-at-a-time order for n = 1 … 13, 16, 17, 64, 257, 1003, and they solve L y = b, Lᵀ x = y",
     () => {
-      const k = createKernels("wasm");
-      for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 64, 257, 1003]) {
-        const u = lcg(n + 29);
-        // a well-conditioned factor: diagonal in [1, 2], off-diagonal entries of size ≤ 0.5 / n
-        const L = new Float32Array(n * n);
-        for (let i = 0; i < n; i++) {
-          for (let j = 0; j < i; j++) L[i * n + j] = (u() - 0.5) / n;
-          L[i * n + i] = 1 + u();
-          for (let j = i + 1; j < n; j++) L[i * n + j] = Number.NaN; // the upper triangle is never read
+      // the f32 solves have no fused operations: bit-identical in both variants
+      for (const variant of fmaRuns ? (["plain", "fma"] as const) : (["plain"] as const))
+        for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 64, 257, 1003]) {
+          const k = createKernels("wasm", variant);
+          const u = lcg(n + 29);
+          // a well-conditioned factor: diagonal in [1, 2], off-diagonal entries of size ≤ 0.5 / n
+          const L = new Float32Array(n * n);
+          for (let i = 0; i < n; i++) {
+            for (let j = 0; j < i; j++) L[i * n + j] = (u() - 0.5) / n;
+            L[i * n + i] = 1 + u();
+            for (let j = i + 1; j < n; j++) L[i * n + j] = Number.NaN; // the upper triangle is never read
+          }
+          const rhs = Float32Array.from({ length: n }, () => u() - 0.5);
+          const a = new KernelArena(k);
+          const p = { L: a.reserve32(n * n), b: a.reserve32(n) };
+          a.commit();
+          a.f32(p.L, n * n).set(L);
+          a.f32(p.b, n).set(rhs);
+          k.solveLower32(p.L, n, p.b);
+          const y = a.f32(p.b, n).slice();
+          const wantY = rhs.slice();
+          solveLower32RowOrder(L, n, wantY);
+          expect(y.filter((v, i) => !Object.is(v, wantY[i])).length, `${variant}: forward, n = ${n}`).toBe(0);
+          k.solveLowerT32(p.L, n, p.b);
+          const x = a.f32(p.b, n).slice();
+          const wantX = y.slice();
+          solveLowerT32RowOrder(L, n, wantX);
+          expect(x.filter((v, i) => !Object.is(v, wantX[i])).length, `${variant}: backward, n = ${n}`).toBe(
+            0,
+          );
+          // and they are the solves, to single precision: residuals of L y = rhs and Lᵀ x = y in f64
+          for (const i of [0, n >> 1, n - 1]) {
+            let ly = 0;
+            let ltx = 0;
+            for (let j = 0; j <= i; j++) ly += L[i * n + j] * y[j];
+            for (let j = i; j < n; j++) ltx += L[j * n + i] * x[j];
+            expect(Math.abs(ly - rhs[i]), `L y = b, n = ${n}, row ${i}`).toBeLessThan(1e-6);
+            expect(Math.abs(ltx - y[i]), `Lᵀ x = y, n = ${n}, row ${i}`).toBeLessThan(1e-6);
+          }
         }
-        const rhs = Float32Array.from({ length: n }, () => u() - 0.5);
-        const a = new KernelArena(k);
-        const p = { L: a.reserve32(n * n), b: a.reserve32(n) };
-        a.commit();
-        a.f32(p.L, n * n).set(L);
-        a.f32(p.b, n).set(rhs);
-        k.solveLower32(p.L, n, p.b);
-        const y = a.f32(p.b, n).slice();
-        const wantY = rhs.slice();
-        solveLower32RowOrder(L, n, wantY);
-        expect(y.filter((v, i) => !Object.is(v, wantY[i])).length, `forward, n = ${n}`).toBe(0);
-        k.solveLowerT32(p.L, n, p.b);
-        const x = a.f32(p.b, n).slice();
-        const wantX = y.slice();
-        solveLowerT32RowOrder(L, n, wantX);
-        expect(x.filter((v, i) => !Object.is(v, wantX[i])).length, `backward, n = ${n}`).toBe(0);
-        // and they are the solves, to single precision: residuals of L y = rhs and Lᵀ x = y in f64
-        for (const i of [0, n >> 1, n - 1]) {
-          let ly = 0;
-          let ltx = 0;
-          for (let j = 0; j <= i; j++) ly += L[i * n + j] * y[j];
-          for (let j = i; j < n; j++) ltx += L[j * n + i] * x[j];
-          expect(Math.abs(ly - rhs[i]), `L y = b, n = ${n}, row ${i}`).toBeLessThan(1e-6);
-          expect(Math.abs(ltx - y[i]), `Lᵀ x = y, n = ${n}, row ${i}`).toBeLessThan(1e-6);
-        }
-      }
     },
   );
 });

@@ -31,6 +31,20 @@ function hsum32(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
+/**
+ * c + a·b on two f64 lanes. In kernels-fma.wasm (built with relaxed SIMD, src/kernels/build-wasm.mjs)
+ * one relaxed_madd: a fused multiply-add where the machine has one (x86 FMA3, ARM), else the two
+ * operations; in kernels.wasm always the two operations, rounded twice. A fused c + a·b is rounded
+ * once, so every bound stated for the unfused kernels (γ_n-type rounding terms) holds for both. Used
+ * where the kernels are bound by arithmetic (the mat-vec and exp), not where a test pins the bits.
+ */
+// @ts-ignore: decorator
+@inline
+function madd64(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+
 /** Σ_k a[k]·b[k], k < len, f64. */
 function dot64(a: usize, b: usize, len: i32): f64 {
   let acc0 = f64x2.splat(0);
@@ -287,9 +301,10 @@ function exp2Lanes(x: v128): v128 {
   const shift = f64x2.splat(6755399441055744.0); // 1.5·2^52: adding it rounds to an integer in the low bits
   const kBits = f64x2.add(f64x2.mul(x, f64x2.splat(184.6649652337873)), shift); // N / ln 2
   const k = f64x2.sub(kBits, shift);
-  const r = f64x2.add(
-    f64x2.add(x, f64x2.mul(k, f64x2.splat(-0.005415212348111709))), // −ln2/N, high part
-    f64x2.mul(k, f64x2.splat(-1.2864023111638346e-14)), // −ln2/N, low part
+  const r = madd64(
+    k,
+    f64x2.splat(-1.2864023111638346e-14), // −ln2/N, low part
+    madd64(k, f64x2.splat(-0.005415212348111709), x), // −ln2/N, high part
   );
   const i0 = (<usize>(i64x2.extract_lane(kBits, 0) & 127)) << 4;
   const i1 = (<usize>(i64x2.extract_lane(kBits, 1) & 127)) << 4;
@@ -297,13 +312,10 @@ function exp2Lanes(x: v128): v128 {
   const rowBits = v128.load64_lane(EXP_TAB + i1 + 8, v128.load64_zero(EXP_TAB + i0 + 8), 1);
   const scale = i64x2.add(rowBits, i64x2.shl(kBits, 45)); // 2^(k/N) as bits: 52 − log2 N = 45
   const r2 = f64x2.mul(r, r);
-  const c23 = f64x2.add(f64x2.splat(0.49999999999996786), f64x2.mul(r, f64x2.splat(0.16666666666665886)));
-  const c45 = f64x2.add(f64x2.splat(0.0416666808410674), f64x2.mul(r, f64x2.splat(0.008333335853059549)));
-  const poly = f64x2.add(
-    f64x2.add(f64x2.add(tail, r), f64x2.mul(r2, c23)),
-    f64x2.mul(f64x2.mul(r2, r2), c45),
-  );
-  return f64x2.add(scale, f64x2.mul(scale, poly));
+  const c23 = madd64(r, f64x2.splat(0.16666666666665886), f64x2.splat(0.49999999999996786));
+  const c45 = madd64(r, f64x2.splat(0.008333335853059549), f64x2.splat(0.0416666808410674));
+  const poly = madd64(f64x2.mul(r2, r2), c45, madd64(r2, c23, f64x2.add(tail, r)));
+  return madd64(scale, poly, scale);
 }
 
 /**
@@ -520,15 +532,15 @@ export function symvLower64(A: usize, n: i32, x: usize, y: usize): void {
       const v1 = v128.load(a1 + o);
       const v2 = v128.load(a2 + o);
       const v3 = v128.load(a3 + o);
-      c0 = f64x2.add(c0, f64x2.mul(v0, xv));
-      c1 = f64x2.add(c1, f64x2.mul(v1, xv));
-      c2 = f64x2.add(c2, f64x2.mul(v2, xv));
-      c3 = f64x2.add(c3, f64x2.mul(v3, xv));
+      c0 = madd64(v0, xv, c0);
+      c1 = madd64(v1, xv, c1);
+      c2 = madd64(v2, xv, c2);
+      c3 = madd64(v3, xv, c3);
       let yv = v128.load(y + o);
-      yv = f64x2.add(yv, f64x2.mul(v0, x0));
-      yv = f64x2.add(yv, f64x2.mul(v1, x1));
-      yv = f64x2.add(yv, f64x2.mul(v2, x2));
-      yv = f64x2.add(yv, f64x2.mul(v3, x3));
+      yv = madd64(v0, x0, yv);
+      yv = madd64(v1, x1, yv);
+      yv = madd64(v2, x2, yv);
+      yv = madd64(v3, x3, yv);
       v128.store(y + o, yv);
     }
     symvRowFrom(a0, i, i, x, y, c0);
@@ -553,8 +565,8 @@ function symvRowFrom(a: usize, i: i32, j0: i32, x: usize, y: usize, acc0: v128):
   for (; j + 2 <= i; j += 2) {
     const o = (<usize>j) << 3;
     const av = v128.load(a + o);
-    acc = f64x2.add(acc, f64x2.mul(av, v128.load(x + o)));
-    v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.mul(av, xiv)));
+    acc = madd64(av, v128.load(x + o), acc);
+    v128.store(y + o, madd64(av, xiv, v128.load(y + o)));
   }
   let s = hsum64(acc);
   for (; j < i; j++) {
