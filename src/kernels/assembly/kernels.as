@@ -204,17 +204,17 @@ function distanceTileRow(
         const b0 = v128.load(y0 + o);
         const b1 = v128.load(y1 + o);
         const c0 = v128.load(x0 + o);
-        a00 = f64x2.add(a00, f64x2.mul(c0, b0));
-        a01 = f64x2.add(a01, f64x2.mul(c0, b1));
+        a00 = madd64(c0, b0, a00);
+        a01 = madd64(c0, b1, a01);
         const c1 = v128.load(x1 + o);
-        a10 = f64x2.add(a10, f64x2.mul(c1, b0));
-        a11 = f64x2.add(a11, f64x2.mul(c1, b1));
+        a10 = madd64(c1, b0, a10);
+        a11 = madd64(c1, b1, a11);
         const c2 = v128.load(x2 + o);
-        a20 = f64x2.add(a20, f64x2.mul(c2, b0));
-        a21 = f64x2.add(a21, f64x2.mul(c2, b1));
+        a20 = madd64(c2, b0, a20);
+        a21 = madd64(c2, b1, a21);
         const c3 = v128.load(x3 + o);
-        a30 = f64x2.add(a30, f64x2.mul(c3, b0));
-        a31 = f64x2.add(a31, f64x2.mul(c3, b1));
+        a30 = madd64(c3, b0, a30);
+        a31 = madd64(c3, b1, a31);
       }
       // g_r = [x_r·y_j, x_r·y_{j+1}]: the lanes of a_r0 and a_r1 added pairwise (lane 0 + lane 1, as hsum64)
       let g0 = hsumPairs(a00, a01), g1 = hsumPairs(a10, a11);
@@ -222,10 +222,10 @@ function distanceTileRow(
       if (k < d) {
         const o = (<usize>k) << 3;
         const b = f64x2.replace_lane(f64x2.splat(load<f64>(y0 + o)), 1, load<f64>(y1 + o));
-        g0 = f64x2.add(g0, f64x2.mul(f64x2.splat(load<f64>(x0 + o)), b));
-        g1 = f64x2.add(g1, f64x2.mul(f64x2.splat(load<f64>(x1 + o)), b));
-        g2 = f64x2.add(g2, f64x2.mul(f64x2.splat(load<f64>(x2 + o)), b));
-        g3 = f64x2.add(g3, f64x2.mul(f64x2.splat(load<f64>(x3 + o)), b));
+        g0 = madd64(f64x2.splat(load<f64>(x0 + o)), b, g0);
+        g1 = madd64(f64x2.splat(load<f64>(x1 + o)), b, g1);
+        g2 = madd64(f64x2.splat(load<f64>(x2 + o)), b, g2);
+        g3 = madd64(f64x2.splat(load<f64>(x3 + o)), b, g3);
       }
       distancePair(Xraw, d, norms, D, dn, i0, j, g0, relRecompute);
       distancePair(Xraw, d, norms, D, dn, i0 + 1, j, g1, relRecompute);
