@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { offDiagonalStats } from "../../src/core/distances.js";
+import { offDiagonalStats, pairwiseDistances } from "../../src/core/distances.js";
+import { LazyDistances } from "../../src/core/fast/lazy-distances.js";
 import {
+  lowerTriangleMinMax,
   lowerTriangleStats,
   MEDIAN_SAMPLE,
-  sampledLowerTriangleStats,
+  sampledLowerTriangleMedian,
   selectKth,
 } from "../../src/core/fast/select.js";
+import type { PointCloud } from "../../src/core/types.js";
 
 describe("selection", () => {
   it("selectKth returns the k-th order statistic (checked against a sort), ties included", () => {
@@ -29,7 +32,7 @@ describe("selection", () => {
     expect(lowerTriangleStats(D, n)).toEqual(offDiagonalStats(D, n));
   });
 
-  it("sampledLowerTriangleStats: exact min/max, median of an even sample within 2% of the exact one", () => {
+  it("lowerTriangleMinMax is exact; sampledLowerTriangleMedian: the median of an even sample, within 2% of the exact one", () => {
     const n = 600; // 179 700 pairs > MEDIAN_SAMPLE
     expect((n * (n - 1)) / 2).toBeGreaterThan(MEDIAN_SAMPLE);
     let x = 5;
@@ -45,7 +48,7 @@ describe("selection", () => {
         D[i * n + j] = Math.sqrt(s);
       }
     const exact = offDiagonalStats(D, n);
-    const sampled = sampledLowerTriangleStats(D, n);
+    const sampled = { ...lowerTriangleMinMax(D, n), median: sampledLowerTriangleMedian(D, n) };
     // the sample is the pairs k = ⌊a·m/S⌋ of the lower triangle in row-major order (its definition,
     // visiting every pair): the median of exactly those
     const m = (n * (n - 1)) / 2;
@@ -62,6 +65,39 @@ describe("selection", () => {
     expect(Math.abs(sampled.median - exact.median) / exact.median).toBeLessThan(0.02);
     // small triangles: exactly lowerTriangleStats
     const small = new Float64Array(D.buffer, 0, 100 * 100);
-    expect(sampledLowerTriangleStats(small, 100)).toEqual(lowerTriangleStats(small, 100));
+    expect(sampledLowerTriangleMedian(small, 100)).toBe(lowerTriangleStats(small, 100).median);
+    const { min, max } = lowerTriangleStats(small, 100);
+    expect(lowerTriangleMinMax(small, 100)).toEqual({ min, max });
+    expect(lowerTriangleMinMax(small, 1)).toEqual({ min: Number.NaN, max: Number.NaN });
+  });
+});
+
+describe("LazyDistances.stats", () => {
+  it("the median is the sampled median of D when first read, also after the workspace was taken by another cloud", () => {
+    const cloudOf = (n: number, seed: number): PointCloud => {
+      let x = seed;
+      const data = Float64Array.from({ length: n * 4 }, () => {
+        x = (1103515245 * x + 12345) % 2147483648;
+        return x / 2147483648;
+      });
+      return { data, n, d: 4 };
+    };
+    const want = (pc: PointCloud) => {
+      const D = pairwiseDistances(pc, "euclidean");
+      return { ...lowerTriangleStats(D, pc.n), median: sampledLowerTriangleMedian(D, pc.n) };
+    };
+    const a = cloudOf(500, 11);
+    const first = LazyDistances.compute(a);
+    const ref = want(a);
+    expect(first.stats.min).toBeCloseTo(ref.min, 12);
+    expect(first.stats.max).toBeCloseTo(ref.max, 12);
+    expect(Math.abs(first.stats.median - ref.median)).toBeLessThanOrEqual(1e-12 * ref.median);
+    // a second cloud leases the thread's kernel memory: the first one's median comes from its full D
+    const b = cloudOf(500, 12);
+    const revoked = LazyDistances.compute(a);
+    LazyDistances.compute(b);
+    expect(revoked.workspace.live).toBe(false);
+    expect(revoked.stats.median).toBe(first.stats.median);
+    expect(revoked.stats.median).toBe(revoked.stats.median); // taken once, then kept
   });
 });

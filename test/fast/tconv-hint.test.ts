@@ -5,6 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import { driftingRun } from "../../bench/drifting-clouds.js";
+import { fastDistances, fastEngine } from "../../src/core/fast/engine.js";
 import { clearTConvHints } from "../../src/core/fast/tconv-hints.js";
 import { computeProfile, tConvOf } from "../../src/core/index.js";
 import type { PointCloud } from "../../src/core/types.js";
@@ -36,5 +37,38 @@ describe("t_conv started from the sequence's previous value", () => {
     const p = computeProfile(clouds[2]!, { sequence: "s", q: 0.95 });
     const exact = tConvOf(clouds[2]!, 0.95, { mode: "exact" }).tConv;
     expect(Math.abs(p.tConv! - exact) / exact).toBeLessThan(1e-9);
+  });
+});
+
+describe("the bracket seed (1/median distance) of a sequence's later steps", () => {
+  beforeEach(() => clearTConvHints());
+  const clouds = drifting(400, 2);
+
+  /** The fast engine's distance context of `pc`, counting reads of its median (the seed's only input). */
+  function countingContext(pc: PointCloud) {
+    const ctx = fastDistances(pc, "euclidean")!;
+    const stats = ctx.stats;
+    let reads = 0;
+    const counted = {
+      min: stats.min,
+      max: stats.max,
+      get median() {
+        reads++;
+        return stats.median;
+      },
+    };
+    Object.defineProperty(ctx, "stats", { value: counted });
+    return { ctx, reads: () => reads };
+  }
+
+  it("is not computed when t_conv starts from the previous step's value, and is without a hint", () => {
+    const cold = countingContext(clouds[1]!);
+    const coldT = fastEngine.tConv(cold.ctx, 0.95, 1e-10, {});
+    expect(cold.reads()).toBeGreaterThan(0);
+    computeProfile(clouds[0]!, { sequence: "r/h1" });
+    const warm = countingContext(clouds[1]!);
+    const warmT = fastEngine.tConv(warm.ctx, 0.95, 1e-10, { sequence: "r/h1" });
+    expect(warm.reads()).toBe(0);
+    expect(Math.abs(warmT.tConv - coldT.tConv) / coldT.tConv).toBeLessThan(1e-9);
   });
 });

@@ -158,7 +158,14 @@ export const fastEngine: MagnitudeEngine & {
     // hints are kept unit-free, as t·D_max (tconv-hints.ts)
     const hint = sequence === undefined ? undefined : tConvHint(sequence, ctx.n, q);
     const start = hint === undefined ? undefined : hint / ctx.stats.max;
-    const r = fastTConv(ws, q, bracketStart(ctx), rtol, (t) => exactAt(ctx, t), start);
+    const r = fastTConv(
+      ws,
+      q,
+      () => bracketStart(ctx),
+      rtol,
+      (t) => exactAt(ctx, t),
+      start,
+    );
     if (sequence !== undefined) rememberTConv(sequence, ctx.n, q, r.tConv * ctx.stats.max);
     return r;
   },

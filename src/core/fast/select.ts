@@ -68,19 +68,9 @@ export function lowerTriangleStats(D: Float64Array, n: number): { min: number; m
 /** Pairs sampled by sampledLowerTriangleStats (the exact selection runs below this many pairs). */
 export const MEDIAN_SAMPLE = 65536;
 
-/**
- * As lowerTriangleStats, but the median from an evenly strided sample of MEDIAN_SAMPLE pairs when the
- * triangle is larger (min and max stay exact). The fast engine uses the median only as the seed
- * t0 = 1/median of its t_conv bracket, which the Cauchy–Schwarz search widens or narrows anyway; the
- * exact selection costs ~40 ms at n = 2000 and ~160 ms at n = 4000, the sample ~1 ms.
- */
-export function sampledLowerTriangleStats(
-  D: Float64Array,
-  n: number,
-): { min: number; median: number; max: number } {
-  const m = (n * (n - 1)) / 2;
-  if (m <= MEDIAN_SAMPLE) return lowerTriangleStats(D, n);
-  // min and max: one tight pass (the sampling bookkeeping stays out of it: 4 → ~1 ms at n = 1000)
+/** Smallest positive and largest value of the strictly lower triangle (one tight pass; NaN is never taken). */
+export function lowerTriangleMinMax(D: Float64Array, n: number): { min: number; max: number } {
+  if (n < 2) return { min: Number.NaN, max: Number.NaN };
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 1; i < n; i++) {
@@ -91,6 +81,18 @@ export function sampledLowerTriangleStats(
       if (v > max) max = v;
     }
   }
+  return { min, max };
+}
+
+/**
+ * The median of the strictly lower triangle, exact (lowerTriangleStats) up to MEDIAN_SAMPLE pairs,
+ * else from an evenly strided sample of MEDIAN_SAMPLE pairs. The fast engine uses the median only as
+ * the seed t0 = 1/median of its t_conv bracket, which the Cauchy–Schwarz search widens or narrows
+ * anyway; the exact selection costs ~40 ms at n = 2000 and ~160 ms at n = 4000, the sample ~1–4 ms.
+ */
+export function sampledLowerTriangleMedian(D: Float64Array, n: number): number {
+  const m = (n * (n - 1)) / 2;
+  if (m <= MEDIAN_SAMPLE) return lowerTriangleStats(D, n).median;
   // the sample: pairs k_a = ⌊a·m/S⌋, a = 0 … S − 1, in lower-triangle row-major order (row i holds
   // k = i(i−1)/2 … i(i+1)/2 − 1), reached by index instead of by visiting every pair
   const stride = m / MEDIAN_SAMPLE;
@@ -105,5 +107,5 @@ export function sampledLowerTriangleStats(
     }
     sample[a] = D[i * n + (k - rowStart)];
   }
-  return { min, median: selectKth(sample, MEDIAN_SAMPLE >> 1), max };
+  return selectKth(sample, MEDIAN_SAMPLE >> 1);
 }

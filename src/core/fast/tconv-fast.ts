@@ -18,7 +18,7 @@ const FIRST_STEP = 0.5;
  * Approximated t_conv(q) without a dense factorisation per probe.
  *
  * 1. Bracket from above with the Cauchy–Schwarz bound Mag ≥ n²/Σ Z (no solve, O(n²)): halve/double t
- *    from t0 until the bound just reaches q·n at tHi. Then Mag(tHi) ≥ q·n, and Mag(0) = 1 < q·n, so a
+ *    from t0 = bracketStart() until the bound just reaches q·n at tHi. Then Mag(tHi) ≥ q·n, and Mag(0) = 1 < q·n, so a
  *    crossing lies in (0, tHi].
  * 2. Safeguarded Newton on g(s) = Mag(e^s) − q·n in s = log t, starting at tHi where Z ≈ I and CG
  *    converges in a few iterations. g'(s) = t·dMag/dt = t·wᵀ(D∘Z)w (one fused pass over D and Z).
@@ -33,7 +33,7 @@ const FIRST_STEP = 0.5;
 export function fastTConv(
   ws: FastWorkspace,
   q: number,
-  t0: number,
+  bracketStart: () => number,
   rtol: number,
   fallback: (t: number) => ScaleSolution,
   start?: number,
@@ -48,6 +48,8 @@ export function fastTConv(
   }
   const n = ws.n;
   const target = targetMagnitude(q, n);
+  // asked for only here: with a start that converges (a sync's later steps) the seed is never needed
+  const t0 = bracketStart();
   if (!(t0 > 0 && Number.isFinite(t0))) {
     throw new NumericalError("t-conv-start", `t_conv: starting scale ${t0} must be finite and > 0`);
   }
