@@ -126,10 +126,10 @@ export function conjugateGradient(
  * λ_min ≥ 1 − max_i Σ_{j≠i} Z_ij, less the rounding of the row sums. Fills ws.rowSums.
  */
 export function gershgorinLower(ws: FastWorkspace): number {
-  const { k, n } = ws;
-  k.symvLower64(ws.pZ, n, ws.pOnes, ws.pRow);
+  const { n } = ws;
+  const rowSums = ws.loadRowSums();
   let maxRow = 0;
-  for (let i = 0; i < n; i++) maxRow = Math.max(maxRow, ws.rowSums[i]);
+  for (let i = 0; i < n; i++) maxRow = Math.max(maxRow, rowSums[i]);
   return 1 - (maxRow - 1) - (n + 2) * U * maxRow;
 }
 

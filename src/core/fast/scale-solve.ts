@@ -334,10 +334,10 @@ export class GridSolver {
  * 1/(Z·1)); true when ws.x now holds the chosen start. Costs one or two mat-vecs.
  */
 function pickStart(ws: FastWorkspace, warm: boolean, hint: Float64Array): boolean {
-  const { k, n, x } = ws;
+  const { n, x } = ws;
   if (!warm) {
-    k.symvLower64(ws.pZ, n, ws.pOnes, ws.pRow);
-    for (let i = 0; i < n; i++) x[i] = 1 / ws.rowSums[i];
+    const rowSums = ws.loadRowSums();
+    for (let i = 0; i < n; i++) x[i] = 1 / rowSums[i];
   }
   const own = residualSquared(ws);
   const keep = x.slice();
@@ -396,6 +396,6 @@ function denseCholesky(ws: FastWorkspace): ScaleSolution | null {
 
 /** Starting guess w_i = 1/(Z·1)_i: exact as t → 0 (1/n) and as t → ∞ (1). Needs ws.rowSums. */
 export function rowSumGuess(ws: FastWorkspace): void {
-  ws.k.symvLower64(ws.pZ, ws.n, ws.pOnes, ws.pRow);
-  for (let i = 0; i < ws.n; i++) ws.x[i] = 1 / ws.rowSums[i];
+  const rowSums = ws.loadRowSums();
+  for (let i = 0; i < ws.n; i++) ws.x[i] = 1 / rowSums[i];
 }

@@ -55,6 +55,8 @@ export class FastWorkspace {
   zScale = Number.NaN;
   /** Σ_{j<i} Z_ij of the matrix in Z. */
   zLowerSum = 0;
+  /** Whether rowSums holds Z·1 of the matrix now in Z (every load of Z clears it). */
+  private rowSumsCurrent = false;
 
   private readonly arena: KernelArena;
   private readonly d: number;
@@ -212,6 +214,7 @@ export class FastWorkspace {
   loadScale(t: number): void {
     this.zLowerSum = this.k.expNegLower(this.pD, this.pZ, this.n, t, FLUSH_BELOW);
     this.zScale = t;
+    this.rowSumsCurrent = false;
   }
 
   /** Z1 = exp(−hD): the step of a linear grid. */
@@ -223,17 +226,30 @@ export class FastWorkspace {
   advance(t: number): void {
     this.zLowerSum = this.k.hadamardLower(this.pZ, this.pZ1, this.n, FLUSH_BELOW);
     this.zScale = t;
+    this.rowSumsCurrent = false;
   }
 
   /** Z at the step scale itself: copy Z1 into Z. */
   loadFromStep(t: number): void {
     this.k.copyLower64(this.pZ1, this.pZ, this.n);
+    this.rowSumsCurrent = false;
     let s = 0;
     // Σ_{j<i} Z_ij via row sums: (Z·1 summed − n)/2
-    this.k.symvLower64(this.pZ, this.n, this.pOnes, this.pRow);
-    for (let i = 0; i < this.n; i++) s += this.rowSums[i];
+    for (const r of this.loadRowSums()) s += r;
     this.zLowerSum = (s - this.n) / 2;
     this.zScale = t;
+  }
+
+  /**
+   * rowSums = Z·1 of the matrix in Z: one mat-vec the first time after Z was loaded, then kept (the
+   * Gershgorin bound, the start 1/(Z·1) and the rounding terms all read the same row sums).
+   */
+  loadRowSums(): Float64Array {
+    if (!this.rowSumsCurrent) {
+      this.k.symvLower64(this.pZ, this.n, this.pOnes, this.pRow);
+      this.rowSumsCurrent = true;
+    }
+    return this.rowSums;
   }
 
   /** Cauchy–Schwarz: Mag ≥ n² / Σ_ij Z_ij (positive definite Z), from the matrix in Z. */
