@@ -104,6 +104,19 @@ export function createTsKernels(initialBytes = 1 << 16): DenseKernels {
       }
       return total;
     },
+    hadamardRowSumsLower(Z, Z1, n, flushBelow, Y) {
+      const total = k.hadamardLower(Z, Z1, n, flushBelow);
+      const z = Z >> 3;
+      const y = Y >> 3;
+      for (let i = 0; i < n; i++) f64[y + i] = f64[z + i * n + i];
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < i; j++) {
+          f64[y + i] += f64[z + i * n + j];
+          f64[y + j] += f64[z + i * n + j];
+        }
+      }
+      return total;
+    },
     lowerToF32(A, B, n) {
       const a = A >> 3;
       const b = B >> 2;

@@ -33,6 +33,8 @@ export interface DenseKernels {
   expNegLower(D: number, Z: number, n: number, t: number, flushBelow: number): number;
   /** Z ← Z ∘ Z1 on the lower triangle with flushing; returns Σ_{j<i} Z_ij. */
   hadamardLower(Z: number, Z1: number, n: number, flushBelow: number): number;
+  /** hadamardLower, and y = Z·1 of the updated Z (the row sums), in one pass; returns Σ_{j<i} Z_ij. */
+  hadamardRowSumsLower(Z: number, Z1: number, n: number, flushBelow: number, y: number): number;
   lowerToF32(A: number, B: number, n: number): void;
   copyLower64(A: number, B: number, n: number): void;
   symvLower64(A: number, n: number, x: number, y: number): void;

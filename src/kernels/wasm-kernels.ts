@@ -10,6 +10,7 @@ interface KernelExports {
   closestPairLower(D: number, n: number): number;
   expNegLower(D: number, Z: number, n: number, t: number, flush: number): number;
   hadamardLower(Z: number, Z1: number, n: number, flush: number): number;
+  hadamardRowSumsLower(Z: number, Z1: number, n: number, flush: number, y: number): number;
   lowerToF32(A: number, B: number, n: number): void;
   copyLower64(A: number, B: number, n: number): void;
   symvLower64(A: number, n: number, x: number, y: number): void;
@@ -46,6 +47,7 @@ export function instantiateWasmKernels(module: WasmModule): DenseKernels {
     closestPairLower: e.closestPairLower,
     expNegLower: e.expNegLower,
     hadamardLower: e.hadamardLower,
+    hadamardRowSumsLower: e.hadamardRowSumsLower,
     lowerToF32: e.lowerToF32,
     copyLower64: e.copyLower64,
     symvLower64: e.symvLower64,

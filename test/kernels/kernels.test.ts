@@ -436,3 +436,68 @@ describe("solveLower32 / solveLowerT32 (wasm, rows in blocks of four)", () => {
     },
   );
 });
+
+describe("hadamardRowSumsLower: hadamardLower and the row sums Z·1 in one pass", () => {
+  const variants = [
+    ...(wasmModule("plain") === null
+      ? []
+      : [["wasm (plain)", () => createKernels("wasm", "plain")] as const]),
+    ...(fmaRuns ? [["wasm (fma)", () => createKernels("wasm", "fma")] as const] : []),
+    ["ts", () => createTsKernels()] as const,
+  ];
+  it.each(variants)(
+    "%s: Z bit-identical to hadamardLower's, y to symvLower64(Z, 1) (wasm; TS within 4nε), flushed entries 0",
+    (kind, make) => {
+      for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 64, 257]) {
+        const k = make();
+        const u = lcg(n + 41);
+        const a = new KernelArena(k);
+        const p = {
+          Z: a.reserve64(n * n),
+          Zref: a.reserve64(n * n),
+          Z1: a.reserve64(n * n),
+          ones: a.reserve64(n),
+          y: a.reserve64(n),
+          yref: a.reserve64(n),
+        };
+        a.commit();
+        const Z = a.f64(p.Z, n * n);
+        const Z1 = a.f64(p.Z1, n * n);
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < i; j++) {
+            Z[i * n + j] = u() < 0.1 ? 1e-19 : u(); // some products fall below the flush threshold
+            Z1[i * n + j] = 0.5 + 0.5 * u();
+          }
+          Z[i * n + i] = 1;
+          Z1[i * n + i] = 1;
+        }
+        a.f64(p.ones, n).fill(1);
+        k.copyLower64(p.Z, p.Zref, n);
+        a.f64(p.y, n).fill(Number.NaN); // overwritten, not accumulated into
+        const sum = k.hadamardRowSumsLower(p.Z, p.Z1, n, 1e-20, p.y);
+        const refSum = k.hadamardLower(p.Zref, p.Z1, n, 1e-20);
+        k.symvLower64(p.Zref, n, p.ones, p.yref);
+        const got = a.f64(p.Z, n * n);
+        const want = a.f64(p.Zref, n * n);
+        let differing = 0;
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j <= i; j++) if (!Object.is(got[i * n + j], want[i * n + j])) differing++;
+        expect(differing, `${kind}: Z, n = ${n}`).toBe(0);
+        const y = a.f64(p.y, n);
+        const yref = a.f64(p.yref, n);
+        for (let i = 0; i < n; i++) {
+          if (kind === "ts")
+            expect(Math.abs(y[i] - yref[i]), `n = ${n}`).toBeLessThanOrEqual(
+              4 * n * Number.EPSILON * yref[i],
+            );
+          else expect(Object.is(y[i], yref[i]), `${kind}: y[${i}], n = ${n}`).toBe(true);
+        }
+        // the returned strictly lower sum, in another order than hadamardLower's
+        expect(Math.abs(sum - refSum)).toBeLessThanOrEqual(n * n * Number.EPSILON * Math.max(refSum, 1));
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < i; j++)
+            if (got[i * n + j] !== 0) expect(got[i * n + j]).toBeGreaterThanOrEqual(1e-20);
+      }
+    },
+  );
+});

@@ -222,11 +222,14 @@ export class FastWorkspace {
     this.k.expNegLower(this.pD, this.pZ1, this.n, h, FLUSH_BELOW);
   }
 
-  /** Z ← Z ∘ Z1: from exp(−khD) to exp(−(k+1)hD) without exp. */
+  /**
+   * Z ← Z ∘ Z1: from exp(−khD) to exp(−(k+1)hD) without exp; the row sums Z·1 that every grid scale's
+   * solve reads come out of the same pass (hadamardRowSumsLower: one read of Z instead of two).
+   */
   advance(t: number): void {
-    this.zLowerSum = this.k.hadamardLower(this.pZ, this.pZ1, this.n, FLUSH_BELOW);
+    this.zLowerSum = this.k.hadamardRowSumsLower(this.pZ, this.pZ1, this.n, FLUSH_BELOW, this.pRow);
     this.zScale = t;
-    this.rowSumsCurrent = false;
+    this.rowSumsCurrent = true;
   }
 
   /** Z at the step scale itself: copy Z1 into Z. */

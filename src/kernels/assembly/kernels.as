@@ -469,6 +469,104 @@ export function hadamardLower(Z: usize, Z1: usize, n: i32, flushBelow: f64): f64
   return total + hsum64(tot);
 }
 
+/**
+ * hadamardLower and symvLower64(Z, n, ones, y) in one pass: Z ← Z ∘ Z1 (flushed as there) and y = Z·1
+ * of the new Z, rows in blocks of four as in symvLower64. Each entry is formed by hadamardLower's
+ * operations and each row sum in symvLower64's order (a·1 is a, exactly), so Z and y are bit-identical
+ * to the two kernels one after the other; the pass reads Z once instead of twice (the linear grid's
+ * every scale needs both: Z for CG, Z·1 for its Gershgorin bound and start). Returns Σ_{j<i} Z_ij
+ * after the update (as the sum of the rows' strictly lower parts: 0 exactly when every entry is 0).
+ */
+export function hadamardRowSumsLower(Z: usize, Z1: usize, n: i32, flushBelow: f64, y: usize): f64 {
+  const dn = (<usize>n) << 3;
+  memory.fill(y, 0, dn);
+  const lim = f64x2.splat(flushBelow);
+  let lowerSum: f64 = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const a0 = Z + (<usize>i) * dn;
+    const a1 = a0 + dn;
+    const a2 = a1 + dn;
+    const a3 = a2 + dn;
+    const b0 = Z1 + (<usize>i) * dn;
+    const b1 = b0 + dn;
+    const b2 = b1 + dn;
+    const b3 = b2 + dn;
+    let c0 = f64x2.splat(0);
+    let c1 = f64x2.splat(0);
+    let c2 = f64x2.splat(0);
+    let c3 = f64x2.splat(0);
+    for (let j = 0; j < i; j += 2) {
+      const o = (<usize>j) << 3;
+      const v0 = hadamardPair(a0 + o, b0 + o, lim);
+      const v1 = hadamardPair(a1 + o, b1 + o, lim);
+      const v2 = hadamardPair(a2 + o, b2 + o, lim);
+      const v3 = hadamardPair(a3 + o, b3 + o, lim);
+      c0 = f64x2.add(c0, v0);
+      c1 = f64x2.add(c1, v1);
+      c2 = f64x2.add(c2, v2);
+      c3 = f64x2.add(c3, v3);
+      let yv = v128.load(y + o);
+      yv = f64x2.add(yv, v0);
+      yv = f64x2.add(yv, v1);
+      yv = f64x2.add(yv, v2);
+      yv = f64x2.add(yv, v3);
+      v128.store(y + o, yv);
+    }
+    lowerSum += hadamardRowSumFrom(a0, b0, i, i, y, c0, lim);
+    lowerSum += hadamardRowSumFrom(a1, b1, i + 1, i, y, c1, lim);
+    lowerSum += hadamardRowSumFrom(a2, b2, i + 2, i, y, c2, lim);
+    lowerSum += hadamardRowSumFrom(a3, b3, i + 3, i, y, c3, lim);
+  }
+  for (; i < n; i++) {
+    const a = Z + (<usize>i) * dn;
+    const b = Z1 + (<usize>i) * dn;
+    lowerSum += hadamardRowSumFrom(a, b, i, 0, y, f64x2.splat(0), lim);
+  }
+  return lowerSum;
+}
+
+/** Two entries of hadamardLower: Z[j..j+1] ← Z ∘ Z1, lanes below lim zeroed; returns them. */
+// @ts-ignore: decorator
+@inline
+function hadamardPair(z: usize, z1: usize, lim: v128): v128 {
+  const p = f64x2.mul(v128.load(z), v128.load(z1));
+  const q = v128.and(p, f64x2.ge(p, lim));
+  v128.store(z, q);
+  return q;
+}
+
+/**
+ * Row i of hadamardRowSumsLower from column j0 (even) on, as symvRowFrom with x = 1: pairs j, j+1
+ * (Hadamard first) into acc and into y_j, then the odd column, then y_i += s + Z_ii. Returns s, the
+ * row's strictly lower sum.
+ */
+// @ts-ignore: decorator
+@inline
+function hadamardRowSumFrom(a: usize, b: usize, i: i32, j0: i32, y: usize, acc0: v128, lim: v128): f64 {
+  let acc = acc0;
+  let j = j0;
+  for (; j + 2 <= i; j += 2) {
+    const o = (<usize>j) << 3;
+    const v = hadamardPair(a + o, b + o, lim);
+    acc = f64x2.add(acc, v);
+    v128.store(y + o, f64x2.add(v128.load(y + o), v));
+  }
+  let s = hsum64(acc);
+  const flushBelow = f64x2.extract_lane(lim, 0);
+  for (; j < i; j++) {
+    const o = (<usize>j) << 3;
+    let z = load<f64>(a + o) * load<f64>(b + o);
+    if (z < flushBelow) z = 0;
+    store<f64>(a + o, z);
+    s += z;
+    store<f64>(y + o, load<f64>(y + o) + z);
+  }
+  const yi = y + ((<usize>i) << 3);
+  store<f64>(yi, load<f64>(yi) + s + load<f64>(a + ((<usize>i) << 3)));
+  return s;
+}
+
 /** Copy the lower triangle of an f64 matrix into an f32 matrix (same n). */
 export function lowerToF32(A: usize, B: usize, n: i32): void {
   const dn = (<usize>n) << 3;
