@@ -52,9 +52,8 @@ export function conjugateGradient(
   let converged = false;
   let positiveDefinite = true;
   let ritzAt = 0;
-  const small = (): boolean => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += x[i];
+  /** The stopping test; s = Σ x_i in index order (the update loop forms it as it goes). */
+  const small = (s: number): boolean => {
     const target = opts.relTol * Math.max(1, Math.abs(s));
     lastTarget = target;
     if (!rigorous) {
@@ -67,7 +66,12 @@ export function conjugateGradient(
     }
     return rr / lambda <= target;
   };
-  if (rr === 0 || (rigorous && small())) converged = true;
+  const sumOf = (v: Float64Array): number => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += v[i];
+    return sum;
+  };
+  if (rr === 0 || (rigorous && small(sumOf(x)))) converged = true;
   while (!converged && iterations < opts.maxIter) {
     k.symvLower64(ws.pZ, n, ws.pP, ws.pQ);
     let pq = 0;
@@ -78,8 +82,10 @@ export function conjugateGradient(
     }
     const alpha = rr / pq;
     let rrNew = 0;
+    let sumX = 0;
     for (let i = 0; i < n; i++) {
       x[i] += alpha * p[i];
+      sumX += x[i];
       const v = r[i] - alpha * q[i];
       r[i] = v;
       rrNew += v * v;
@@ -89,7 +95,7 @@ export function conjugateGradient(
     betas.push(beta);
     rr = rrNew;
     iterations++;
-    if (small()) {
+    if (small(sumX)) {
       converged = true;
       break;
     }
