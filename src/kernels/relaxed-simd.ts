@@ -10,45 +10,20 @@
  * (module (func (param v128 v128 v128) (result v128)
  *   local.get 0 local.get 1 local.get 2 f64x2.relaxed_madd))   ;; opcode 0xfd 0x107
  */
-const PROBE = new Uint8Array([
-  0x00,
-  0x61,
-  0x73,
-  0x6d,
-  0x01,
-  0x00,
-  0x00,
-  0x00, // magic, version 1
-  0x01,
-  0x08,
-  0x01,
-  0x60,
-  0x03,
-  0x7b,
-  0x7b,
-  0x7b,
-  0x01,
-  0x7b, // type: (v128 v128 v128) → v128
-  0x03,
-  0x02,
-  0x01,
-  0x00, // one function of type 0
-  0x0a,
-  0x0d,
-  0x01,
-  0x0b,
-  0x00,
-  0x20,
-  0x00,
-  0x20,
-  0x01,
-  0x20,
-  0x02,
-  0xfd,
-  0x87,
-  0x02,
-  0x0b, // its body
-]);
+const PROBE = hexBytes(
+  [
+    "0061736d01000000", // magic, version 1
+    "01080160037b7b7b017b", // type section: one type, (v128 v128 v128) → v128
+    "03020100", // function section: one function, of type 0
+    "0a0d010b00200020012002fd87020b", // code section: its body, ending in f64x2.relaxed_madd
+  ].join(""),
+);
+
+function hexBytes(hex: string): Uint8Array {
+  return Uint8Array.from({ length: hex.length / 2 }, (_, i) =>
+    Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16),
+  );
+}
 
 const FLAG = "--experimental-wasm-relaxed-simd";
 
