@@ -75,6 +75,20 @@ export function createTsKernels(initialBytes = 1 << 16): DenseKernels {
       }
       return at;
     },
+    lowerMinMax(D, n, out) {
+      const dd = D >> 3;
+      let min = Number.POSITIVE_INFINITY;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let i = 1; i < n; i++) {
+        for (let j = 0; j < i; j++) {
+          const v = f64[dd + i * n + j];
+          if (v > 0 && v < min) min = v;
+          if (v > max) max = v;
+        }
+      }
+      f64[out >> 3] = min;
+      f64[(out >> 3) + 1] = max;
+    },
     expNegLower(D, Z, n, t, flushBelow) {
       const dd = D >> 3;
       const z = Z >> 3;

@@ -29,6 +29,8 @@ export interface DenseKernels {
   ): void;
   /** Index i·n + j of the smallest D[i, j] with j < i, the first in row-major order; −1 for n < 2. */
   closestPairLower(D: number, n: number): number;
+  /** Smallest positive and largest D[i, j], j < i, stored at out and out + 8 (+∞ / −∞ when none). */
+  lowerMinMax(D: number, n: number, out: number): void;
   /** Z = exp(−tD) on the lower triangle, entries < flushBelow → 0; returns Σ_{j<i} Z_ij. */
   expNegLower(D: number, Z: number, n: number, t: number, flushBelow: number): number;
   /** Z ← Z ∘ Z1 on the lower triangle with flushing; returns Σ_{j<i} Z_ij. */

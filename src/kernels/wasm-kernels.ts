@@ -8,6 +8,7 @@ interface KernelExports {
   rowSquaredNorms(X: number, n: number, d: number, norms: number): void;
   distancesLower(X: number, Xr: number, n: number, d: number, nr: number, D: number, rel: number): void;
   closestPairLower(D: number, n: number): number;
+  lowerMinMax(D: number, n: number, out: number): void;
   expNegLower(D: number, Z: number, n: number, t: number, flush: number): number;
   hadamardLower(Z: number, Z1: number, n: number, flush: number): number;
   hadamardRowSumsLower(Z: number, Z1: number, n: number, flush: number, y: number): number;
@@ -45,6 +46,7 @@ export function instantiateWasmKernels(module: WasmModule): DenseKernels {
     rowSquaredNorms: e.rowSquaredNorms,
     distancesLower: e.distancesLower,
     closestPairLower: e.closestPairLower,
+    lowerMinMax: e.lowerMinMax,
     expNegLower: e.expNegLower,
     hadamardLower: e.hadamardLower,
     hadamardRowSumsLower: e.hadamardRowSumsLower,

@@ -501,3 +501,35 @@ describe("hadamardRowSumsLower: hadamardLower and the row sums Z·1 in one pass"
     },
   );
 });
+
+describe("lowerMinMax: smallest positive and largest entry below the diagonal", () => {
+  it.each(kinds)(
+    "%s: equals the scalar scan (lowerTriangleStats' min and max), zeros and NaN never taken",
+    (_kind, make) => {
+      for (const n of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 64, 257]) {
+        const k = make();
+        const u = lcg(n + 53);
+        const a = new KernelArena(k);
+        const p = { D: a.reserve64(n * n), out: a.reserve64(2) };
+        a.commit();
+        const D = a.f64(p.D, n * n);
+        for (let i = 0; i < n * n; i++) {
+          const r = u();
+          D[i] = r < 0.05 ? 0 : r < 0.08 ? Number.NaN : 10 * u(); // the upper triangle is noise too
+        }
+        k.lowerMinMax(p.D, n, p.out);
+        const [min, max] = a.f64(p.out, 2);
+        let wantMin = Number.POSITIVE_INFINITY;
+        let wantMax = Number.NEGATIVE_INFINITY;
+        for (let i = 1; i < n; i++)
+          for (let j = 0; j < i; j++) {
+            const v = D[i * n + j];
+            if (v > 0 && v < wantMin) wantMin = v;
+            if (v > wantMax) wantMax = v;
+          }
+        expect(min, `min, n = ${n}`).toBe(wantMin);
+        expect(max, `max, n = ${n}`).toBe(wantMax);
+      }
+    },
+  );
+});

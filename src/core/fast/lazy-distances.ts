@@ -1,6 +1,6 @@
 import type { DistanceContext } from "../engine.js";
 import type { PointCloud } from "../types.js";
-import { lowerTriangleMinMax, sampledLowerTriangleMedian } from "./select.js";
+import { sampledLowerTriangleMedian } from "./select.js";
 import { FastWorkspace } from "./workspace.js";
 
 /**
@@ -22,7 +22,7 @@ export class LazyDistances implements DistanceContext {
     public workspace: FastWorkspace,
   ) {
     this.n = points.n;
-    const { min, max } = lowerTriangleMinMax(workspace.lowerDistances(), points.n);
+    const { min, max } = workspace.distanceMinMax();
     let median: number | undefined;
     const self = this;
     // The median only seeds the t_conv bracket (bracketStart), which a sync's later steps skip (they

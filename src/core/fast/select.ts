@@ -68,22 +68,6 @@ export function lowerTriangleStats(D: Float64Array, n: number): { min: number; m
 /** Pairs sampled by sampledLowerTriangleStats (the exact selection runs below this many pairs). */
 export const MEDIAN_SAMPLE = 65536;
 
-/** Smallest positive and largest value of the strictly lower triangle (one tight pass; NaN is never taken). */
-export function lowerTriangleMinMax(D: Float64Array, n: number): { min: number; max: number } {
-  if (n < 2) return { min: Number.NaN, max: Number.NaN };
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 1; i < n; i++) {
-    const row = i * n;
-    for (let j = 0; j < i; j++) {
-      const v = D[row + j];
-      if (v > 0 && v < min) min = v;
-      if (v > max) max = v;
-    }
-  }
-  return { min, max };
-}
-
 /**
  * The median of the strictly lower triangle, exact (lowerTriangleStats) up to MEDIAN_SAMPLE pairs,
  * else from an evenly strided sample of MEDIAN_SAMPLE pairs. The fast engine uses the median only as

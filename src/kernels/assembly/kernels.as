@@ -567,6 +567,40 @@ function hadamardRowSumFrom(a: usize, b: usize, i: i32, j0: i32, y: usize, acc0:
   return s;
 }
 
+/**
+ * The smallest positive and the largest entry of the strictly lower triangle (j < i) of D, stored at
+ * out and out + 8 (+∞ and −∞ when there is none; n < 2). A selection, no arithmetic: the same values
+ * as the scalar scan `if (v > 0 && v < min) min = v; if (v > max) max = v` in any order. NaN is never
+ * taken: v > 0 is false for it, and pmax(a, NaN) keeps a.
+ */
+export function lowerMinMax(D: usize, n: i32, out: usize): void {
+  const dn = (<usize>n) << 3;
+  const inf = f64x2.splat(Infinity);
+  const zero = f64x2.splat(0);
+  let mn = inf;
+  let mx = f64x2.splat(-Infinity);
+  let smin: f64 = Infinity;
+  let smax: f64 = -Infinity;
+  for (let i = 1; i < n; i++) {
+    const r = D + (<usize>i) * dn;
+    let j = 0;
+    for (; j + 2 <= i; j += 2) {
+      const v = v128.load(r + ((<usize>j) << 3));
+      mn = f64x2.pmin(mn, v128.bitselect(v, inf, f64x2.gt(v, zero))); // b < a ? b : a
+      mx = f64x2.pmax(mx, v); // a < b ? b : a
+    }
+    for (; j < i; j++) {
+      const v = load<f64>(r + ((<usize>j) << 3));
+      if (v > 0 && v < smin) smin = v;
+      if (v > smax) smax = v;
+    }
+  }
+  smin = min(smin, min(f64x2.extract_lane(mn, 0), f64x2.extract_lane(mn, 1)));
+  smax = max(smax, max(f64x2.extract_lane(mx, 0), f64x2.extract_lane(mx, 1)));
+  store<f64>(out, smin);
+  store<f64>(out, smax, 8);
+}
+
 /** Copy the lower triangle of an f64 matrix into an f32 matrix (same n). */
 export function lowerToF32(A: usize, B: usize, n: i32): void {
   const dn = (<usize>n) << 3;
