@@ -11,8 +11,11 @@ import { MagtrackError } from "../core/errors.js";
  */
 const LIST_OPTIONS = new Set(["runs", "status", "layers"]);
 
-/** Variables read directly rather than as options (src/sync/shard.ts reads MAGTRACK_SHARD_COUNT). */
-const ENV_ONLY = new Set(["shard-count"]);
+/**
+ * Variables read directly rather than as options: MAGTRACK_SHARD_COUNT (src/sync/shard.ts),
+ * MAGTRACK_KERNELS and MAGTRACK_WASM_FMA (which kernels run: src/kernels/loader.ts, src/cli/main.ts).
+ */
+const ENV_ONLY = new Set(["shard-count", "kernels", "wasm-fma"]);
 
 export interface EnvOptions {
   /** Option values for this command, keyed as on the command line. */

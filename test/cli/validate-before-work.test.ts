@@ -114,6 +114,17 @@ describe("the documented environment variables", () => {
     expect(await exists(join(dir, "demo"))).toBe(false);
   });
 
+  it("MAGTRACK_KERNELS and MAGTRACK_WASM_FMA (read by the kernel loader, not options) raise no warning", () => {
+    const env = { MAGTRACK_KERNELS: "ts", MAGTRACK_WASM_FMA: "off", MAGTRACK_DEBUG: "1" };
+    const { options, unknown } = optionsFromEnv(
+      env,
+      COMMAND_OPTION_NAMES.sync!,
+      Object.values(COMMAND_OPTION_NAMES).flat(),
+    );
+    expect(unknown).toEqual(["MAGTRACK_DEBUG"]);
+    expect(options).toEqual({});
+  });
+
   it("an unknown MAGTRACK_* variable warns on stderr and does not fail the command", async () => {
     const root = await store();
     const out = await cli(["sync", "--root", root, "--workers", "1", "--json"], {
