@@ -451,19 +451,11 @@ export function hadamardLower(Z: usize, Z1: usize, n: i32, flushBelow: f64): f64
     let j = 0;
     for (; j + 2 <= i; j += 2) {
       const o = (<usize>j) << 3;
-      const p = f64x2.mul(v128.load(zr + o), v128.load(z1 + o));
-      // keep lanes ≥ flushBelow, zero the rest
-      const keep = f64x2.ge(p, lim);
-      const q = v128.and(p, keep);
-      v128.store(zr + o, q);
-      tot = f64x2.add(tot, q);
+      tot = f64x2.add(tot, hadamardPair(zr + o, z1 + o, lim));
     }
     for (; j < i; j++) {
       const o = (<usize>j) << 3;
-      let z = load<f64>(zr + o) * load<f64>(z1 + o);
-      if (z < flushBelow) z = 0;
-      store<f64>(zr + o, z);
-      total += z;
+      total += hadamardEntry(zr + o, z1 + o, flushBelow);
     }
   }
   return total + hsum64(tot);
@@ -526,14 +518,24 @@ export function hadamardRowSumsLower(Z: usize, Z1: usize, n: i32, flushBelow: f6
   return lowerSum;
 }
 
-/** Two entries of hadamardLower: Z[j..j+1] ← Z ∘ Z1, lanes below lim zeroed; returns them. */
+/** Two entries of the Hadamard step: Z[j..j+1] ← Z ∘ Z1, lanes below lim zeroed; returns them. */
 // @ts-ignore: decorator
 @inline
 function hadamardPair(z: usize, z1: usize, lim: v128): v128 {
   const p = f64x2.mul(v128.load(z), v128.load(z1));
-  const q = v128.and(p, f64x2.ge(p, lim));
+  const q = v128.and(p, f64x2.ge(p, lim)); // keep lanes ≥ flushBelow, zero the rest
   v128.store(z, q);
   return q;
+}
+
+/** One entry of the Hadamard step (a row's odd last column): Z_ij ← Z_ij·Z1_ij, 0 below flushBelow. */
+// @ts-ignore: decorator
+@inline
+function hadamardEntry(z: usize, z1: usize, flushBelow: f64): f64 {
+  let v = load<f64>(z) * load<f64>(z1);
+  if (v < flushBelow) v = 0;
+  store<f64>(z, v);
+  return v;
 }
 
 /**
@@ -556,9 +558,7 @@ function hadamardRowSumFrom(a: usize, b: usize, i: i32, j0: i32, y: usize, acc0:
   const flushBelow = f64x2.extract_lane(lim, 0);
   for (; j < i; j++) {
     const o = (<usize>j) << 3;
-    let z = load<f64>(a + o) * load<f64>(b + o);
-    if (z < flushBelow) z = 0;
-    store<f64>(a + o, z);
+    const z = hadamardEntry(a + o, b + o, flushBelow);
     s += z;
     store<f64>(y + o, load<f64>(y + o) + z);
   }
