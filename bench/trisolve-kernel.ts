@@ -9,20 +9,8 @@
  *
  *   npx tsx bench/trisolve-kernel.ts [--sizes 500,1000,2000] [--reps 200] [--against FILE]
  */
-import { readFileSync } from "node:fs";
-import { loadavg } from "node:os";
-import { fileURLToPath } from "node:url";
 import type { DenseKernels } from "../src/kernels/types.js";
-import { instantiateWasmKernels } from "../src/kernels/wasm-kernels.js";
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-}
-
-function kernelsFrom(file: string): DenseKernels {
-  return instantiateWasmKernels(new WebAssembly.Module(readFileSync(file)));
-}
+import { kernelBenchArgs, kernelsFrom, load, median, OWN_KERNELS } from "./kernel-ab.js";
 
 /** A kernel instance holding the f32 factor L of an n×n kernel matrix, a right-hand side and b. */
 function prepared(k: DenseKernels, n: number) {
@@ -59,21 +47,13 @@ function prepared(k: DenseKernels, n: number) {
   };
 }
 
-const median = (a: number[]) => a.slice().sort((p, q) => p - q)[a.length >> 1]!;
-const sizes = arg("sizes", "500,1000,2000").split(",").map(Number);
-const reps = Number(arg("reps", "200"));
-const against = arg("against", "");
-const ownFile = fileURLToPath(new URL("../dist/kernels/kernels.wasm", import.meta.url));
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ");
+const { sizes, reps, against } = kernelBenchArgs("500,1000,2000");
 console.log(`load before ${load()}`);
 console.log(
   "| n | solve | this build µs | GB/s | against µs | GB/s | ratio | identical |\n| - | - | - | - | - | - | - | - |",
 );
 for (const n of sizes) {
-  const own = prepared(kernelsFrom(ownFile), n);
+  const own = prepared(kernelsFrom(OWN_KERNELS), n);
   const other = against === "" ? null : prepared(kernelsFrom(against), n);
   const times = { forward: [[], []], backward: [[], []] } as Record<string, number[][]>;
   const same = { forward: true, backward: true } as Record<string, boolean>;

@@ -288,38 +288,56 @@ function symvRowOrder(A: Float64Array, n: number, x: Float64Array): Float64Array
   return y;
 }
 
+const SYMV_SIZES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 64, 257, 1003];
+
+/** symvLower64 on k of the LCG case for n (A in [−0.3, 0.7), x in [−0.5, 0.5)); y starts as NaN, so it must be overwritten, not accumulated into. */
+function symvCase(k: DenseKernels, n: number) {
+  const u = lcg(n + 17);
+  const A = Float64Array.from({ length: n * n }, () => u() - 0.3);
+  const x = Float64Array.from({ length: n }, () => u() - 0.5);
+  const a = new KernelArena(k);
+  const p = { A: a.reserve64(n * n), x: a.reserve64(n), y: a.reserve64(n) };
+  a.commit();
+  a.f64(p.A, n * n).set(A);
+  a.f64(p.x, n).set(x);
+  a.f64(p.y, n).fill(Number.NaN);
+  k.symvLower64(p.A, n, p.x, p.y);
+  return { A, x, got: a.f64(p.y, n).slice() };
+}
+
+/** y_i = Σ_j A_max(i,j),min(i,j) x_j on the given rows, within 4nε·Σ_j |a_ij x_j|. */
+function expectSymmetricProduct(
+  A: Float64Array,
+  x: Float64Array,
+  got: Float64Array,
+  rows: readonly number[],
+) {
+  const n = x.length;
+  for (const i of rows) {
+    let s = 0;
+    let mag = 0;
+    for (let j = 0; j < n; j++) {
+      const v = j <= i ? A[i * n + j] : A[j * n + i];
+      s += v * x[j];
+      mag += Math.abs(v * x[j]);
+    }
+    expect(Math.abs(got[i] - s), `n = ${n}, row ${i}`).toBeLessThanOrEqual(4 * n * Number.EPSILON * mag);
+  }
+}
+
 describe("symvLower64 (wasm, rows in blocks of four)", () => {
   it.skipIf(wasmModule() === null)(
     "bit-identical to the row-at-a-time order for n = 1 … 13, 64, 257, 1003 (whole blocks and remainders)",
     () => {
       const k = createKernels("wasm", "plain");
-      for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 64, 257, 1003]) {
-        const u = lcg(n + 17);
-        const A = Float64Array.from({ length: n * n }, () => u() - 0.3);
-        const x = Float64Array.from({ length: n }, () => u() - 0.5);
-        const a = new KernelArena(k);
-        const p = { A: a.reserve64(n * n), x: a.reserve64(n), y: a.reserve64(n) };
-        a.commit();
-        a.f64(p.A, n * n).set(A);
-        a.f64(p.x, n).set(x);
-        a.f64(p.y, n).fill(Number.NaN); // the kernel must overwrite y, not accumulate into it
-        k.symvLower64(p.A, n, p.x, p.y);
-        const got = a.f64(p.y, n);
+      for (const n of SYMV_SIZES) {
+        const { A, x, got } = symvCase(k, n);
         const want = symvRowOrder(A, n, x);
         let differing = 0;
         for (let i = 0; i < n; i++) if (!Object.is(got[i], want[i])) differing++;
         expect(differing, `n = ${n}`).toBe(0);
-        // and it is the symmetric product: y_i = Σ_j A_max(i,j),min(i,j) x_j, to rounding
-        for (const i of [0, n >> 1, n - 1]) {
-          let s = 0;
-          let mag = 0;
-          for (let j = 0; j < n; j++) {
-            const v = j <= i ? A[i * n + j] : A[j * n + i];
-            s += v * x[j];
-            mag += Math.abs(v * x[j]);
-          }
-          expect(Math.abs(got[i] - s)).toBeLessThanOrEqual(4 * n * Number.EPSILON * mag);
-        }
+        // and it is the symmetric product, to rounding
+        expectSymmetricProduct(A, x, got, [0, n >> 1, n - 1]);
       }
     },
   );
@@ -330,30 +348,14 @@ describe("symvLower64 (wasm fma: c + a·b fused where the machine has an FMA)", 
     "within 4nε·Σ|a_ij x_j| of the symmetric product on every row, n = 1 … 13, 64, 257, 1003",
     () => {
       const k = createKernels("wasm", "fma");
-      for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 64, 257, 1003]) {
-        const u = lcg(n + 17);
-        const A = Float64Array.from({ length: n * n }, () => u() - 0.3);
-        const x = Float64Array.from({ length: n }, () => u() - 0.5);
-        const a = new KernelArena(k);
-        const p = { A: a.reserve64(n * n), x: a.reserve64(n), y: a.reserve64(n) };
-        a.commit();
-        a.f64(p.A, n * n).set(A);
-        a.f64(p.x, n).set(x);
-        a.f64(p.y, n).fill(Number.NaN);
-        k.symvLower64(p.A, n, p.x, p.y);
-        const got = a.f64(p.y, n);
-        for (let i = 0; i < n; i++) {
-          let s = 0;
-          let mag = 0;
-          for (let j = 0; j < n; j++) {
-            const v = j <= i ? A[i * n + j] : A[j * n + i];
-            s += v * x[j];
-            mag += Math.abs(v * x[j]);
-          }
-          expect(Math.abs(got[i] - s), `n = ${n}, row ${i}`).toBeLessThanOrEqual(
-            4 * n * Number.EPSILON * mag,
-          );
-        }
+      for (const n of SYMV_SIZES) {
+        const { A, x, got } = symvCase(k, n);
+        expectSymmetricProduct(
+          A,
+          x,
+          got,
+          Array.from({ length: n }, (_, i) => i),
+        );
       }
     },
   );
