@@ -21,6 +21,18 @@ export function createTsKernels(initialBytes = 1 << 16): DenseKernels {
     for (let k = 0; k < len; k++) s = Math.fround(s + Math.fround(f32[a + k] * f32[b + k]));
     return s;
   };
+  /** y = Z·1 from the lower triangle of Z (the row sums of the symmetric matrix). */
+  const rowSumsLower = (Z: number, n: number, Y: number): void => {
+    const z = Z >> 3;
+    const y = Y >> 3;
+    for (let i = 0; i < n; i++) f64[y + i] = f64[z + i * n + i];
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) {
+        f64[y + i] += f64[z + i * n + j];
+        f64[y + j] += f64[z + i * n + j];
+      }
+    }
+  };
 
   const k: DenseKernels = {
     kind: "ts",
@@ -120,15 +132,12 @@ export function createTsKernels(initialBytes = 1 << 16): DenseKernels {
     },
     hadamardRowSumsLower(Z, Z1, n, flushBelow, Y) {
       const total = k.hadamardLower(Z, Z1, n, flushBelow);
-      const z = Z >> 3;
-      const y = Y >> 3;
-      for (let i = 0; i < n; i++) f64[y + i] = f64[z + i * n + i];
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < i; j++) {
-          f64[y + i] += f64[z + i * n + j];
-          f64[y + j] += f64[z + i * n + j];
-        }
-      }
+      rowSumsLower(Z, n, Y);
+      return total;
+    },
+    expNegRowSumsLower(D, Z, n, t, flushBelow, Y) {
+      const total = k.expNegLower(D, Z, n, t, flushBelow);
+      rowSumsLower(Z, n, Y);
       return total;
     },
     lowerToF32(A, B, n) {

@@ -33,6 +33,8 @@ export interface DenseKernels {
   lowerMinMax(D: number, n: number, out: number): void;
   /** Z = exp(−tD) on the lower triangle, entries < flushBelow → 0; returns Σ_{j<i} Z_ij. */
   expNegLower(D: number, Z: number, n: number, t: number, flushBelow: number): number;
+  /** expNegLower, and y = Z·1 of the new Z (the row sums), in one pass; returns Σ_{j<i} Z_ij. */
+  expNegRowSumsLower(D: number, Z: number, n: number, t: number, flushBelow: number, y: number): number;
   /** Z ← Z ∘ Z1 on the lower triangle with flushing; returns Σ_{j<i} Z_ij. */
   hadamardLower(Z: number, Z1: number, n: number, flushBelow: number): number;
   /** hadamardLower, and y = Z·1 of the updated Z (the row sums), in one pass; returns Σ_{j<i} Z_ij. */

@@ -10,6 +10,7 @@ interface KernelExports {
   closestPairLower(D: number, n: number): number;
   lowerMinMax(D: number, n: number, out: number): void;
   expNegLower(D: number, Z: number, n: number, t: number, flush: number): number;
+  expNegRowSumsLower(D: number, Z: number, n: number, t: number, flush: number, y: number): number;
   hadamardLower(Z: number, Z1: number, n: number, flush: number): number;
   hadamardRowSumsLower(Z: number, Z1: number, n: number, flush: number, y: number): number;
   lowerToF32(A: number, B: number, n: number): void;
@@ -48,6 +49,7 @@ export function instantiateWasmKernels(module: WasmModule): DenseKernels {
     closestPairLower: e.closestPairLower,
     lowerMinMax: e.lowerMinMax,
     expNegLower: e.expNegLower,
+    expNegRowSumsLower: e.expNegRowSumsLower,
     hadamardLower: e.hadamardLower,
     hadamardRowSumsLower: e.hadamardRowSumsLower,
     lowerToF32: e.lowerToF32,

@@ -439,15 +439,64 @@ describe("solveLower32 / solveLowerT32 (wasm, rows in blocks of four)", () => {
   );
 });
 
+/** Both wasm builds and the TS fallback, for the fused kernels whose row sums must equal symvLower64's. */
+const fusedVariants = [
+  ...(wasmModule("plain") === null ? [] : [["wasm (plain)", () => createKernels("wasm", "plain")] as const]),
+  ...(fmaRuns ? [["wasm (fma)", () => createKernels("wasm", "fma")] as const] : []),
+  ["ts", () => createTsKernels()] as const,
+];
+
+/** y against symvLower64(Z, 1): bit-identical from wasm, within 4nε from the TS fallback. */
+function expectRowSums(kind: string, n: number, y: Float64Array, yref: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    if (kind === "ts")
+      expect(Math.abs(y[i] - yref[i]), `n = ${n}`).toBeLessThanOrEqual(4 * n * Number.EPSILON * yref[i]);
+    else expect(Object.is(y[i], yref[i]), `${kind}: y[${i}], n = ${n}`).toBe(true);
+  }
+}
+
+describe("expNegRowSumsLower: expNegLower and the row sums Z·1 in one pass", () => {
+  it.each(fusedVariants)(
+    "%s: Z and the returned sum bit-identical to expNegLower's, y to symvLower64(Z, 1) (wasm; TS within 4nε)",
+    (kind, make) => {
+      for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 64, 257]) {
+        for (const t of [0.05, 1, 30]) {
+          const k = make();
+          const u = lcg(n + 17);
+          const a = new KernelArena(k);
+          const p = {
+            D: a.reserve64(n * n),
+            Z: a.reserve64(n * n),
+            Zref: a.reserve64(n * n),
+            ones: a.reserve64(n),
+            y: a.reserve64(n),
+            yref: a.reserve64(n),
+          };
+          a.commit();
+          const D = a.f64(p.D, n * n);
+          // distances up to 30: at t = 30 some arguments pass −708 (the scalar path) and many entries flush
+          for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) D[i * n + j] = u() < 0.1 ? 30 * u() : u();
+          a.f64(p.ones, n).fill(1);
+          a.f64(p.y, n).fill(Number.NaN); // overwritten, not accumulated into
+          const sum = k.expNegRowSumsLower(p.D, p.Z, n, t, 1e-20, p.y);
+          const refSum = k.expNegLower(p.D, p.Zref, n, t, 1e-20);
+          k.symvLower64(p.Zref, n, p.ones, p.yref);
+          const got = a.f64(p.Z, n * n);
+          const want = a.f64(p.Zref, n * n);
+          let differing = 0;
+          for (let i = 0; i < n; i++)
+            for (let j = 0; j <= i; j++) if (!Object.is(got[i * n + j], want[i * n + j])) differing++;
+          expect(differing, `${kind}: Z, n = ${n}, t = ${t}`).toBe(0);
+          expect(Object.is(sum, refSum), `${kind}: Σ, n = ${n}, t = ${t}`).toBe(true);
+          expectRowSums(kind, n, a.f64(p.y, n), a.f64(p.yref, n));
+        }
+      }
+    },
+  );
+});
+
 describe("hadamardRowSumsLower: hadamardLower and the row sums Z·1 in one pass", () => {
-  const variants = [
-    ...(wasmModule("plain") === null
-      ? []
-      : [["wasm (plain)", () => createKernels("wasm", "plain")] as const]),
-    ...(fmaRuns ? [["wasm (fma)", () => createKernels("wasm", "fma")] as const] : []),
-    ["ts", () => createTsKernels()] as const,
-  ];
-  it.each(variants)(
+  it.each(fusedVariants)(
     "%s: Z bit-identical to hadamardLower's, y to symvLower64(Z, 1) (wasm; TS within 4nε), flushed entries 0",
     (kind, make) => {
       for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 64, 257]) {
@@ -485,15 +534,7 @@ describe("hadamardRowSumsLower: hadamardLower and the row sums Z·1 in one pass"
         for (let i = 0; i < n; i++)
           for (let j = 0; j <= i; j++) if (!Object.is(got[i * n + j], want[i * n + j])) differing++;
         expect(differing, `${kind}: Z, n = ${n}`).toBe(0);
-        const y = a.f64(p.y, n);
-        const yref = a.f64(p.yref, n);
-        for (let i = 0; i < n; i++) {
-          if (kind === "ts")
-            expect(Math.abs(y[i] - yref[i]), `n = ${n}`).toBeLessThanOrEqual(
-              4 * n * Number.EPSILON * yref[i],
-            );
-          else expect(Object.is(y[i], yref[i]), `${kind}: y[${i}], n = ${n}`).toBe(true);
-        }
+        expectRowSums(kind, n, a.f64(p.y, n), a.f64(p.yref, n));
         // the returned strictly lower sum, in another order than hadamardLower's
         expect(Math.abs(sum - refSum)).toBeLessThanOrEqual(n * n * Number.EPSILON * Math.max(refSum, 1));
         for (let i = 0; i < n; i++)

@@ -397,6 +397,25 @@ const EXP_TAB = memory.data<u64>([
  * of a row go through Math.exp.
  */
 export function expNegLower(D: usize, Z: usize, n: i32, t: f64, flushBelow: f64): f64 {
+  return expNegRows(D, Z, n, t, flushBelow, 0, false);
+}
+
+/**
+ * expNegLower and symvLower64(Z, n, ones, y) in one pass: y = Z·1 of the new Z as well. Row i's sum is
+ * formed as symvLower64's row-at-a-time order forms it (pairs into two lanes, then the odd column, then
+ * y_i = 0 + s + Z_ii), and each y_j += Z_ij in ascending i, which is also symvLower64's order (its
+ * blocks of four rows add them row by row; a·1 is a, exactly): y is bit-identical to the mat-vec,
+ * without reading Z a second time (t_conv's probes and the dimension fit's scales need Z·1 for the
+ * Gershgorin bound and the start 1/(Z·1)).
+ */
+export function expNegRowSumsLower(D: usize, Z: usize, n: i32, t: f64, flushBelow: f64, y: usize): f64 {
+  memory.fill(y, 0, (<usize>n) << 3);
+  return expNegRows(D, Z, n, t, flushBelow, y, true);
+}
+
+// @ts-ignore: decorator
+@inline
+function expNegRows(D: usize, Z: usize, n: i32, t: f64, flushBelow: f64, y: usize, rows: bool): f64 {
   const dn = (<usize>n) << 3;
   const minusT = f64x2.splat(-t);
   const lim = f64x2.splat(flushBelow);
@@ -421,6 +440,7 @@ export function expNegLower(D: usize, Z: usize, n: i32, t: f64, flushBelow: f64)
       z = v128.and(z, f64x2.ge(z, lim)); // keep lanes ≥ flushBelow, zero the rest
       v128.store(zr + o, z);
       pair = f64x2.add(pair, z);
+      if (rows) v128.store(y + o, f64x2.add(v128.load(y + o), z));
     }
     let s = f64x2.extract_lane(pair, 0) + f64x2.extract_lane(pair, 1);
     for (; j < i; j++) {
@@ -429,8 +449,13 @@ export function expNegLower(D: usize, Z: usize, n: i32, t: f64, flushBelow: f64)
       if (z < flushBelow) z = 0;
       store<f64>(zr + o, z);
       s += z;
+      if (rows) store<f64>(y + o, load<f64>(y + o) + z);
     }
     store<f64>(zr + ((<usize>i) << 3), 1.0);
+    if (rows) {
+      const yi = y + ((<usize>i) << 3);
+      store<f64>(yi, load<f64>(yi) + s + 1.0);
+    }
     total += s;
   }
   return total;
