@@ -446,6 +446,26 @@ const fusedVariants = [
   ["ts", () => createTsKernels()] as const,
 ];
 
+/** Buffers of a fused-kernel test (the caller fills them): the kernel's Z and y, the reference's Zref and yref, ones. */
+function fusedBuffers(a: KernelArena, n: number) {
+  const p = {
+    Z: a.reserve64(n * n),
+    Zref: a.reserve64(n * n),
+    ones: a.reserve64(n),
+    y: a.reserve64(n),
+    yref: a.reserve64(n),
+  };
+  return p;
+}
+
+/** Entries j ≤ i where the two lower triangles differ in any bit. */
+function differingLower(got: Float64Array, want: Float64Array, n: number): number {
+  let differing = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) if (!Object.is(got[i * n + j], want[i * n + j])) differing++;
+  return differing;
+}
+
 /** y against symvLower64(Z, 1): bit-identical from wasm, within 4nε from the TS fallback. */
 function expectRowSums(kind: string, n: number, y: Float64Array, yref: Float64Array): void {
   for (let i = 0; i < n; i++) {
@@ -464,14 +484,7 @@ describe("expNegRowSumsLower: expNegLower and the row sums Z·1 in one pass", ()
           const k = make();
           const u = lcg(n + 17);
           const a = new KernelArena(k);
-          const p = {
-            D: a.reserve64(n * n),
-            Z: a.reserve64(n * n),
-            Zref: a.reserve64(n * n),
-            ones: a.reserve64(n),
-            y: a.reserve64(n),
-            yref: a.reserve64(n),
-          };
+          const p = { ...fusedBuffers(a, n), D: a.reserve64(n * n) };
           a.commit();
           const D = a.f64(p.D, n * n);
           // distances up to 30: at t = 30 some arguments pass −708 (the scalar path) and many entries flush
@@ -481,12 +494,10 @@ describe("expNegRowSumsLower: expNegLower and the row sums Z·1 in one pass", ()
           const sum = k.expNegRowSumsLower(p.D, p.Z, n, t, 1e-20, p.y);
           const refSum = k.expNegLower(p.D, p.Zref, n, t, 1e-20);
           k.symvLower64(p.Zref, n, p.ones, p.yref);
-          const got = a.f64(p.Z, n * n);
-          const want = a.f64(p.Zref, n * n);
-          let differing = 0;
-          for (let i = 0; i < n; i++)
-            for (let j = 0; j <= i; j++) if (!Object.is(got[i * n + j], want[i * n + j])) differing++;
-          expect(differing, `${kind}: Z, n = ${n}, t = ${t}`).toBe(0);
+          expect(
+            differingLower(a.f64(p.Z, n * n), a.f64(p.Zref, n * n), n),
+            `${kind}: Z, n = ${n}, t = ${t}`,
+          ).toBe(0);
           expect(Object.is(sum, refSum), `${kind}: Σ, n = ${n}, t = ${t}`).toBe(true);
           expectRowSums(kind, n, a.f64(p.y, n), a.f64(p.yref, n));
         }
@@ -503,14 +514,7 @@ describe("hadamardRowSumsLower: hadamardLower and the row sums Z·1 in one pass"
         const k = make();
         const u = lcg(n + 41);
         const a = new KernelArena(k);
-        const p = {
-          Z: a.reserve64(n * n),
-          Zref: a.reserve64(n * n),
-          Z1: a.reserve64(n * n),
-          ones: a.reserve64(n),
-          y: a.reserve64(n),
-          yref: a.reserve64(n),
-        };
+        const p = { ...fusedBuffers(a, n), Z1: a.reserve64(n * n) };
         a.commit();
         const Z = a.f64(p.Z, n * n);
         const Z1 = a.f64(p.Z1, n * n);
@@ -529,11 +533,7 @@ describe("hadamardRowSumsLower: hadamardLower and the row sums Z·1 in one pass"
         const refSum = k.hadamardLower(p.Zref, p.Z1, n, 1e-20);
         k.symvLower64(p.Zref, n, p.ones, p.yref);
         const got = a.f64(p.Z, n * n);
-        const want = a.f64(p.Zref, n * n);
-        let differing = 0;
-        for (let i = 0; i < n; i++)
-          for (let j = 0; j <= i; j++) if (!Object.is(got[i * n + j], want[i * n + j])) differing++;
-        expect(differing, `${kind}: Z, n = ${n}`).toBe(0);
+        expect(differingLower(got, a.f64(p.Zref, n * n), n), `${kind}: Z, n = ${n}`).toBe(0);
         expectRowSums(kind, n, a.f64(p.y, n), a.f64(p.yref, n));
         // the returned strictly lower sum, in another order than hadamardLower's
         expect(Math.abs(sum - refSum)).toBeLessThanOrEqual(n * n * Number.EPSILON * Math.max(refSum, 1));
