@@ -16,6 +16,12 @@
  * Compared: t_conv (relative difference; the reference stops at rtol 1e-5) and MagArea/T (each on its
  * own grid [0, t_conv]). A size the engine refuses (memory budget, wasm limit) is reported with its
  * typed error.
+ *
+ * Page faults: each process's minor faults and sys time (/usr/bin/time %R, %S) are printed, with the
+ * machine's cost of a first touch of a fresh 4 KiB page (a child touching 64 MiB once). A one-cloud
+ * process touches every page of its buffers for the first time; numpy's large arrays are backed by
+ * transparent huge pages (it madvises them), V8's wasm memory and ArrayBuffers are not, so where a
+ * fault is dear (≈ 13 µs on the 2026-12-08 AMD VM) the ratio moves with it.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -45,16 +51,21 @@ const dir = mkdtempSync(join(tmpdir(), "magtrack-large-bench-"));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
-/** Runs a command under /usr/bin/time; returns stdout, stderr without the time line, wall s, max RSS MB. */
+/**
+ * Runs a command under /usr/bin/time; returns stdout, stderr without the time line, wall s, max RSS MB,
+ * minor page faults and sys s.
+ */
 function timed(cmd: string[], env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %M", ...pinned(cmd)], {
+  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %M %R %S", ...pinned(cmd)], {
     encoding: "utf8",
     env,
     maxBuffer: 1 << 26,
   });
   const lines = r.stderr.trimEnd().split("\n");
-  const m = /^TIME (\S+) (\S+)$/.exec(lines.at(-1) ?? "");
+  const m = /^TIME (\S+) (\S+) (\S+) (\S+)$/.exec(lines.at(-1) ?? "");
   return {
+    faults: m ? Number(m[3]) : Number.NaN,
+    sysS: m ? Number(m[4]) : Number.NaN,
     stdout: r.stdout,
     stderr: lines.slice(0, -1).join("\n"),
     wallS: m ? Number(m[1]) : Number.NaN,
@@ -62,10 +73,20 @@ function timed(cmd: string[], env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
+/** µs per first touch of a fresh 4 KiB page: a child fills 64 MiB of new memory, one byte a page. */
+function firstTouchMicros(): number {
+  const script =
+    "const a = new Uint8Array(64 << 20); const t = performance.now();" +
+    "for (let i = 0; i < a.length; i += 4096) a[i] = 1;" +
+    "console.log((performance.now() - t) * 1000 / (a.length / 4096));";
+  return Number(timed(["node", "-e", script]).stdout.trim());
+}
+
 console.log(
   `load before: ${loadavg()
     .map((x) => x.toFixed(2))
-    .join(" ")}${pin === "" ? "" : `; every child pinned to CPU ${pin}`}`,
+    .join(" ")}${pin === "" ? "" : `; every child pinned to CPU ${pin}`}; ` +
+    `first touch of a fresh 4 KiB page ${firstTouchMicros().toFixed(1)} µs`,
 );
 const rows: string[] = [];
 for (const n of sizes) {
@@ -104,7 +125,8 @@ for (const n of sizes) {
   console.log(
     `n = ${n}: wall ${wall} s (runs ${runs.map((r) => r.wallS).join(", ")}), peak RSS ${rss.toFixed(0)} MB, ` +
       `distances ${t.distances?.toFixed(0)} ms, t_conv ${t.tConv?.toFixed(0)} ms, grid ${t.grid?.toFixed(0)} ms, ` +
-      `dimension fit ${t.dimensionFit?.toFixed(0)} ms; t_conv ${out.t_conv}, area/T ${out.mag_area_scaled}; ${solvers}`,
+      `dimension fit ${t.dimensionFit?.toFixed(0)} ms; t_conv ${out.t_conv}, area/T ${out.mag_area_scaled}; ${solvers}; ` +
+      `${median(runs.map((r) => r.faults))} minor faults, ${median(runs.map((r) => r.sysS))} s sys`,
   );
   let refCols = "– | – | –";
   if (n <= refMax) {
@@ -119,8 +141,10 @@ for (const n of sizes) {
     const refScaled = rj.area / rj.t_conv;
     const dA = Math.abs(out.mag_area_scaled - refScaled) / refScaled;
     console.log(
-      `  reference: ${rj.median_s.toFixed(2)} s profile (${ref.wallS} s wall, peak RSS ${ref.rssMB.toFixed(0)} MB), ` +
-        `t_conv ${rj.t_conv} (rel diff ${dT.toExponential(2)}), area/T ${refScaled} (rel diff ${dA.toExponential(2)})`,
+      `  reference: ${rj.median_s.toFixed(2)} s profile (${ref.wallS} s wall, peak RSS ${ref.rssMB.toFixed(0)} MB, ` +
+        `${ref.faults} minor faults, ${ref.sysS} s sys), ` +
+        `t_conv ${rj.t_conv} (rel diff ${dT.toExponential(2)}), area/T ${refScaled} (rel diff ${dA.toExponential(2)}); ` +
+        `wall ratio ${(wall / ref.wallS).toFixed(3)}`,
     );
     refCols = `${rj.median_s.toFixed(1)} s, ${ref.rssMB.toFixed(0)} MB | ${dT.toExponential(1)} | ${dA.toExponential(1)}`;
   }
