@@ -9,15 +9,7 @@ import type { DistanceMatrix } from "../../src/core/distance-matrix.js";
 import { computeProfile, type PointCloud, pairwiseDistances } from "../../src/core/index.js";
 import { computeProfileOfDistances } from "../../src/core/profile-distances.js";
 import { computeProfileOfDistances as fromPackage } from "../../src/index.js";
-
-function lcgCloud(n: number, d: number, seed: number): PointCloud {
-  let x = seed;
-  const data = Float64Array.from({ length: n * d }, () => {
-    x = (1103515245 * x + 12345) % 2 ** 31;
-    return x / 2 ** 31;
-  });
-  return { data, n, d };
-}
+import { lcgCloud } from "../helpers/clouds.js";
 
 const matrixOf = (pc: PointCloud): DistanceMatrix => ({ distances: pairwiseDistances(pc), n: pc.n, d: pc.d });
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);

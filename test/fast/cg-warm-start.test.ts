@@ -8,17 +8,8 @@ import { describe, expect, it } from "vitest";
 import { conjugateGradient, gershgorinLower } from "../../src/core/fast/cg.js";
 import { ACCEPT_REL, REL_TOL } from "../../src/core/fast/scale-solve.js";
 import { FastWorkspace } from "../../src/core/fast/workspace.js";
-import { magnitudeAt, type PointCloud } from "../../src/core/index.js";
-
-function lcgCloud(n: number, d: number, seed: number): PointCloud {
-  let x = seed;
-  const data = new Float64Array(n * d);
-  for (let k = 0; k < n * d; k++) {
-    x = (1103515245 * x + 12345) % 2147483648;
-    data[k] = x / 2147483648;
-  }
-  return { data, n, d };
-}
+import { magnitudeAt } from "../../src/core/index.js";
+import { lcgCloud } from "../helpers/clouds.js";
 
 /** Counts symvLower64 calls on this workspace's kernels. */
 function countMatVecs(ws: FastWorkspace): { count: number } {

@@ -9,16 +9,7 @@ import type { DistanceContext } from "../../src/core/engine.js";
 import { fastEngine } from "../../src/core/fast/engine.js";
 import { LazyDistances } from "../../src/core/fast/lazy-distances.js";
 import { computeProfile, type PointCloud } from "../../src/core/index.js";
-
-function lcgCloud(n: number, d: number, seed: number): PointCloud {
-  let x = seed;
-  const data = new Float64Array(n * d);
-  for (let k = 0; k < n * d; k++) {
-    x = (1103515245 * x + 12345) % 2147483648;
-    data[k] = x / 2147483648;
-  }
-  return { data, n, d };
-}
+import { lcgCloud } from "../helpers/clouds.js";
 
 function contextOf(pc: PointCloud): DistanceContext {
   return fastEngine.distances(pc, "euclidean")!;

@@ -8,17 +8,8 @@ import { gershgorinLower } from "../../src/core/fast/cg.js";
 import { factorPreconditioner, preconditionedCg } from "../../src/core/fast/pcg.js";
 import { ACCEPT_REL, REL_TOL, rowSumGuess } from "../../src/core/fast/scale-solve.js";
 import { FastWorkspace } from "../../src/core/fast/workspace.js";
-import { magnitudeAt, magnitudeFunction, type PointCloud } from "../../src/core/index.js";
-
-function lcgCloud(n: number, d: number, seed: number): PointCloud {
-  let x = seed;
-  const data = new Float64Array(n * d);
-  for (let k = 0; k < n * d; k++) {
-    x = (1103515245 * x + 12345) % 2147483648;
-    data[k] = x / 2147483648;
-  }
-  return { data, n, d };
-}
+import { magnitudeAt, magnitudeFunction } from "../../src/core/index.js";
+import { lcgCloud } from "../helpers/clouds.js";
 
 describe.each(["wasm", "ts"] as const)("preconditioned CG (%s kernels)", (kind) => {
   const pc = lcgCloud(kind === "ts" ? 150 : 400, 6, 11);

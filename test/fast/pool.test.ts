@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeProfile } from "../../src/core/index.js";
 import { ProfilePool, splitBounds } from "../../src/sync/pool.js";
-
-function lcgCloud(n: number, d: number, seed: number) {
-  let x = seed;
-  const data = new Float64Array(n * d);
-  for (let k = 0; k < n * d; k++) {
-    x = (1103515245 * x + 12345) % 2147483648;
-    data[k] = x / 2147483648;
-  }
-  return { data, n, d };
-}
+import { lcgCloud } from "../helpers/clouds.js";
 
 describe("ProfilePool (piscina; runs the built worker from dist/)", () => {
   it("computes profiles in parallel, equal to the in-process exact profile, with a bounded queue", async () => {

@@ -10,3 +10,14 @@ export function uniformCloud(n: number, d: number, seed: number): PointCloud {
   });
   return { data, n, d };
 }
+
+/** n points in [0, 1)^d from the ANSI C LCG (x ← 1103515245·x + 12345 mod 2³¹), starting at `seed`. */
+export function lcgCloud(n: number, d: number, seed: number): PointCloud {
+  let x = seed;
+  const data = new Float64Array(n * d);
+  for (let k = 0; k < n * d; k++) {
+    x = (1103515245 * x + 12345) % 2147483648;
+    data[k] = x / 2147483648;
+  }
+  return { data, n, d };
+}
