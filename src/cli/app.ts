@@ -69,7 +69,10 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .version(VERSION)
     .strict()
     .exitProcess(false)
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    // yargs lays out the chosen command's help text after every command (usage.cacheHelpMessage), shown
+    // or not; wrapping it to the terminal took ≈ 20 ms of each start. Help shows only for --help
+    // (usage errors go to .fail below, without it), so only then is it wrapped.
+    .wrap(argv.includes("--help") ? Math.min(110, process.stdout.columns ?? 100) : null)
     .fail((msg, err) => {
       // yargs' own errors (YError: unknown option, bad config file …) are usage errors; ours propagate.
       if (err && err.name !== "YError") throw err;
